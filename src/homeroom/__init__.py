@@ -1,0 +1,1 @@
+"""Homeroom: the operations desk for school technology."""

@@ -1,0 +1,117 @@
+"""The REST API at /api/v1/: bearer tokens or the browser session, one error shape."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from homeroom.core.exceptions import Conflict
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = (
+        "A personal API token from your profile page: `Authorization: Bearer hr_…`"
+    )
+
+    def authenticate(self, request, token):
+        from homeroom.people.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token, as on pages."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Homeroom API",
+    version="1",
+    description=(
+        "Sites, rooms and every later module of Homeroom. Authenticate with a personal token "
+        "(`Authorization: Bearer …`) or a signed-in browser session. Errors always have the "
+        'shape `{"error": {"code": …, "message": …, "fields": {…}}}`.'
+    ),
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status,
+    )
+
+
+@api.exception_handler(RequestValidationError)
+def on_request_invalid(request, exc):
+    fields = {}
+    for problem in exc.errors:
+        location = [str(part) for part in problem.get("loc", ()) if part not in {"body", "payload"}]
+        fields.setdefault(".".join(location) or "request", []).append(problem.get("msg", ""))
+    return error(request, 400, "invalid", "The request has invalid or missing values.", fields)
+
+
+@api.exception_handler(ModelValidationError)
+def on_model_invalid(request, exc):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+    fields = {("request" if key == "__all__" else key): value for key, value in fields.items()}
+    return error(request, 400, "invalid", "The values were not accepted.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(
+        request,
+        401,
+        "unauthenticated",
+        "Send a valid API token (Authorization: Bearer …) or sign in.",
+    )
+
+
+@api.exception_handler(AuthorizationError)
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "forbidden", str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", "Not found, or not visible to you.")
+
+
+@api.exception_handler(Conflict)
+@api.exception_handler(IntegrityError)
+def on_conflict(request, exc):
+    message = str(exc) if isinstance(exc, Conflict) else "It changed while you were saving."
+    return error(request, 409, "conflict", message)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error(request, exc.status_code, "error", str(exc))
+
+
+def register_routers() -> None:
+    from homeroom.core.api import router as core_router
+    from homeroom.people.api import router as people_router
+
+    api.add_router("/", people_router)
+    api.add_router("/", core_router)
+
+
+register_routers()

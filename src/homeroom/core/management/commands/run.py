@@ -1,0 +1,83 @@
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from homeroom.core.models import Site
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply migrations, load the demo district into an empty database, then serve Homeroom "
+        "with gunicorn and one background task worker until Ctrl-C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Do not load the demo district into an empty database.",
+        )
+
+    def handle(self, *args, host, port, workers, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo and not Site.objects.exists():
+            call_command("demo", stdout=self.stdout)
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "homeroom.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "5",
+                ]
+            ),
+            subprocess.Popen(
+                [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
+            ),
+        ]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Homeroom is running at http://{host}:{port}/ (data in {settings.DATA_DIR}). "
+                "Press Ctrl-C to stop."
+            )
+        )
+
+        def interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, interrupt)
+        interrupted = False
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            interrupted = True
+            self.stdout.write("Stopping Homeroom…")
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        if not interrupted:
+            self.stderr.write("A Homeroom process stopped unexpectedly; see the log above.")
+            sys.exit(1)

@@ -1,0 +1,66 @@
+"""Extension points that modules fill from their `registrations.py`: the left navigation,
+the cards on Today and the providers behind the global search."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from homeroom.core.access import SIGNED_IN, Rule
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    rule: Rule = SIGNED_IN
+    order: int = 100
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """A card on Today. `context(request)` returns the template's context, or None to hide."""
+
+    template: str
+    context: Callable
+    rule: Rule = SIGNED_IN
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    title: str
+    url: str
+    subtitle: str = ""
+    badge: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """`search(request, query, limit)` returns SearchResults the user may see."""
+
+    label: str
+    search: Callable
+    rule: Rule = SIGNED_IN
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    cards: list[DashboardCard] = field(default_factory=list)
+    search: list[SearchProvider] = field(default_factory=list)
+
+    def add_nav(self, item: NavItem) -> None:
+        self.nav.append(item)
+        self.nav.sort(key=lambda entry: entry.order)
+
+    def add_card(self, card: DashboardCard) -> None:
+        self.cards.append(card)
+        self.cards.sort(key=lambda entry: entry.order)
+
+    def add_search(self, provider: SearchProvider) -> None:
+        self.search.append(provider)
+        self.search.sort(key=lambda entry: entry.order)
+
+
+registry = Registry()

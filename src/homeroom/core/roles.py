@@ -1,0 +1,56 @@
+"""Roles are Django groups; each role's permissions are declared here and synced on migrate.
+
+A later module adds its permissions to ROLE_PERMISSIONS and the next `migrate` applies them.
+"""
+
+from django.db.models.signals import post_migrate
+
+DISTRICT_ADMIN = "District admin"
+TECHNICIAN = "Technician"
+TEACHER = "Teacher"
+LIBRARIAN = "Librarian"
+TEST_COORDINATOR = "Test coordinator"
+STUDENT = "Student"
+
+ROLES = [DISTRICT_ADMIN, TECHNICIAN, TEACHER, LIBRARIAN, TEST_COORDINATOR, STUDENT]
+
+ROLE_DESCRIPTIONS = {
+    DISTRICT_ADMIN: "Everything, at every site: settings, policies, users and roles.",
+    TECHNICIAN: "Works the help desk, devices, repairs and imports at their sites.",
+    TEACHER: "Files tickets, sees their classes' devices, reserves carts, requests apps.",
+    LIBRARIAN: "Runs the library catalog, circulation, holds and inventory.",
+    TEST_COORDINATOR: "Plans testing windows and sessions and checks device readiness.",
+    STUDENT: "Files a ticket, sees their own device and loans, searches the catalog.",
+}
+
+ALL_PERMISSIONS = "__all__"
+
+SITE_READ = ["core.view_site", "core.view_room"]
+
+ROLE_PERMISSIONS: dict[str, list[str] | str] = {
+    DISTRICT_ADMIN: ALL_PERMISSIONS,
+    TECHNICIAN: [*SITE_READ, "core.add_room", "core.change_room", "core.view_auditevent"],
+    TEACHER: SITE_READ,
+    LIBRARIAN: SITE_READ,
+    TEST_COORDINATOR: SITE_READ,
+    STUDENT: [],
+}
+
+
+def sync_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly the permissions declared above."""
+    from django.contrib.auth.models import Group, Permission
+
+    everything = list(Permission.objects.select_related("content_type"))
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in everything}
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        declared = ROLE_PERMISSIONS[role]
+        if declared == ALL_PERMISSIONS:
+            group.permissions.set(everything)
+        else:
+            group.permissions.set([by_name[name] for name in declared if name in by_name])
+
+
+def connect_role_sync() -> None:
+    post_migrate.connect(sync_roles, dispatch_uid="homeroom.sync_roles")

@@ -1,0 +1,52 @@
+"""Reads of core records, always scoped to what the user may see."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+
+from homeroom.core.models import AuditEvent, Room, Site
+
+
+def sites_for(user) -> QuerySet[Site]:
+    """The sites a user works at: all of them unless their account is limited to some."""
+    if not user.is_authenticated:
+        return Site.objects.none()
+    if user.sees_all_sites:
+        return Site.objects.all()
+    return Site.objects.filter(pk__in=user.sites.values("pk"))
+
+
+def scoped_sites(request) -> QuerySet[Site]:
+    """The user's sites narrowed to the one picked in the site switcher, if any."""
+    sites = sites_for(request.user)
+    if request.current_site is not None:
+        sites = sites.filter(pk=request.current_site.pk)
+    return sites
+
+
+def site_list(request) -> QuerySet[Site]:
+    return scoped_sites(request).annotate(
+        room_count=Count("rooms", filter=Q(rooms__is_active=True))
+    )
+
+
+def rooms_for(user) -> QuerySet[Room]:
+    return Room.objects.filter(site__in=sites_for(user)).select_related("site")
+
+
+def audit_events_for(user, obj) -> QuerySet[AuditEvent]:
+    """The timeline of one object, for users allowed to read the audit trail."""
+    if not user.has_perm("core.view_auditevent"):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("content_type")
+
+
+def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+    """Every event at the user's sites, plus site-less events for users who see all sites."""
+    if not user.has_perm("core.view_auditevent"):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.select_related("content_type")
+    if user.sees_all_sites:
+        return events
+    return events.filter(site__in=sites_for(user))

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from homeroom.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("search/", views.search, name="search"),
+    path("site/", views.switch_site, name="switch_site"),
+    path("healthz", views.health, name="health"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("rooms/", views.room_list, name="room_list"),
+    path("rooms/new/", views.room_create, name="room_create"),
+    path("rooms/<int:pk>/", views.room_detail, name="room_detail"),
+    path("rooms/<int:pk>/edit/", views.room_edit, name="room_edit"),
+    path("activity/", views.activity, name="activity"),
+]

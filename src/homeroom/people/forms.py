@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, UsernameField
+
+from homeroom.core.roles import ROLE_DESCRIPTIONS, ROLES
+from homeroom.people.models import User
+
+ROLE_CHOICES = [(role, f"{role} — {ROLE_DESCRIPTIONS[role]}") for role in ROLES]
+
+
+class UserForm(forms.ModelForm):
+    role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect)
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "sites"]
+        field_classes = {"username": UsernameField}
+        widgets = {"sites": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "username": "Letters, digits and @ . + - _ only. Usually the school email's name.",
+            "sites": "Leave all unticked to let this person work at every site.",
+            "email": "Password reset links and notifications go here.",
+        }
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites
+        self.fields["sites"].required = False
+        if self.instance.pk:
+            self.fields["username"].disabled = True
+            self.initial.setdefault("role", (self.instance.role_names or [None])[0])
+
+
+class UserCreateForm(UserForm):
+    send_invite = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email a link to set their password",
+        help_text="They choose their own password; nobody else ever sees it.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("send_invite") and not cleaned.get("email"):
+            self.add_error("email", "Enter an email address to send the link to.")
+        return cleaned
+
+
+class UserEditForm(UserForm):
+    class Meta(UserForm.Meta):
+        fields = [*UserForm.Meta.fields, "is_active"]
+        labels = {"is_active": "Can sign in"}
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="What is this token for?",
+        help_text="For example: Inventory script on the library PC.",
+    )
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Sends a link to set a password, also to new accounts that never had one."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)

@@ -1,0 +1,134 @@
+"""Writes to accounts and API tokens. Every change is validated and audited."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from homeroom.core import audit
+from homeroom.core.choices import AuditVerb
+from homeroom.core.roles import ROLES
+from homeroom.people.models import ApiToken, User
+
+
+def _set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    user.groups.set([Group.objects.get(name=role)])
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    sites=(),
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _set_role(user, role)
+    user.sites.set(sites)
+    audit.record(
+        actor=actor,
+        obj=user,
+        verb=AuditVerb.CREATED,
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "sites": [None, sorted(str(site) for site in sites)],
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, role: str | None = None, sites=None, **data) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = audit.apply_changes(user, data)
+    if changes:
+        user.full_clean(exclude=["password"])
+        user.save()
+    if role is not None and user.role_names != [role]:
+        changes["role"] = [user.role_label, role]
+        _set_role(user, role)
+    if sites is not None:
+        before = sorted(str(site) for site in user.sites.all())
+        after = sorted(str(site) for site in sites)
+        if before != after:
+            changes["sites"] = [before, after]
+            user.sites.set(sites)
+    if changes:
+        verb = AuditVerb.UPDATED
+        if list(changes) == ["is_active"]:
+            verb = AuditVerb.REACTIVATED if user.is_active else AuditVerb.DEACTIVATED
+        audit.record(actor=actor, obj=user, verb=verb, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, obj=user, verb=AuditVerb.PASSWORD_CHANGED)
+    return user
+
+
+@transaction.atomic
+def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token record and the plain token, which is never stored or shown again."""
+    key = ApiToken.generate()
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash(key))
+    token.full_clean()
+    token.save()
+    audit.record(
+        actor=actor,
+        obj=user,
+        verb=AuditVerb.TOKEN_CREATED,
+        message=f"API token “{name}” ({token.prefix}…)",
+    )
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            obj=token.user,
+            verb=AuditVerb.TOKEN_REVOKED,
+            message=f"API token “{token.name}” ({token.prefix}…)",
+        )
+    return token
+
+
+def token_authenticate(key: str) -> User | None:
+    """The active user behind an active token, or None. Marks the token as used (at most
+    once a minute, so busy scripts do not write on every call)."""
+    token = (
+        ApiToken.objects.active().select_related("user").filter(key_hash=ApiToken.hash(key)).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
