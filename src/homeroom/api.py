@@ -4,11 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from homeroom.core.access import PUBLIC, access
 from homeroom.core.exceptions import Conflict
 
 
@@ -45,6 +48,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=access(PUBLIC),
     openapi_url="/openapi.json",
 )
 
@@ -115,3 +119,15 @@ def register_routers() -> None:
 
 
 register_routers()
+
+
+@access(PUBLIC)
+def api_root(request):
+    return redirect("api:openapi-view")
+
+
+def urls():
+    """The API's URL patterns, its root declared public like every other URL."""
+    patterns, app_name, namespace = api.urls
+    patterns = [entry for entry in patterns if getattr(entry, "name", None) != "api-root"]
+    return [*patterns, path("", api_root, name="api-root")], app_name, namespace

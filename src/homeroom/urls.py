@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from homeroom.api import api
+from homeroom import api
 from homeroom.people import views as account_views
 
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api.urls()),
     path("", include("homeroom.people.urls")),
     path("", include("homeroom.core.urls")),
 ]

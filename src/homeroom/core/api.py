@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import PatchDict, Query, Router
+from ninja import PatchDict, Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from homeroom.core import selectors, services
@@ -26,7 +26,7 @@ def get_site(request, site_id: int):
 @router.post("/sites", response={201: SiteOut})
 @requires("core.add_site")
 def create_site(request, payload: SiteIn):
-    return 201, services.site_create(actor=request.auth, **payload.dict())
+    return Status(201, services.site_create(actor=request.auth, **payload.dict()))
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
@@ -54,7 +54,7 @@ def get_room(request, room_id: int):
 def create_room(request, payload: RoomIn):
     data = payload.dict()
     site = get_object_or_404(selectors.sites_for(request.auth), pk=data.pop("site_id"))
-    return 201, services.room_create(actor=request.auth, site=site, **data)
+    return Status(201, services.room_create(actor=request.auth, site=site, **data))
 
 
 @router.patch("/rooms/{room_id}", response=RoomOut)

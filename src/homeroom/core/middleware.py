@@ -1,5 +1,3 @@
-from django.utils.functional import SimpleLazyObject
-
 from homeroom.core import audit
 from homeroom.core.choices import AuditInterface
 
@@ -26,7 +24,7 @@ class CurrentSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.current_site = SimpleLazyObject(lambda: self.current_site(request))
+        request.current_site = self.current_site(request)
         return self.get_response(request)
 
     @staticmethod

@@ -3,6 +3,7 @@
 A later module adds its permissions to ROLE_PERMISSIONS and the next `migrate` applies them.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 
 DISTRICT_ADMIN = "District admin"
@@ -37,14 +38,25 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
 }
 
 
-def sync_roles(**kwargs) -> None:
-    """Create the role groups and give each exactly the permissions declared above."""
+def sync_roles(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Create the role groups and give each exactly the permissions declared above.
+
+    Runs once per migrate, after the last app's signal, making sure every app's
+    permissions exist first (receivers of that last signal run in no useful order)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    everything = list(Permission.objects.select_related("content_type"))
+    configs = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not configs[-1]:
+        return
+    for config in configs:
+        create_permissions(config, verbosity=0, using=using)
+
+    everything = list(Permission.objects.using(using).select_related("content_type"))
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in everything}
     for role in ROLES:
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _ = Group.objects.using(using).get_or_create(name=role)
         declared = ROLE_PERMISSIONS[role]
         if declared == ALL_PERMISSIONS:
             group.permissions.set(everything)

@@ -1,0 +1,85 @@
+"""Pytest fixtures and helpers shared by every module's tests."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from homeroom.core import roles
+from homeroom.core.models import Room, Site
+from homeroom.people import services as people_services
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is the real hasher (see test_settings); tests hash with MD5 to stay quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sites(db):
+    """Two schools with a few rooms each; `sites[0]` is where limited accounts work."""
+    north = Site.objects.create(name="North Elementary", code="NES", type="elementary")
+    south = Site.objects.create(name="South High", code="SHS", type="high")
+    for site in (north, south):
+        for number in ("101", "102", "LIB"):
+            Room.objects.create(site=site, number=number, kind="library" if number == "LIB"
+                                else "classroom")
+    return [north, south]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str, *, sites=(), **fields):
+        return people_services.user_create(actor=None, username=username, role=role,
+                                           password=PASSWORD, sites=sites, **fields)
+
+    return make
+
+
+@pytest.fixture
+def users(sites, make_user):
+    """One account per role. All but the district admin are limited to `sites[0]`."""
+    accounts = {}
+    for role in roles.ROLES:
+        username = role.lower().replace(" ", "_")
+        limited = [] if role == roles.DISTRICT_ADMIN else [sites[0]]
+        accounts[role] = make_user(username, role, sites=limited,
+                                   email=f"{username}@example.org")
+    return accounts
+
+
+@pytest.fixture
+def client_as():
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_client_as():
+    """A client that authenticates every request with a fresh personal token of `user`."""
+
+    def make(user) -> Client:
+        _, key = people_services.token_create(actor=None, user=user, name="tests")
+        return Client(headers={"Authorization": f"Bearer {key}"})
+
+    return make
+
+
+@contextmanager
+def pinned_queries(expected: int):
+    """Fail unless the block runs exactly `expected` SQL queries (listing them if not)."""
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+    count = len(captured.captured_queries)
+    if count != expected:
+        listing = "\n".join(f"{n}. {q['sql']}" for n, q in enumerate(captured, start=1))
+        pytest.fail(f"expected {expected} queries, ran {count}:\n{listing}")

@@ -1,0 +1,139 @@
+"""Playwright fixtures: one Debian Chromium per session, a fresh context per test, the demo
+district in the database, and `check_page` to run axe-core and take screenshots."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# (fixtures, assertions) would otherwise trip its async-safety check.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+from homeroom.core.demo import DEMO_PASSWORD, generate  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
+README_PAGES = {"dashboard"}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def viewport():
+    """The window size a test starts with; a test overrides this fixture to start on a phone."""
+    return DESKTOP
+
+
+@pytest.fixture
+def page(browser, live_server, viewport):
+    """A page in a fresh browser context (no cookies) whose relative URLs go to the live
+    server. At the end of the test every page it navigated to must have had `check_page`."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=viewport,
+        locale="en-US",
+        timezone_id="America/Chicago",
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
+    page = context.new_page()
+    page.visited = []
+    page.checked = set()
+    page.on(
+        "framenavigated",
+        lambda frame: frame is page.main_frame and page.visited.append(frame.url),
+    )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+    unchecked = [url for n, url in enumerate(page.visited) if n not in page.checked]
+    assert not unchecked, f"pages visited without check_page(): {unchecked}"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo district (sites, rooms, one account per role) in the live server's database."""
+    return generate(scale=1, seed=2026, report=lambda line: None)
+
+
+def check_page(page: Page, name: str) -> None:
+    """Fail on serious or critical axe-core violations on the page as it is now, and save
+    full-page screenshots at desktop and phone width to var/screenshots/<name>-*.png."""
+    page.wait_for_load_state("load")
+    page.checked.add(len(page.visited) - 1)
+    results = _axe.run(page)
+    blocking = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in BLOCKING_IMPACTS
+    ]
+    if blocking:
+        lines = [f"axe-core found serious or critical problems on {name} ({page.url}):"]
+        for violation in blocking:
+            lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    {', '.join(map(str, node['target']))}")
+                summary = node.get("failureSummary", "").replace("\n", " ")
+                if summary:
+                    lines.append(f"      {summary}")
+        pytest.fail("\n".join(lines))
+    _screenshots(page, name)
+
+
+def _screenshots(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    shots = {}
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        if page.viewport_size != size:
+            page.set_viewport_size(size)
+        path = SCREENSHOTS / f"{name}-{label}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled", caret="initial")
+        shots[label] = path
+    if page.viewport_size != original:
+        page.set_viewport_size(original)
+    if name in README_PAGES and os.environ.get("HOMEROOM_README_SCREENSHOTS") == "1":
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for label, path in shots.items():
+            shutil.copyfile(path, README_SCREENSHOTS / f"{name}-{label}.png")
+
+
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real login form (checking the login page on the way); the test
+    checks the page it lands on."""
+    page.goto("/accounts/login/")
+    check_page(page, "login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,246 @@
+"""Walks every URL pattern as anonymous and as each role.
+
+Fails when a pattern declares no access rule, when a role reaches a page its permissions do
+not allow, when an allowed role is turned away, or when anonymous gets anything but the
+login page (pages) or a 401 in the API's error shape (API).
+"""
+
+import json
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from homeroom.core import roles
+from homeroom.core.access import PUBLIC, Rule
+from homeroom.core.models import Room, Site
+from homeroom.people import services as people_services
+
+ADMIN_RULE = Rule(permission="admin site")
+REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+CONVERTER = re.compile(r"<(?:[^>:]+:)?(\w+)>")
+ADMIN_PUBLIC = {"login", "logout"}
+
+
+def walk(resolver, prefix="", namespace=None):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, prefix + str(entry.pattern), entry.namespace or namespace)
+        else:
+            yield prefix + str(entry.pattern), namespace, entry
+
+
+def api_operations(callback):
+    """The Django Ninja operations behind one API path: [(methods, view function)]."""
+    for cell in getattr(callback, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations is not None:
+            return [(op.methods, op.view_func) for op in operations]
+    return None
+
+
+def declared_rules(route: str, namespace: str | None, pattern: URLPattern):
+    """[(method, rule)] for a pattern, or [] when it declares nothing."""
+    if namespace == "admin":
+        return [("GET", PUBLIC if pattern.name in ADMIN_PUBLIC else ADMIN_RULE)]
+    operations = api_operations(pattern.callback) if namespace == "api" else None
+    if operations is not None:
+        return [
+            (method, getattr(view, "access_rule", None))
+            for methods, view in operations
+            for method in methods
+        ]
+    return [("GET", getattr(pattern.callback, "access_rule", None))]
+
+
+def all_patterns():
+    return list(walk(get_resolver()))
+
+
+class Samples:
+    """Existing objects to fill URL parameters with; all at the site limited roles work at."""
+
+    def __init__(self, sites, users):
+        self.site = sites[0]
+        self.room = Room.objects.filter(site=self.site).first()
+        self.user = users[roles.TEACHER]
+        self.token, _ = people_services.token_create(actor=None, user=self.user, name="walk")
+        self.counter = 0
+
+    def kwargs(self, route: str, namespace: str | None, name: str | None) -> dict:
+        values = {}
+        for pattern in (REGEX_GROUP, CONVERTER):
+            for match in pattern.finditer(route):
+                values[match.group(1)] = self.value(match.group(1), route, namespace, name)
+        return values
+
+    def value(self, key, route, namespace, name):
+        if namespace == "admin":
+            if key == "app_label":
+                return "core"
+            if key == "url":
+                return "core/site"
+            if key == "content_type_id":
+                return ContentType.objects.get_for_model(Site).pk
+            if key in {"object_id", "id"}:
+                if "/r/" in route:
+                    return self.site.pk
+                app_label, model_name = route.split("/")[1:3]
+                model = ContentType.objects.get_by_natural_key(app_label, model_name)
+                instance = model.model_class().objects.order_by("pk").first()
+                return instance.pk if instance else 1
+        by_url_name = {
+            "core:site_detail": self.site.pk,
+            "core:site_edit": self.site.pk,
+            "core:room_detail": self.room.pk,
+            "core:room_edit": self.room.pk,
+            "people:user_detail": self.user.pk,
+            "people:user_edit": self.user.pk,
+            "people:user_send_password_link": self.user.pk,
+            "people:token_revoke": self.token.pk,
+        }
+        qualified = f"{namespace}:{name}" if namespace else name
+        if qualified in by_url_name:
+            return by_url_name[qualified]
+        by_key = {
+            "site_id": self.site.pk,
+            "room_id": self.room.pk,
+            "uidb64": "MQ",
+            "token": "set-password",
+        }
+        if key in by_key:
+            return by_key[key]
+        raise AssertionError(f"No sample value for <{key}> in {route} ({qualified})")
+
+    def payload(self, method: str, view) -> dict:
+        """A valid body for API writes, so permission checks are reached past validation."""
+        if method in {"GET", "PATCH"}:
+            return {}
+        self.counter += 1
+        bodies = {
+            "create_site": {"name": f"Walk site {self.counter}", "code": f"walk{self.counter}"},
+            "create_room": {"site_id": self.site.pk, "number": f"W{self.counter}"},
+        }
+        assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
+        return bodies[view.__name__]
+
+
+def to_url(route: str, kwargs: dict) -> str:
+    def replace(match):
+        return str(kwargs[match.group(1)])
+
+    url = CONVERTER.sub(replace, REGEX_GROUP.sub(replace, route))
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+def allowed(rule: Rule, user) -> bool:
+    if rule is ADMIN_RULE:
+        return user.is_authenticated and admin.site.has_permission(_Request(user))
+    return rule.allows(user)
+
+
+class _Request:
+    def __init__(self, user):
+        self.user = user
+
+
+def request(client: Client, method: str, url: str, body: dict | None):
+    if method == "GET":
+        return client.get(url)
+    return client.generic(method, url, json.dumps(body or {}), content_type="application/json")
+
+
+def test_every_url_pattern_declares_who_may_use_it():
+    undeclared = []
+    for route, namespace, pattern in all_patterns():
+        rules = declared_rules(route, namespace, pattern)
+        if not rules or any(rule is None for _, rule in rules):
+            undeclared.append(f"{namespace or ''}:{pattern.name or route}")
+    assert undeclared == [], f"URL patterns without an access rule: {undeclared}"
+
+
+@pytest.mark.parametrize("role", [None, *roles.ROLES], ids=lambda r: r or "anonymous")
+def test_walk_every_url_as_role(role, sites, users, api_client_as):
+    samples = Samples(sites, users)
+    user = users[role] if role else AnonymousUser()
+    page_client = Client()
+    if role:
+        page_client.force_login(user)
+    api_client = api_client_as(user) if role else Client()
+    problems = []
+    walked = 0
+    for route, namespace, pattern in all_patterns():
+        kwargs = samples.kwargs(route, namespace, pattern.name)
+        url = to_url(route, kwargs)
+        for method, rule in declared_rules(route, namespace, pattern):
+            walked += 1
+            is_api = namespace == "api" and rule is not None and not rule.public
+            client = api_client if is_api else page_client
+            body = samples.payload(method, pattern_view(pattern, method)) if is_api else None
+            response = request(client, method, url, body)
+            problem = judge(response, rule, user, is_api, namespace)
+            if problem:
+                problems.append(f"{method} {url}: {problem}")
+    assert walked >= len(all_patterns())
+    assert problems == [], "\n".join(problems)
+
+
+def pattern_view(pattern, method):
+    for methods, view in api_operations(pattern.callback):
+        if method in methods:
+            return view
+    raise AssertionError(method)
+
+
+def judge(response, rule: Rule, user, is_api: bool, namespace) -> str:
+    status = response.status_code
+    location = response.get("Location", "")
+    if is_api:
+        if not user.is_authenticated:
+            body = response.json()
+            if status != 401 or set(body.get("error", {})) != {"code", "message", "fields"}:
+                return f"anonymous API call got {status} {body}, not a 401 error"
+            return ""
+        if not allowed(rule, user):
+            return "" if status == 403 else f"reached a forbidden API operation ({status})"
+        return "" if status < 400 else f"allowed API call failed with {status}"
+    login = "/admin/login/" if namespace == "admin" else "/accounts/login/"
+    sent_to_login = status == 302 and location.startswith(login)
+    if rule.public:
+        return "" if status < 500 else f"public page failed with {status}"
+    if not user.is_authenticated:
+        return "" if sent_to_login else f"anonymous got {status} {location}, not the login page"
+    if not allowed(rule, user):
+        denied = status == 403 or (namespace == "admin" and sent_to_login)
+        return "" if denied else f"reached a page its role must not ({status})"
+    if sent_to_login or (status == 403 and namespace != "admin"):
+        # In the Django admin a 403 on an allowed page is a model's own rule (no deleting).
+        return f"an allowed role was turned away ({status})"
+    return "" if status < 400 or status in {403, 405} else f"allowed page failed with {status}"
+
+
+SENSITIVE_PAGES = {
+    "/users/": {roles.DISTRICT_ADMIN},
+    "/users/new/": {roles.DISTRICT_ADMIN},
+    "/activity/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
+    "/sites/new/": {roles.DISTRICT_ADMIN},
+    "/rooms/new/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
+    "/admin/": {roles.DISTRICT_ADMIN},
+}
+
+
+@pytest.mark.parametrize("url", SENSITIVE_PAGES)
+def test_only_the_intended_roles_reach_sensitive_pages(url, users, client_as):
+    reached = {
+        role for role, user in users.items() if client_as(user).get(url).status_code == 200
+    }
+    assert reached == SENSITIVE_PAGES[url]
+
+
+def test_students_hold_no_staff_permission(users):
+    student = users[roles.STUDENT]
+    assert student.get_all_permissions() == set()
