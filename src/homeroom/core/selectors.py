@@ -24,13 +24,18 @@ def scoped_sites(request) -> QuerySet[Site]:
 
 
 def site_list(request) -> QuerySet[Site]:
-    return scoped_sites(request).annotate(
-        room_count=Count("rooms", filter=Q(rooms__is_active=True))
+    return (
+        scoped_sites(request)
+        .annotate(room_count=Count("rooms", filter=Q(rooms__is_active=True)))
+        .order_by("name")
     )
 
 
 def rooms_for(user) -> QuerySet[Room]:
-    return Room.objects.filter(site__in=sites_for(user)).select_related("site")
+    rooms = Room.objects.select_related("site")
+    if user.is_authenticated and user.sees_all_sites:
+        return rooms
+    return rooms.filter(site__in=sites_for(user))
 
 
 def audit_events_for(user, obj) -> QuerySet[AuditEvent]:

@@ -1,0 +1,132 @@
+"""Shared plumbing for the benchmarks.
+
+Django's settings are fixed per process, so every data set is built by `homeroom migrate` and
+`homeroom demo` in a fresh data dir (and, on PostgreSQL, a fresh database), and measurements
+run in a subprocess pointed at it. Progress goes to stderr; stdout carries JSON only.
+"""
+
+import contextlib
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from urllib.parse import urlsplit
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/homeroom_bench"
+SEED = 2026
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def postgres_url() -> str:
+    """The dedicated bench database on DATABASE_URL's server. It is dropped and re-created
+    for each data set, so it is never the database DATABASE_URL names: "_bench" is appended
+    unless the name already ends in "bench"."""
+    parts = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL)
+    name = parts.path.lstrip("/") or "homeroom"
+    if not name.endswith("bench"):
+        name += "_bench"
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def _postgres_admin(url: str, statement: str | None = None):
+    """Run a statement on the bench database's name from the server's maintenance database;
+    return the server's version."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
+        if statement:
+            conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def database_version(database: str) -> str:
+    if database == "postgres":
+        return f"PostgreSQL {_postgres_admin(postgres_url())}"
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def machine(databases: list[str]) -> dict:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "django": version("django"),
+        "databases": {database: database_version(database) for database in databases},
+    }
+
+
+def _homeroom(env: dict, *args: str) -> float:
+    """Run a `homeroom` management command; return its wall time in seconds."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "homeroom.cli", *args], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise RuntimeError(f"`homeroom {' '.join(args)}` failed")
+    return time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def dataset(scale: int, database: str):
+    """Yield (env, build): the environment of a fresh data set holding the demo district at
+    `scale`, and how long building it took. Everything is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="homeroom-bench-") as data_dir:
+        env = {**os.environ, "HOMEROOM_DATA_DIR": data_dir, "HOMEROOM_DEBUG": "0"}
+        env.pop("DATABASE_URL", None)
+        if database == "postgres":
+            env["DATABASE_URL"] = postgres_url()
+            _postgres_admin(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            _postgres_admin(env["DATABASE_URL"], "CREATE DATABASE {}")
+        try:
+            log(f"building the demo district on {database}, scale {scale}")
+            migrate = _homeroom(env, "migrate", "--verbosity", "0")
+            demo = _homeroom(env, "demo", "--scale", str(scale), "--seed", str(SEED))
+            yield env, {"migrate_s": round(migrate, 2), "demo_s": round(demo, 2)}
+        finally:
+            if database == "postgres":
+                _postgres_admin(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def measure(script: str, env: dict) -> dict:
+    """Run `script --measure` against a data set and return the JSON it prints."""
+    done = subprocess.run(
+        [sys.executable, script, "--measure"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(f"{script} --measure failed (exit {done.returncode})")
+    return json.loads(done.stdout)
+
+
+def setup_django() -> None:
+    """Configure Django in a measuring subprocess, for the test Client."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeroom.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def timing(seconds: list[float]) -> dict:
+    """p50, p95 and mean of samples, in milliseconds."""
+    ms = [sample * 1000 for sample in seconds]
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "mean_ms": round(statistics.fmean(ms), 2),
+    }

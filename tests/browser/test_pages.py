@@ -1,0 +1,107 @@
+"""Every main page opens, has its heading, and passes axe-core at desktop and phone width."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from homeroom.core.models import Room, Site
+from homeroom.people.models import User
+
+from .conftest import check_page, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_can_open_every_main_page(page, demo):
+    site = Site.objects.get(name="Lincoln Middle School")
+    room = Room.objects.filter(site=site).exclude(name="").order_by("number").first()
+    teacher = User.objects.get(username="teacher")
+    pages = [
+        ("/", "dashboard", "Today"),
+        ("/sites/", "site-list", "Sites"),
+        (f"/sites/{site.pk}/", "site-detail", site.name),
+        ("/sites/new/", "site-new", "Add a site"),
+        ("/rooms/", "room-list", "Rooms"),
+        (f"/rooms/{room.pk}/", "room-detail", f"Room {room}"),
+        ("/rooms/new/", "room-new", "Add a room"),
+        ("/activity/", "activity", "Activity"),
+        ("/users/", "user-list", "Users"),
+        (f"/users/{teacher.pk}/", "user-detail", "Priya Natarajan"),
+        ("/users/new/", "user-new", "Add a user"),
+        ("/profile/", "profile", "Your profile"),
+        ("/accounts/password/", "password-change", "Change your password"),
+        ("/search/?q=lin", "search-lin", "Search"),
+    ]
+    log_in(page, "admin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    heading = page.get_by_role("heading", level=1)
+    for path, name, title in pages:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path}: {response}"
+        expect(heading).to_contain_text(title)
+        expect(page.locator(".topbar")).to_be_visible()
+        check_page(page, name)
+
+    # The pages show the demo district, not empty shells.
+    page.goto("/sites/")
+    check_page(page, "site-list")
+    expect(page.get_by_role("row")).to_have_count(1 + Site.objects.count())
+    page.goto("/search/?q=lin")
+    check_page(page, "search-lin")
+    expect(page.get_by_role("region", name="Sites")).to_contain_text("Lincoln Middle School")
+    expect(page.get_by_role("region", name="Users")).to_contain_text("Tom Lindqvist")
+
+
+def test_an_empty_form_shows_the_error_summary_and_keeps_the_page(page, demo):
+    log_in(page, "admin")
+    page.goto("/sites/new/")
+    check_page(page, "site-new")
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Add site").click()
+
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/sites/new/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a site")
+    name_error = summary.get_by_role("link", name=re.compile(r"^Name: "))
+    expect(name_error).to_have_attribute("href", "#id_name")
+    expect(page.locator(".field--error").first).to_be_visible()
+    check_page(page, "site-new-errors")
+    assert Site.objects.count() == 4
+
+
+def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox):
+    page.goto("/accounts/login/")
+    check_page(page, "login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forgot your password?")
+    check_page(page, "password-reset")
+
+    page.get_by_label("Email").fill("teacher@riverside.example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check_page(page, "password-reset-sent")
+
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+/", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    check_page(page, "password-reset-confirm")
+
+    new_password = "purple giraffe homework 42"
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("New password confirmation").fill(new_password)
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password saved")
+    check_page(page, "password-reset-complete")
+
+    page.get_by_role("link", name="Sign in").click()
+    check_page(page, "login")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill(new_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    check_page(page, "dashboard-teacher")
