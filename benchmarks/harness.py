@@ -16,30 +16,31 @@ import sys
 import tempfile
 import time
 from importlib.metadata import version
+from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/homeroom_bench"
 SEED = 2026
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def postgres_url() -> str:
-    """The dedicated bench database on DATABASE_URL's server. It is dropped and re-created
-    for each data set, so it is never the database DATABASE_URL names: "_bench" is appended
-    unless the name already ends in "bench"."""
+def postgres_url(tag: str) -> str:
+    """A dedicated bench database on DATABASE_URL's server (default: a local one). It is
+    dropped and re-created for each data set, so its name always gets a suffix and is never
+    the database DATABASE_URL names: homeroom -> homeroom_bench_<tag>."""
     parts = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL)
     name = parts.path.lstrip("/") or "homeroom"
-    if not name.endswith("bench"):
-        name += "_bench"
+    name += f"_{tag}" if name.endswith("_bench") else f"_bench_{tag}"
     return parts._replace(path=f"/{name}").geturl()
 
 
-def _postgres_admin(url: str, statement: str | None = None):
-    """Run a statement on the bench database's name from the server's maintenance database;
-    return the server's version."""
+def _on_server(url: str, statement: str | None = None) -> str:
+    """Run a statement about the database `url` names, from the server's maintenance
+    database; return the server's version."""
     import psycopg
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -53,12 +54,21 @@ def _postgres_admin(url: str, statement: str | None = None):
 
 def database_version(database: str) -> str:
     if database == "postgres":
-        return f"PostgreSQL {_postgres_admin(postgres_url())}"
+        return f"PostgreSQL {_on_server(postgres_url('probe'))}"
     return f"SQLite {sqlite3.sqlite_version}"
+
+
+def commit() -> str | None:
+    """The checkout measured: `git describe --always --dirty`, if this is a git checkout."""
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip() or None
 
 
 def machine(databases: list[str]) -> dict:
     return {
+        "commit": commit(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
@@ -81,16 +91,17 @@ def _homeroom(env: dict, *args: str) -> float:
 
 
 @contextlib.contextmanager
-def dataset(scale: int, database: str):
+def dataset(scale: int, database: str, tag: str):
     """Yield (env, build): the environment of a fresh data set holding the demo district at
-    `scale`, and how long building it took. Everything is removed afterwards."""
+    `scale`, and how long building it took. Everything is removed afterwards. Data sets
+    alive at the same time need different tags."""
     with tempfile.TemporaryDirectory(prefix="homeroom-bench-") as data_dir:
         env = {**os.environ, "HOMEROOM_DATA_DIR": data_dir, "HOMEROOM_DEBUG": "0"}
         env.pop("DATABASE_URL", None)
         if database == "postgres":
-            env["DATABASE_URL"] = postgres_url()
-            _postgres_admin(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            _postgres_admin(env["DATABASE_URL"], "CREATE DATABASE {}")
+            env["DATABASE_URL"] = postgres_url(tag)
+            _on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            _on_server(env["DATABASE_URL"], "CREATE DATABASE {}")
         try:
             log(f"building the demo district on {database}, scale {scale}")
             migrate = _homeroom(env, "migrate", "--verbosity", "0")
@@ -98,7 +109,7 @@ def dataset(scale: int, database: str):
             yield env, {"migrate_s": round(migrate, 2), "demo_s": round(demo, 2)}
         finally:
             if database == "postgres":
-                _postgres_admin(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                _on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
 def measure(script: str, env: dict) -> dict:

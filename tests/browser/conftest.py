@@ -129,11 +129,12 @@ def _screenshots(page: Page, name: str) -> None:
             shutil.copyfile(path, README_SCREENSHOTS / f"{name}-{label}.png")
 
 
-def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real login form (checking the login page on the way); the test
-    checks the page it lands on."""
-    page.goto("/accounts/login/")
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD, *, next: str = "/") -> None:
+    """Sign in through the real login form (checking the login page on the way), landing on
+    `next`; the test checks the page it lands on."""
+    page.goto(f"/accounts/login/?next={next}")
     check_page(page, "login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_have_count(0)

@@ -33,12 +33,12 @@ def test_admin_can_open_every_main_page(page, demo):
         ("/accounts/password/", "password-change", "Change your password"),
         ("/search/?q=lin", "search-lin", "Search"),
     ]
-    log_in(page, "admin")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
     heading = page.get_by_role("heading", level=1)
+    log_in(page, "admin")
     for path, name, title in pages:
-        response = page.goto(path)
-        assert response is not None and response.status == 200, f"{path}: {response}"
+        if path != "/":
+            response = page.goto(path)
+            assert response is not None and response.status == 200, f"{path}: {response}"
         expect(heading).to_contain_text(title)
         expect(page.locator(".topbar")).to_be_visible()
         check_page(page, name)
@@ -54,8 +54,7 @@ def test_admin_can_open_every_main_page(page, demo):
 
 
 def test_an_empty_form_shows_the_error_summary_and_keeps_the_page(page, demo):
-    log_in(page, "admin")
-    page.goto("/sites/new/")
+    log_in(page, "admin", next="/sites/new/")
     check_page(page, "site-new")
     page.get_by_label("Name").fill("")
     page.get_by_role("button", name="Add site").click()
@@ -92,7 +91,7 @@ def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox):
     check_page(page, "password-reset-confirm")
 
     new_password = "purple giraffe homework 42"
-    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label(re.compile(r"^New password \(required\)$")).fill(new_password)
     page.get_by_label("New password confirmation").fill(new_password)
     page.get_by_role("button", name="Save password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Password saved")

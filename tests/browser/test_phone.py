@@ -24,20 +24,20 @@ def test_the_nav_opens_from_the_menu_button_on_a_phone(page, demo):
     expect(sites_link).to_be_hidden()
     # The page itself fits: nothing pushes it sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    check_page(page, "dashboard-phone-menu-closed")
+    check_page(page, "phone-menu-closed")
 
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(sites_link).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_be_visible()
     expect(nav.get_by_role("link", name="Today")).to_have_attribute("aria-current", "page")
-    check_page(page, "dashboard-phone-menu-open")
+    check_page(page, "phone-menu-open")
 
     sites_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sites")
     expect(nav.get_by_role("link", name="Sites")).to_be_hidden()
     expect(menu).to_have_attribute("aria-expanded", "false")
-    check_page(page, "site-list-phone")
+    check_page(page, "phone-site-list")
 
     menu.click()
     expect(nav.get_by_role("link", name="Sites")).to_have_attribute("aria-current", "page")

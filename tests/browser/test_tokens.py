@@ -13,8 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_token_is_shown_once_works_and_can_be_revoked(page, demo, live_server):
-    log_in(page, "tech")
-    page.goto("/profile/")
+    log_in(page, "tech", next="/profile/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
     tokens = page.get_by_role("region", name="API tokens")
     expect(tokens).to_contain_text("No tokens yet.")

@@ -20,6 +20,15 @@ class Site(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sourced_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The OneRoster sourcedId of the school, when it comes from the roster.",
+    )
+    date_last_modified = models.DateTimeField(null=True, blank=True, editable=False)
+    row_hash = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

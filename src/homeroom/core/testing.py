@@ -27,16 +27,18 @@ def sites(db):
     south = Site.objects.create(name="South High", code="SHS", type="high")
     for site in (north, south):
         for number in ("101", "102", "LIB"):
-            Room.objects.create(site=site, number=number, kind="library" if number == "LIB"
-                                else "classroom")
+            Room.objects.create(
+                site=site, number=number, kind="library" if number == "LIB" else "classroom"
+            )
     return [north, south]
 
 
 @pytest.fixture
 def make_user(db):
     def make(username: str, role: str, *, sites=(), **fields):
-        return people_services.user_create(actor=None, username=username, role=role,
-                                           password=PASSWORD, sites=sites, **fields)
+        return people_services.user_create(
+            actor=None, username=username, role=role, password=PASSWORD, sites=sites, **fields
+        )
 
     return make
 
@@ -48,8 +50,7 @@ def users(sites, make_user):
     for role in roles.ROLES:
         username = role.lower().replace(" ", "_")
         limited = [] if role == roles.DISTRICT_ADMIN else [sites[0]]
-        accounts[role] = make_user(username, role, sites=limited,
-                                   email=f"{username}@example.org")
+        accounts[role] = make_user(username, role, sites=limited, email=f"{username}@example.org")
     return accounts
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeroom.core import roles
+from homeroom.people.choices import ClassType, EnrollmentRole, ImportStatus, PersonKind, SessionType
 
 TOKEN_PREFIX = "hr_"
 
@@ -89,3 +90,245 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RosterRecord(models.Model):
+    """Fields every record loaded from a student information system carries."""
+
+    sourced_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The OneRoster sourcedId; empty for records made in Homeroom.",
+    )
+    is_active = models.BooleanField(default=True)
+    date_last_modified = models.DateTimeField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    # A fingerprint of the imported row: an unchanged row is skipped without a write.
+    row_hash = models.CharField(max_length=32, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AcademicSession(RosterRecord):
+    """A school year, semester, term or grading period."""
+
+    title = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=SessionType.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    school_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(RosterRecord):
+    """A course in the catalogue; classes are its sections."""
+
+    title = models.CharField(max_length=200)
+    course_code = models.CharField(max_length=100, blank=True)
+    grades = models.CharField(max_length=100, blank=True)
+    subjects = models.CharField(max_length=255, blank=True)
+    site = models.ForeignKey(
+        "core.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
+    )
+    school_year = models.ForeignKey(
+        AcademicSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SchoolClass(RosterRecord):
+    """A class (section): a course taught to a group of students at one site."""
+
+    title = models.CharField(max_length=200)
+    class_code = models.CharField(max_length=100, blank=True)
+    class_type = models.CharField(
+        max_length=20, choices=ClassType.choices, default=ClassType.SCHEDULED
+    )
+    location = models.CharField(max_length=200, blank=True)
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="classes"
+    )
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="classes")
+    terms = models.ManyToManyField(AcademicSession, blank=True, related_name="classes")
+    grades = models.CharField(max_length=100, blank=True)
+    subjects = models.CharField(max_length=255, blank=True)
+    periods = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["title", "class_code"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        indexes = [models.Index(fields=["site", "is_active", "title"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.class_code})" if self.class_code else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:class_detail", args=[self.pk])
+
+
+class Person(RosterRecord):
+    """A student, teacher or other member of staff, usually loaded from the roster.
+
+    Devices, tickets, loans and fees belong to people; `user` links the person to a login
+    account when they have one."""
+
+    kind = models.CharField(max_length=20, choices=PersonKind.choices, default=PersonKind.STUDENT)
+    given_name = models.CharField(max_length=100)
+    preferred_given_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100)
+    preferred_family_name = models.CharField(max_length=100, blank=True)
+    username = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    identifier = models.CharField(
+        max_length=100, blank=True, help_text="The district's local id, often on the badge."
+    )
+    state_id = models.CharField(max_length=100, blank=True, verbose_name="state student id")
+    grades = models.CharField(max_length=100, blank=True)
+    grade = models.CharField(max_length=10, blank=True, help_text="The first of `grades`.")
+    phone = models.CharField(max_length=50, blank=True)
+    enabled_user = models.BooleanField(default=True)
+    primary_site = models.ForeignKey(
+        "core.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    sites = models.ManyToManyField("core.Site", blank=True, related_name="+")
+    homeroom = models.ForeignKey(
+        SchoolClass,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="homeroom_students",
+    )
+    roles = models.JSONField(
+        default=dict, blank=True, help_text="OneRoster 1.2 roles by their sourcedId."
+    )
+    profiles = models.JSONField(
+        default=dict, blank=True, help_text="OneRoster 1.2 user profiles by their sourcedId."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name", "pk"]
+        verbose_name_plural = "people"
+        permissions = [("view_student_ids", "Can see students' local and state ids")]
+        indexes = [
+            models.Index(fields=["primary_site", "kind", "is_active", "family_name"]),
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["grade"]),
+            models.Index(fields=["identifier"]),
+            models.Index(fields=["username"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_given_name} {self.preferred_family_name or self.family_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", args=[self.pk])
+
+    @property
+    def display_given_name(self) -> str:
+        return self.preferred_given_name or self.given_name
+
+    @property
+    def grade_label(self) -> str:
+        if not self.grade:
+            return ""
+        if self.grade == "KG":
+            return "Kindergarten"
+        if self.grade.isdigit():
+            return f"Grade {int(self.grade)}"
+        return self.grade
+
+
+class Enrollment(RosterRecord):
+    """A person in a class as a student, teacher or aide."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=EnrollmentRole.choices)
+    primary = models.BooleanField(default=False)
+    begin_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school_class", "role", "person"]
+        indexes = [
+            models.Index(fields=["school_class", "is_active", "role"]),
+            models.Index(fields=["person", "is_active"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.school_class_id} as {self.role}"
+
+
+class RosterImport(models.Model):
+    """One OneRoster import: its file, who ran it, what it found and what it changed."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interface = models.CharField(max_length=10, default="web")
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_sha256 = models.CharField(max_length=64)
+    version = models.CharField(max_length=10, blank=True)
+    modes = models.JSONField(default=dict, blank=True, help_text="File name to bulk or delta.")
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Roster import {self.pk} ({self.file_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:import_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status in {ImportStatus.CHECKED, ImportStatus.APPLIED, ImportStatus.REJECTED}:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING}

@@ -15,8 +15,16 @@ def tech(users, client_as):
 
 
 def test_admin_adds_a_site_and_it_is_audited(admin):
-    response = admin.post("/sites/new/", {"name": "West Middle", "code": "WMS", "type": "middle",
-                                          "address": "1 Elm St", "is_active": "on"})
+    response = admin.post(
+        "/sites/new/",
+        {
+            "name": "West Middle",
+            "code": "WMS",
+            "type": "middle",
+            "address": "1 Elm St",
+            "is_active": "on",
+        },
+    )
     site = Site.objects.get(code="WMS")
     assert response.status_code == 302 and response["Location"] == f"/sites/{site.pk}/"
     event = AuditEvent.objects.get(object_id=site.pk, content_type__model="site")
@@ -38,15 +46,22 @@ def test_a_bad_site_form_explains_and_changes_nothing(admin, sites):
 
 
 def test_editing_a_site_records_old_and_new_values(admin, sites):
-    admin.post(f"/sites/{sites[0].pk}/edit/", {"name": "North Elementary", "code": "NES",
-                                               "type": "k12", "phone": "555-0101",
-                                               "is_active": "on"})
+    admin.post(
+        f"/sites/{sites[0].pk}/edit/",
+        {
+            "name": "North Elementary",
+            "code": "NES",
+            "type": "k12",
+            "phone": "555-0101",
+            "is_active": "on",
+        },
+    )
     event = AuditEvent.objects.get(object_id=sites[0].pk, verb="updated")
     assert event.changes == {"type": ["elementary", "k12"], "phone": ["", "555-0101"]}
 
 
 def test_a_limited_technician_sees_only_their_sites(tech, sites):
-    north, south = sites
+    south = sites[1]
     assert tech.get(f"/sites/{south.pk}/").status_code == 404
     assert tech.get(f"/rooms/{south.rooms.first().pk}/").status_code == 404
     listing = tech.get("/rooms/").content.decode()
@@ -56,29 +71,44 @@ def test_a_limited_technician_sees_only_their_sites(tech, sites):
 
 
 def test_a_technician_cannot_add_a_room_at_a_site_they_do_not_work_at(tech, sites):
-    response = tech.post("/rooms/new/", {"site": sites[1].pk, "number": "999", "kind": "lab",
-                                         "is_active": "on"})
+    response = tech.post(
+        "/rooms/new/", {"site": sites[1].pk, "number": "999", "kind": "lab", "is_active": "on"}
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Room.objects.filter(number="999").exists()
 
 
 def test_a_technician_adds_and_renames_a_room(tech, sites):
-    tech.post("/rooms/new/", {"site": sites[0].pk, "number": "204", "kind": "lab",
-                              "is_active": "on"})
+    tech.post(
+        "/rooms/new/", {"site": sites[0].pk, "number": "204", "kind": "lab", "is_active": "on"}
+    )
     room = Room.objects.get(site=sites[0], number="204")
-    tech.post(f"/rooms/{room.pk}/edit/", {"site": sites[0].pk, "number": "204",
-                                          "name": "STEM lab", "kind": "lab", "is_active": "on"})
+    tech.post(
+        f"/rooms/{room.pk}/edit/",
+        {
+            "site": sites[0].pk,
+            "number": "204",
+            "name": "STEM lab",
+            "kind": "lab",
+            "is_active": "on",
+        },
+    )
     page = tech.get(f"/rooms/{room.pk}/").content.decode()
     assert "STEM lab" in page
-    verbs = list(AuditEvent.objects.filter(object_id=room.pk, content_type__model="room")
-                 .values_list("verb", flat=True))
+    verbs = list(
+        AuditEvent.objects.filter(object_id=room.pk, content_type__model="room").values_list(
+            "verb", flat=True
+        )
+    )
     assert verbs == ["updated", "created"]
 
 
 def test_room_numbers_are_unique_within_a_site(admin, sites):
-    response = admin.post("/rooms/new/", {"site": sites[0].pk, "number": "101",
-                                          "kind": "classroom", "is_active": "on"})
+    response = admin.post(
+        "/rooms/new/",
+        {"site": sites[0].pk, "number": "101", "kind": "classroom", "is_active": "on"},
+    )
     assert "There is a problem" in response.content.decode()
     assert Room.objects.filter(site=sites[0], number="101").count() == 1
 
@@ -120,8 +150,9 @@ def test_the_site_switcher_narrows_lists_to_one_site(admin, sites):
 
 
 def test_the_site_switcher_refuses_a_site_the_user_does_not_work_at(tech, sites):
-    response = tech.post("/site/", {"site": sites[1].pk, "next": "https://elsewhere.example/"},
-                         follow=True)
+    response = tech.post(
+        "/site/", {"site": sites[1].pk, "next": "https://elsewhere.example/"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/"
     assert "You do not work at that site." in response.content.decode()
 

@@ -1,0 +1,185 @@
+"""OneRoster imports: record an upload, check it (a dry run), then apply it.
+
+The web page and the API queue the check and the apply as background tasks; the command line
+runs them in the foreground. All three call these functions."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from homeroom.core import audit
+from homeroom.core.choices import AuditInterface, AuditVerb
+from homeroom.core.exceptions import Conflict
+from homeroom.people.choices import IMPORT_TRANSITIONS, ImportStatus
+from homeroom.people.models import RosterImport
+from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
+from homeroom.people.oneroster.check import Checker
+from homeroom.people.oneroster.source import RosterSource, SetError
+
+
+def import_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for child in sorted(path.glob("*.csv")):
+            digest.update(child.name.encode())
+            digest.update(child.read_bytes())
+    else:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def roster_import_create(*, actor, path: Path, file_name: str, keep_copy: bool) -> RosterImport:
+    """Record an import of the set at `path`. Uploads are kept (`keep_copy`) so a background
+    worker can read them; a folder given on the command line is read where it is."""
+    path = Path(path)
+    sha = _sha256(path)
+    stored = path
+    if keep_copy:
+        stored = import_dir() / f"{timezone.now():%Y%m%d%H%M%S}-{sha[:12]}{path.suffix}"
+        shutil.copyfile(path, stored)
+    record = RosterImport.objects.create(
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        interface=audit.current_interface(),
+        file_name=file_name[:255],
+        file_path=str(stored),
+        file_sha256=sha,
+    )
+    return record
+
+
+def roster_import_set_status(record: RosterImport, status: str, **fields) -> RosterImport:
+    """Move an import along its lifecycle; an illegal move is a Conflict."""
+    current = RosterImport.objects.filter(pk=record.pk).values_list("status", flat=True).first()
+    if status not in IMPORT_TRANSITIONS[ImportStatus(current)]:
+        raise Conflict(
+            f"This import is “{ImportStatus(current).label.lower()}”; it cannot be "
+            f"moved to “{ImportStatus(status).label.lower()}”."
+        )
+    updated = RosterImport.objects.filter(pk=record.pk, status=current).update(
+        status=status, **fields
+    )
+    if not updated:
+        raise Conflict("Someone else moved this import on at the same moment.")
+    record.refresh_from_db()
+    return record
+
+
+def _progress(record: RosterImport):
+    def report(note: str, rows: int) -> None:
+        RosterImport.objects.filter(pk=record.pk).update(
+            progress_note=note[:200], progress_done=rows
+        )
+
+    return report
+
+
+def _checker(record: RosterImport, source: RosterSource) -> Checker:
+    return Checker(source, known_in_homeroom, progress=_progress(record))
+
+
+def _total_rows(source: RosterSource) -> int:
+    total = 0
+    for name in source.files:
+        with source.open_binary(name) as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                total += block.count(b"\n")
+    return max(total, 1)
+
+
+def roster_import_check(record: RosterImport) -> RosterImport:
+    """Read and check the whole set and work out what applying it would change."""
+    record = roster_import_set_status(record, ImportStatus.CHECKING, progress_done=0)
+    try:
+        source = RosterSource(record.file_path)
+    except SetError as error:
+        return roster_import_set_status(
+            record, ImportStatus.REJECTED, errors=[str(error.problem)], checked_at=timezone.now()
+        )
+    try:
+        RosterImport.objects.filter(pk=record.pk).update(progress_total=_total_rows(source))
+        checker = _checker(record, source)
+        if not checker.check():
+            return roster_import_set_status(
+                record,
+                ImportStatus.REJECTED,
+                errors=[str(p) for p in checker.problems],
+                warnings=checker.warnings,
+                version=checker.version,
+                modes=checker.modes,
+                checked_at=timezone.now(),
+            )
+        counts = Applier(checker, write=False, import_id=record.pk).run()
+        return roster_import_set_status(
+            record,
+            ImportStatus.CHECKED,
+            counts=counts,
+            warnings=checker.warnings,
+            version=checker.version,
+            modes=checker.modes,
+            checked_at=timezone.now(),
+        )
+    except ApplyError as error:
+        return roster_import_set_status(
+            record, ImportStatus.REJECTED, errors=[str(p) for p in error.problems]
+        )
+    finally:
+        source.close()
+
+
+def roster_import_start_apply(record: RosterImport) -> RosterImport:
+    return roster_import_set_status(
+        record, ImportStatus.APPLYING, progress_done=0, progress_note="Waiting for the worker"
+    )
+
+
+def roster_import_apply(record: RosterImport, *, actor) -> RosterImport:
+    """Check the set again against what Homeroom holds now, then write it in one transaction.
+    The import must have been started with `roster_import_start_apply`."""
+    source = RosterSource(record.file_path)
+    try:
+        checker = _checker(record, source)
+        if not checker.check():
+            return roster_import_set_status(
+                record,
+                ImportStatus.REJECTED,
+                errors=[str(p) for p in checker.problems],
+                warnings=checker.warnings,
+            )
+        with transaction.atomic(), audit.interface(AuditInterface.IMPORT):
+            counts = Applier(
+                checker, write=True, actor=actor, import_id=record.pk, progress=_progress(record)
+            ).run()
+            record = roster_import_set_status(
+                record,
+                ImportStatus.APPLIED,
+                counts=counts,
+                applied_at=timezone.now(),
+                progress_note="Done",
+            )
+            audit.record(
+                actor=actor,
+                obj=record,
+                verb=AuditVerb.CREATED,
+                message=f"Applied roster import {record.file_name}",
+                changes={"counts": [None, counts]},
+            )
+        return record
+    except ApplyError as error:
+        return roster_import_set_status(
+            record, ImportStatus.REJECTED, errors=[str(p) for p in error.problems]
+        )
+    finally:
+        source.close()

@@ -1,0 +1,635 @@
+"""Applying a checked OneRoster set: one transaction, bulk writes, unchanged rows skipped.
+
+Counts per file: created, updated, unchanged, deactivated (missing from a bulk file or marked
+tobedeleted in a delta file) and reactivated. Nothing is ever deleted."""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.text import slugify
+
+from homeroom.core.choices import AuditInterface, AuditVerb, SiteType
+from homeroom.core.models import AuditEvent, Site
+from homeroom.people.models import (
+    AcademicSession,
+    Course,
+    Enrollment,
+    Person,
+    SchoolClass,
+    User,
+)
+from homeroom.people.oneroster.check import KIND_BY_ROLE, Checker, Record
+from homeroom.people.oneroster.source import Problem
+
+BATCH = 2000
+COUNT_KEYS = ("created", "updated", "unchanged", "deactivated", "reactivated")
+
+MODELS = {
+    "orgs": Site,
+    "academicSessions": AcademicSession,
+    "courses": Course,
+    "classes": SchoolClass,
+    "users": Person,
+    "enrollments": Enrollment,
+}
+AUDITED = {"orgs", "courses", "classes", "users"}
+
+
+class ApplyError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def known_in_homeroom(entity: str) -> set[str]:
+    """The sourcedIds Homeroom already holds for one file's records."""
+    if entity in {"roles", "userProfiles"}:
+        field = "roles" if entity == "roles" else "profiles"
+        return {
+            key
+            for value in Person.objects.exclude(**{field: {}})
+            .values_list(field, flat=True)
+            .iterator()
+            for key in value
+        }
+    return set(
+        MODELS[entity]
+        .objects.filter(sourced_id__isnull=False)
+        .values_list("sourced_id", flat=True)
+        .iterator()
+    )
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Applier:
+    """Works out (dry run) or writes (apply) what a checked set changes."""
+
+    def __init__(
+        self,
+        checker: Checker,
+        *,
+        actor=None,
+        import_id: int | None = None,
+        write: bool,
+        progress: Callable[[str, int], None] | None = None,
+    ):
+        self.checker = checker
+        self.actor = actor
+        self.import_id = import_id
+        self.write = write
+        self.progress = progress or (lambda note, rows: None)
+        self.counts = {
+            entity: dict.fromkeys(COUNT_KEYS, 0)
+            for entity in checker.modes
+            if checker.mode(entity) != "absent"
+        }
+        self.pks: dict[str, dict[str, int]] = {}
+        # In a dry run, what would be created gets a stand-in key so later files resolve.
+        self.planned: dict[str, dict[str, int]] = defaultdict(dict)
+        self.audit: list[AuditEvent] = []
+        self.linked_accounts = 0
+
+    def run(self) -> dict:
+        steps = [
+            ("orgs", self.apply_orgs),
+            ("academicSessions", self.apply_sessions),
+            ("courses", self.apply_courses),
+            ("classes", self.apply_classes),
+            ("users", self.apply_people),
+            ("enrollments", self.apply_enrollments),
+        ]
+        with transaction.atomic():
+            for entity, step in steps:
+                self.pks[entity] = self.existing_pks(entity)
+                files = ["users", "roles", "userProfiles"] if entity == "users" else [entity]
+                if any(self.checker.mode(name) != "absent" for name in files):
+                    self.progress(f"Applying {entity}.csv", 0)
+                    step()
+                    self.pks[entity] = {**self.planned[entity], **self.existing_pks(entity)}
+            if self.write:
+                self.update_homerooms()
+                self.link_accounts()
+                AuditEvent.objects.bulk_create(self.audit, batch_size=BATCH)
+        result = dict(self.counts)
+        if self.linked_accounts:
+            result["accounts linked"] = self.linked_accounts
+        return result
+
+    def existing_pks(self, entity: str) -> dict[str, int]:
+        return dict(
+            MODELS[entity]
+            .objects.filter(sourced_id__isnull=False)
+            .values_list("sourced_id", "pk")
+            .iterator()
+        )
+
+    # Deciding what a record does
+
+    def plan(self, entity: str, records: Iterable[Record], assume_stored: dict | None = None):
+        """Yields (record, action, pk); action is one of COUNT_KEYS or None for a tobedeleted
+        record Homeroom never had. Bulk files then deactivate whatever they no longer list."""
+        model = MODELS[entity]
+        stored = {
+            sid: (pk, fingerprint, active)
+            for sid, pk, fingerprint, active in model.objects.filter(sourced_id__isnull=False)
+            .values_list("sourced_id", "pk", "row_hash", "is_active")
+            .iterator()
+        }
+        stored.update(assume_stored or {})
+        counts = self.counts.setdefault(entity, dict.fromkeys(COUNT_KEYS, 0))
+        seen = set()
+        for record in records:
+            seen.add(record.sourced_id)
+            if record.sourced_id not in stored:
+                action = "created" if record.active else None
+                pk = None
+            else:
+                pk, fingerprint, active = stored[record.sourced_id]
+                if not record.active:
+                    action = "deactivated" if active else "unchanged"
+                elif not active:
+                    action = "reactivated"
+                else:
+                    action = "unchanged" if fingerprint == record.fingerprint else "updated"
+            if action:
+                counts[action] += 1
+            yield record, action, pk
+        if self.checker.mode(entity) == "bulk":
+            gone = [pk for sid, (pk, _, active) in stored.items() if active and sid not in seen]
+            counts["deactivated"] += len(gone)
+            if self.write and gone:
+                for chunk in _chunks(gone):
+                    model.objects.filter(pk__in=chunk).update(is_active=False)
+                if entity in AUDITED:
+                    self.audit_many(
+                        model,
+                        gone,
+                        AuditVerb.DEACTIVATED,
+                        f"Not in the bulk {entity}.csv of roster import {self.import_id}",
+                    )
+
+    def save(
+        self,
+        entity: str,
+        planned,
+        build: Callable[[Record], dict],
+        after_write: Callable[[list], None] | None = None,
+    ) -> None:
+        """Create and update the planned records with the field values `build` gives."""
+        model = MODELS[entity]
+        creates, updates = [], []
+        for record, action, pk in planned:
+            if not self.write and action == "created":
+                self.planned[entity][record.sourced_id] = 0
+            if action in {None, "unchanged"} or not self.write:
+                continue
+            values = build(record)
+            values.update(
+                sourced_id=record.sourced_id, is_active=record.active, row_hash=record.fingerprint
+            )
+            if action == "created":
+                creates.append(model(**values))
+            else:
+                updates.append((pk, values))
+            if len(creates) >= BATCH:
+                self.create(entity, creates, after_write)
+                creates = []
+        if creates:
+            self.create(entity, creates, after_write)
+        if updates:
+            self.update(entity, updates, after_write)
+
+    def create(self, entity, instances, after_write) -> None:
+        model = MODELS[entity]
+        model.objects.bulk_create(instances, batch_size=BATCH)
+        if instances and instances[0].pk is None:
+            by_sid = dict(
+                model.objects.filter(sourced_id__in=[i.sourced_id for i in instances]).values_list(
+                    "sourced_id", "pk"
+                )
+            )
+            for instance in instances:
+                instance.pk = by_sid[instance.sourced_id]
+        if after_write:
+            after_write(instances)
+        if entity in AUDITED:
+            self.audit_many(
+                model,
+                [i.pk for i in instances],
+                AuditVerb.CREATED,
+                f"From roster import {self.import_id}",
+                instances,
+            )
+
+    def update(self, entity, updates: list[tuple[int, dict]], after_write) -> None:
+        model = MODELS[entity]
+        fields = sorted({name for _, values in updates for name in values} - {"sourced_id"})
+        for chunk in _chunks(updates, 500):
+            before = model.objects.in_bulk([pk for pk, _ in chunk])
+            instances = []
+            for pk, values in chunk:
+                instance = before[pk]
+                changes = {}
+                for name, value in values.items():
+                    old = getattr(instance, name)
+                    if old != value and name not in {"row_hash", "date_last_modified"}:
+                        changes[name] = [_plain(old), _plain(value)]
+                    setattr(instance, name, value)
+                instances.append(instance)
+                if entity in AUDITED and changes:
+                    verb = AuditVerb.UPDATED
+                    if list(changes) == ["is_active"]:
+                        verb = (
+                            AuditVerb.REACTIVATED if values["is_active"] else AuditVerb.DEACTIVATED
+                        )
+                    self.audit.append(self.event(model, instance, verb, changes))
+            model.objects.bulk_update(instances, fields, batch_size=500)
+            if after_write:
+                after_write(instances)
+
+    # Audit events
+
+    def event(self, model, instance, verb, changes=None, message=None) -> AuditEvent:
+        site_id = (
+            instance.pk
+            if model is Site
+            else getattr(instance, "site_id", None) or getattr(instance, "primary_site_id", None)
+        )
+        return AuditEvent(
+            actor=self.actor,
+            actor_name=self.actor.get_username() if self.actor else "",
+            interface=AuditInterface.IMPORT,
+            verb=verb,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=instance.pk,
+            object_repr=str(instance)[:200],
+            site_id=site_id,
+            changes=changes or {},
+            message=message or f"From roster import {self.import_id}",
+        )
+
+    def audit_many(self, model, pks, verb, message, instances=None) -> None:
+        if instances is None:
+            instances = []
+            for chunk in _chunks(pks):
+                instances += list(model.objects.filter(pk__in=chunk))
+        self.audit += [self.event(model, instance, verb, message=message) for instance in instances]
+
+    # The files, in order
+
+    def apply_orgs(self) -> None:
+        records = self.checker.records["orgs"]
+        stored_sites = {site.sourced_id: site for site in Site.objects.all() if site.sourced_id}
+        # A school Homeroom already has (by code or name) is linked instead of duplicated.
+        unlinked = [site for site in Site.objects.filter(sourced_id__isnull=True)]
+        by_code = {site.code.lower(): site for site in unlinked}
+        by_name = {site.name.lower(): site for site in unlinked}
+        taken_codes = {code.lower() for code in Site.objects.values_list("code", flat=True)}
+        counts = self.counts["orgs"]
+        counts["skipped"] = 0
+        storable, linked = {}, {}
+        for sid, record in records.items():
+            if record.values["org_type"] not in {"school", "district"}:
+                counts["skipped"] += 1
+                continue
+            if sid not in stored_sites:
+                match = (
+                    by_code.get(record.values["identifier"].lower())
+                    if record.values["identifier"]
+                    else None
+                )
+                match = match or by_name.get(record.values["name"].lower())
+                if match is not None:
+                    linked[sid] = (match.pk, "", match.is_active)
+                    stored_sites[sid] = match
+                    if self.write:
+                        match.sourced_id = sid
+                        match.save(update_fields=["sourced_id"])
+            storable[sid] = record
+
+        def build(record: Record) -> dict:
+            values = {
+                "name": record.values["name"],
+                "date_last_modified": record.values["date_last_modified"],
+            }
+            existing = stored_sites.get(record.sourced_id)
+            if existing is None:
+                values["type"] = _site_type(record.values)
+                values["code"] = _unique_code(record.values, taken_codes)
+            return values
+
+        self.save("orgs", self.plan("orgs", storable.values(), linked), build)
+
+    def apply_sessions(self) -> None:
+        records = self.checker.records["academicSessions"]
+        self.save(
+            "academicSessions",
+            self.plan("academicSessions", records.values()),
+            lambda record: {**record.values},
+        )
+        if self.write:
+            pks = self.existing_pks("academicSessions")
+            parents = [
+                (pks[sid], pks.get(r.refs["parent"])) for sid, r in records.items() if sid in pks
+            ]
+            for pk, parent in parents:
+                AcademicSession.objects.filter(pk=pk).exclude(parent_id=parent).update(
+                    parent_id=parent
+                )
+
+    def apply_courses(self) -> None:
+        sites, sessions = self.pks["orgs"], self.pks["academicSessions"]
+        records = self.checker.records["courses"]
+        self.save(
+            "courses",
+            self.plan("courses", records.values()),
+            lambda record: {
+                **record.values,
+                "site_id": sites.get(record.refs["site"]),
+                "school_year_id": sessions.get(record.refs["school_year"]),
+            },
+        )
+
+    def apply_classes(self) -> None:
+        sites, courses = self.pks["orgs"], self.pks["courses"]
+        sessions = self.pks["academicSessions"]
+        records = self.checker.records["classes"]
+        missing = [
+            Problem("classes.csv", r.line, "schoolSourcedId", f"“{r.refs['site']}” is not a school")
+            for r in records.values()
+            if r.refs["site"] not in sites
+        ]
+        if missing:
+            raise ApplyError(missing[:50])
+
+        def set_terms(instances) -> None:
+            through = SchoolClass.terms.through
+            through.objects.filter(schoolclass_id__in=[i.pk for i in instances]).delete()
+            through.objects.bulk_create(
+                [
+                    through(schoolclass_id=i.pk, academicsession_id=sessions[term])
+                    for i in instances
+                    for term in records[i.sourced_id].refs["terms"].split(",")
+                    if term in sessions
+                ],
+                batch_size=BATCH,
+            )
+
+        self.save(
+            "classes",
+            self.plan("classes", records.values()),
+            lambda record: {
+                **record.values,
+                "site_id": sites[record.refs["site"]],
+                "course_id": courses.get(record.refs["course"]),
+            },
+            after_write=set_terms,
+        )
+
+    def apply_people(self) -> None:
+        users = self.checker.records.get("users", {})
+        roles_by_user, profiles_by_user = self.child_records()
+        sites = self.pks["orgs"]
+        if self.checker.mode("users") == "absent":
+            users = self.stored_users_with_children(roles_by_user, profiles_by_user)
+        for sid, record in users.items():
+            record.values["roles"] = roles_by_user.get(sid, record.values.get("roles", {}))
+            record.values["profiles"] = profiles_by_user.get(sid, record.values.get("profiles", {}))
+
+        def site_ids(record: Record) -> list[int]:
+            if self.checker.version == "1.1":
+                wanted = record.refs["sites"].split(",")
+            else:
+                wanted = [role["org"] for role in record.values["roles"].values()]
+            return list(dict.fromkeys(sites[sid] for sid in wanted if sid in sites))
+
+        def build(record: Record) -> dict:
+            values = {key: value for key, value in record.values.items()}
+            values["grade"] = values["grades"].split(",")[0]
+            placed = site_ids(record)
+            if self.checker.version == "1.2":
+                primary = [
+                    role for role in values["roles"].values() if role["role_type"] == "primary"
+                ]
+                if primary:
+                    values["kind"] = KIND_BY_ROLE.get(primary[0]["role"], "staff")
+                    placed = [sites[primary[0]["org"]]] * (primary[0]["org"] in sites) + placed
+                chosen = record.refs.get("primary_site")
+                values["primary_site_id"] = (
+                    sites.get(chosen) if chosen else (placed[0] if placed else None)
+                )
+            else:
+                values["primary_site_id"] = placed[0] if placed else None
+            return values
+
+        def set_sites(instances) -> None:
+            through = Person.sites.through
+            through.objects.filter(person_id__in=[i.pk for i in instances]).delete()
+            through.objects.bulk_create(
+                [
+                    through(person_id=i.pk, site_id=site)
+                    for i in instances
+                    for site in site_ids(users[i.sourced_id])
+                ],
+                batch_size=BATCH,
+            )
+
+        self.save("users", self.plan("users", users.values()), build, after_write=set_sites)
+
+    def child_records(self) -> tuple[dict, dict]:
+        """1.2 roles and profiles grouped by person, merged with stored ones for delta files;
+        counted per file."""
+        grouped = []
+        for entity, field in (("roles", "roles"), ("userProfiles", "profiles")):
+            mode = self.checker.mode(entity)
+            by_user: dict[str, dict] = defaultdict(dict)
+            if mode == "absent":
+                grouped.append({})
+                continue
+            stored = {
+                sid: value
+                for sid, value in Person.objects.filter(sourced_id__isnull=False)
+                .values_list("sourced_id", field)
+                .iterator()
+            }
+            stored_entries = {
+                key: entry for entries in stored.values() for key, entry in entries.items()
+            }
+            if mode == "delta":
+                for sid, entries in stored.items():
+                    by_user[sid].update(entries)
+            counts = self.counts[entity]
+            for key, record in self.checker.records[entity].items():
+                user = record.refs["user"]
+                entry = {
+                    name: _plain(value)
+                    for name, value in record.values.items()
+                    if name != "date_last_modified"
+                }
+                if field == "roles":
+                    entry["org"] = record.refs["site"]
+                old = stored_entries.get(key)
+                if not record.active:
+                    if by_user[user].pop(key, None) is not None or (mode == "bulk" and old):
+                        counts["deactivated"] += 1
+                    continue
+                by_user[user][key] = entry
+                counts[
+                    "created" if old is None else "unchanged" if old == entry else "updated"
+                ] += 1
+            if mode == "bulk":
+                listed = set(self.checker.records[entity])
+                counts["deactivated"] += sum(1 for key in stored_entries if key not in listed)
+            grouped.append(by_user)
+        return grouped[0], grouped[1]
+
+    def stored_users_with_children(self, roles_by_user, profiles_by_user) -> dict:
+        """When only roles or profiles change, the stored people are re-saved with them."""
+        touched = set(roles_by_user) | set(profiles_by_user)
+        site_sids = {pk: sid for sid, pk in self.pks["orgs"].items()}
+        records = {}
+        for person in Person.objects.filter(sourced_id__in=touched).prefetch_related("sites"):
+            values = {
+                name: getattr(person, name)
+                for name in (
+                    "enabled_user",
+                    "username",
+                    "given_name",
+                    "family_name",
+                    "middle_name",
+                    "identifier",
+                    "email",
+                    "phone",
+                    "grades",
+                    "state_id",
+                    "metadata",
+                    "kind",
+                    "preferred_given_name",
+                    "preferred_family_name",
+                    "date_last_modified",
+                    "roles",
+                    "profiles",
+                )
+            }
+            refs = {
+                "agents": "",
+                "sites": ",".join(site_sids.get(site.pk, "") for site in person.sites.all()),
+                "primary_site": site_sids.get(person.primary_site_id, ""),
+            }
+            records[person.sourced_id] = Record(person.sourced_id, person.is_active, values, refs)
+        return records
+
+    def apply_enrollments(self) -> None:
+        classes, people, sites = self.pks["classes"], self.pks["users"], self.pks["orgs"]
+        class_sites = dict(SchoolClass.objects.values_list("pk", "site_id"))
+        count = 0
+
+        def records():
+            nonlocal count
+            for record in self.checker.rows("enrollments"):
+                count += 1
+                if count % 20000 == 0:
+                    self.progress("Applying enrollments.csv", count)
+                yield record
+
+        def build(record: Record) -> dict:
+            school_class = classes[record.refs["school_class"]]
+            return {
+                **record.values,
+                "school_class_id": school_class,
+                "person_id": people[record.refs["person"]],
+                "site_id": sites.get(record.refs["site"], class_sites[school_class]),
+            }
+
+        self.save("enrollments", self.plan("enrollments", records()), build)
+
+    # Derived data
+
+    def update_homerooms(self) -> None:
+        """A student's homeroom is the homeroom-type class they are actively enrolled in."""
+        homerooms = dict(
+            Enrollment.objects.filter(
+                is_active=True,
+                role="student",
+                school_class__class_type="homeroom",
+                school_class__is_active=True,
+            )
+            .values_list("person_id", "school_class_id")
+            .iterator()
+        )
+        current = dict(
+            Person.objects.filter(homeroom__isnull=False)
+            .values_list("pk", "homeroom_id")
+            .iterator()
+        )
+        changed = defaultdict(list)
+        for person in set(homerooms) | set(current):
+            if homerooms.get(person) != current.get(person):
+                changed[homerooms.get(person)].append(person)
+        for homeroom, people in changed.items():
+            for chunk in _chunks(people):
+                Person.objects.filter(pk__in=chunk).update(homeroom_id=homeroom)
+
+    def link_accounts(self) -> None:
+        """Links people to the login account with the same email, when exactly one has it."""
+        unlinked = dict(
+            Person.objects.filter(user__isnull=True, is_active=True)
+            .exclude(email="")
+            .values_list("email", "pk")
+            .iterator()
+        )
+        if not unlinked:
+            return
+        taken = set(Person.objects.filter(user__isnull=False).values_list("user_id", flat=True))
+        accounts = defaultdict(list)
+        lowered = {email.lower(): pk for email, pk in unlinked.items()}
+        for user_pk, email in User.objects.exclude(email="").values_list("pk", "email"):
+            if email.lower() in lowered and user_pk not in taken:
+                accounts[email.lower()].append(user_pk)
+        for email, user_pks in accounts.items():
+            if len(user_pks) == 1:
+                Person.objects.filter(pk=lowered[email]).update(user_id=user_pks[0])
+                self.linked_accounts += 1
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _site_type(values: dict) -> str:
+    if values["org_type"] == "district":
+        return SiteType.DISTRICT_OFFICE
+    name = values["name"].lower()
+    for word, site_type in (
+        ("elementary", SiteType.ELEMENTARY),
+        ("primary", SiteType.ELEMENTARY),
+        ("middle", SiteType.MIDDLE),
+        ("junior", SiteType.MIDDLE),
+        ("high", SiteType.HIGH),
+    ):
+        if word in name:
+            return site_type
+    return SiteType.K12
+
+
+def _unique_code(values: dict, taken: set[str]) -> str:
+    base = (
+        slugify(values["identifier"])
+        or "".join(word[0] for word in re.findall(r"[A-Za-z0-9]+", values["name"])).upper()
+        or "SCH"
+    )
+    base = base[:28]
+    code, n = base, 2
+    while code.lower() in taken:
+        code, n = f"{base}-{n}", n + 1
+    taken.add(code.lower())
+    return code

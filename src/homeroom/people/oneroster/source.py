@@ -1,0 +1,135 @@
+"""Opening a OneRoster CSV set from a folder or a zip, and reading its files row by row with
+exact line numbers, UTF-8 checked line by line (a byte-order mark is allowed)."""
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class SetError(Exception):
+    """The set cannot be read at all (not a folder or zip, files inside a folder, …)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class RosterSource:
+    """The CSV files of one set, by name without `.csv` (e.g. "users")."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.label = self.path.name
+        if self.path.is_dir():
+            self._zip = None
+            self.files = {
+                p.stem: p.name
+                for p in self.path.iterdir()
+                if p.is_file() and p.suffix.lower() == ".csv"
+            }
+        elif zipfile.is_zipfile(self.path):
+            self._zip = zipfile.ZipFile(self.path)
+            self.files = self._zip_members()
+        elif self.path.exists():
+            raise SetError(
+                Problem(self.label, 0, "file", "not a zip file or a folder of OneRoster CSV files")
+            )
+        else:
+            raise SetError(Problem(self.label, 0, "file", "no such file or folder"))
+
+    def _zip_members(self) -> dict[str, str]:
+        members = {}
+        for info in self._zip.infolist():
+            name = info.filename
+            if info.is_dir() or name.startswith("__MACOSX/") or Path(name).name.startswith("."):
+                continue
+            if "/" in name.strip("/"):
+                folder = name.split("/")[0]
+                raise SetError(
+                    Problem(
+                        self.label,
+                        0,
+                        "zip",
+                        f"the CSV files are inside the folder “{folder}/”; "
+                        "zip the files themselves, not their folder",
+                    )
+                )
+            if name.lower().endswith(".csv"):
+                members[Path(name).stem] = name
+        return members
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    @contextmanager
+    def open_binary(self, name: str):
+        if self._zip is not None:
+            with self._zip.open(self.files[name]) as handle:
+                yield handle
+        else:
+            with open(self.path / self.files[name], "rb") as handle:
+                yield handle
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[str]]]:
+        """(line number, fields) for every record, header included; a record spanning lines
+        has the number of its last line. Raises SetError at the first byte that is not UTF-8
+        or the first malformed CSV record."""
+        file_name = self.files[name]
+        with self.open_binary(name) as handle:
+            physical = _Lines(handle, file_name)
+            reader = csv.reader(physical, strict=True)
+            try:
+                for fields in reader:
+                    yield reader.line_num, fields
+            except csv.Error as error:
+                raise SetError(
+                    Problem(file_name, physical.number, "format", f"not valid CSV ({error})")
+                ) from error
+
+
+class _Lines:
+    """Decodes a binary file line by line, so a bad byte is reported on its own line."""
+
+    def __init__(self, handle, file_name: str):
+        self.handle = handle
+        self.file_name = file_name
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        raw = self.handle.readline()
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        if self.number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SetError(
+                Problem(
+                    self.file_name,
+                    self.number,
+                    "encoding",
+                    f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file "
+                    "as UTF-8 (CSV UTF-8 in spreadsheet programs)",
+                )
+            ) from error
+        return text
