@@ -11,10 +11,10 @@ import pytest
 # (fixtures, assertions) would otherwise trip its async-safety check.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
 
-from homeroom.core.demo import DEMO_PASSWORD, generate  # noqa: E402
+from homeroom.core.demo import DEMO_PASSWORD, generate
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,10 +73,22 @@ def page(browser, live_server, viewport):
         lambda frame: frame is page.main_frame and page.visited.append(frame.url),
     )
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
+    page.on(
+        "requestfailed",
+        lambda request: errors.append(f"{request.url} failed: {request.failure}"),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and errors.append(f"{response.url} answered {response.status}")
+        ),
+    )
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, "\n".join(errors)
     unchecked = [url for n, url in enumerate(page.visited) if n not in page.checked]
     assert not unchecked, f"pages visited without check_page(): {unchecked}"
 

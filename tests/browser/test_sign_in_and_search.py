@@ -25,7 +25,8 @@ def test_admin_signs_in_and_finds_a_site_with_the_global_search(page, demo, live
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(heading).to_have_text("Today")
-    expect(page.get_by_role("navigation", name="Modules").get_by_role("link", name="Users")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Modules")
+    expect(nav.get_by_role("link", name="Users")).to_be_visible()
     check_page(page, "dashboard")
 
     # "/" anywhere outside a field jumps to the search box in the top bar.
@@ -88,3 +89,16 @@ def test_a_teacher_has_no_users_page(page, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text("You can't open this page")
     expect(page.get_by_role("link", name="Go to Today")).to_be_visible()
     check_page(page, "forbidden")
+
+    # Signing out is in the user menu, reachable from any page.
+    page.get_by_text("Priya Natarajan", exact=True).click()
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Teacher").first).to_be_visible()
+    check_page(page, "user-menu")
+    sign_out.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    check_page(page, "signed-out")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    check_page(page, "login")

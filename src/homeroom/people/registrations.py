@@ -1,8 +1,9 @@
-"""What accounts add to the navigation and the global search."""
+"""What people and accounts add to the navigation, search and the import command."""
 
 from django.db.models import Q
 
 from homeroom.core.access import Rule
+from homeroom.people import cli  # noqa: F401  (registers `homeroom import oneroster`)
 from homeroom.core.registry import NavItem, SearchProvider, SearchResult, registry
 from homeroom.people.selectors import users_for
 

@@ -21,6 +21,7 @@ from homeroom.people.models import (
     SchoolClass,
     User,
 )
+from homeroom.people.oneroster import spec
 from homeroom.people.oneroster.check import KIND_BY_ROLE, Checker, Record
 from homeroom.people.oneroster.source import Problem
 

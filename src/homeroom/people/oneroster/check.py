@@ -112,23 +112,14 @@ class Row:
 
     def reference(self, column: str, entity: str, *, required: bool = True) -> str:
         value = self.text(column, required=required)
-        if value and not self.checker.knows(entity, value):
-            self.problem(
-                column,
-                f"“{value}” is not in {entity}.csv"
-                + ("" if self.checker.mode(entity) == "bulk" else " or in Homeroom"),
-            )
+        if value:
+            self.checker.refer(self, column, entity, value)
         return value
 
     def references(self, column: str, entity: str, *, required: bool = False) -> list[str]:
         values = self.listing(column, required=required)
         for value in values:
-            if not self.checker.knows(entity, value):
-                self.problem(
-                    column,
-                    f"“{value}” is not in {entity}.csv"
-                    + ("" if self.checker.mode(entity) == "bulk" else " or in Homeroom"),
-                )
+            self.checker.refer(self, column, entity, value)
         return values
 
     @property
@@ -368,6 +359,7 @@ class Checker:
         self.records: dict[str, dict[str, Record]] = {}
         self.row_counts: dict[str, int] = {}
         self.rows_read = 0
+        self.deferred: list[tuple[int, str, str]] = []
         self.overflow = 0
 
     # Problems
@@ -380,6 +372,18 @@ class Checker:
 
     def mode(self, entity: str) -> str:
         return self.modes.get(entity, "absent")
+
+    def refer(self, row: Row, column: str, entity: str, sourced_id: str) -> None:
+        """Check a reference now, or at the end of the file when it points into the file
+        itself (a session's parent may come later)."""
+        if entity == row.file_key:
+            self.deferred.append((row.line, column, sourced_id))
+        elif not self.knows(entity, sourced_id):
+            row.problem(column, self.unknown(entity, sourced_id))
+
+    def unknown(self, entity: str, sourced_id: str) -> str:
+        where = "" if self.mode(entity) == "bulk" else " or in Homeroom"
+        return f"“{sourced_id}” is not in {entity}.csv{where}"
 
     def knows(self, entity: str, sourced_id: str) -> bool:
         if sourced_id in self.ids.get(entity, ()):
@@ -581,6 +585,10 @@ class Checker:
             if kept is not None:
                 kept[record.sourced_id] = record
         self.ids[entity] = set(seen)
+        for line, column, sourced_id in self.deferred:
+            if not self.knows(entity, sourced_id):
+                self.add(Problem(file_name, line, column, self.unknown(entity, sourced_id)))
+        self.deferred = []
         self.row_counts[entity] = count
         self.rows_read += count
         if kept is not None:

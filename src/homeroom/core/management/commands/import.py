@@ -1,0 +1,16 @@
+import sys
+
+from homeroom.core.commands import AuditedCommand
+from homeroom.core.importers import IMPORTERS
+
+
+class Command(AuditedCommand):
+    help = "Import a file: `homeroom import KIND PATH [--dry-run] [--json]`."
+
+    def add_arguments(self, parser):
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+        for importer in IMPORTERS.values():
+            importer.add_arguments(kinds.add_parser(importer.name, help=importer.help))
+
+    def handle(self, *args, kind, **options):
+        sys.exit(IMPORTERS[kind].run(self, options))
