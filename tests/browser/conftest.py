@@ -76,7 +76,11 @@ def page(browser, live_server, viewport):
     page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
     page.on(
         "requestfailed",
-        lambda request: errors.append(f"{request.url} failed: {request.failure}"),
+        lambda request: (
+            # Leaving a page cancels what it was still loading; that is no error.
+            request.failure != "net::ERR_ABORTED"
+            and errors.append(f"{request.url} failed: {request.failure}")
+        ),
     )
     page.on(
         "response",

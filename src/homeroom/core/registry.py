@@ -44,11 +44,22 @@ class SearchProvider:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PersonSection:
+    """A section on a person's page (devices, tickets, loans…): `context(request, person)`."""
+
+    template: str
+    context: Callable
+    rule: Rule = SIGNED_IN
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     cards: list[DashboardCard] = field(default_factory=list)
     search: list[SearchProvider] = field(default_factory=list)
+    person_sections: list[PersonSection] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav.append(item)
@@ -57,6 +68,10 @@ class Registry:
     def add_card(self, card: DashboardCard) -> None:
         self.cards.append(card)
         self.cards.sort(key=lambda entry: entry.order)
+
+    def add_person_section(self, section: PersonSection) -> None:
+        self.person_sections.append(section)
+        self.person_sections.sort(key=lambda entry: entry.order)
 
     def add_search(self, provider: SearchProvider) -> None:
         self.search.append(provider)

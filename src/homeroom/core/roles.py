@@ -27,13 +27,25 @@ ROLE_DESCRIPTIONS = {
 ALL_PERMISSIONS = "__all__"
 
 SITE_READ = ["core.view_site", "core.view_room"]
+# Teachers hold only view_person and view_schoolclass: the selectors then show them their
+# own classes and students. view_all_students opens every student at the user's sites.
+ROSTER_READ = ["people.view_person", "people.view_schoolclass", "people.view_all_students"]
 
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
-    TECHNICIAN: [*SITE_READ, "core.add_room", "core.change_room", "core.view_auditevent"],
-    TEACHER: SITE_READ,
-    LIBRARIAN: SITE_READ,
-    TEST_COORDINATOR: SITE_READ,
+    TECHNICIAN: [
+        *SITE_READ,
+        *ROSTER_READ,
+        "core.add_room",
+        "core.change_room",
+        "core.view_auditevent",
+        "people.view_student_ids",
+        "people.view_rosterimport",
+        "people.add_rosterimport",
+    ],
+    TEACHER: [*SITE_READ, "people.view_person", "people.view_schoolclass"],
+    LIBRARIAN: [*SITE_READ, *ROSTER_READ],
+    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, "people.view_student_ids"],
     STUDENT: [],
 }
 

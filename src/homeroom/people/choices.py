@@ -50,3 +50,16 @@ IMPORT_TRANSITIONS = {
     ImportStatus.APPLIED: set(),
     ImportStatus.FAILED: set(),
 }
+
+
+GRADE_CHOICES = [
+    ("IT", "Infant/toddler"),
+    ("PR", "Preschool"),
+    ("PK", "Pre-kindergarten"),
+    ("TK", "Transitional kindergarten"),
+    ("KG", "Kindergarten"),
+    *((f"{n:02d}", f"Grade {n}") for n in range(1, 14)),
+    ("PS", "Postsecondary"),
+    ("UG", "Ungraded"),
+    ("Other", "Other"),
+]

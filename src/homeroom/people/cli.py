@@ -36,7 +36,7 @@ def run(command, options) -> int:
         if actor is None:
             command.stderr.write(f"No user named {options['username']!r}.")
             return 2
-    record = roster_import_create(actor=actor, path=path, file_name=path.name, keep_copy=False)
+    record = roster_import_create(actor=actor, path=path, file_name=path.name)
     record = roster_import_check(record)
     if record.status == ImportStatus.CHECKED and not options["dry_run"]:
         record = roster_import_apply(roster_import_start_apply(record), actor=actor)

@@ -1,10 +1,15 @@
 """Demo accounts, one per role, plus a little history for the activity pages."""
 
+import tempfile
+from pathlib import Path
+
 from homeroom.core import roles
 from homeroom.core import services as core_services
 from homeroom.core.demo import DEMO_PASSWORD, DemoContext, demo_step
 from homeroom.core.models import Room
-from homeroom.people import services
+from homeroom.people import imports, services
+from homeroom.people.models import Person, RosterImport
+from homeroom.people.oneroster.generate import School, generate
 
 DEMO_ACCOUNTS = [
     # username, first, last, role, indexes of the schools they work at (empty: every site)
@@ -44,3 +49,43 @@ def demo_accounts(context: DemoContext) -> None:
             ),
         )
     core_services.site_update(actor=accounts["admin"], site=sites[2], phone="(555) 010-4242")
+
+
+@demo_step(order=30)
+def roster(context: DemoContext) -> None:
+    """Students, staff, classes and enrollments, loaded the way a district loads them: a
+    OneRoster export from the student information system, imported by the admin."""
+    sites = [site for site in context.shared["sites"] if site.type != "district_office"]
+    schools = [
+        School(f"org-{site.code.lower()}", site.name, site.code, site.type) for site in sites
+    ]
+    admin = context.shared["accounts"]["admin"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sis-export"
+        generate(
+            path,
+            schools=schools,
+            students=500 * len(schools),
+            staff=40 * len(schools),
+            classes=30 * len(schools),
+            classes_per_student=4,
+            seed=context.rng.randint(0, 10**6),
+            district=("District Office", "DO"),
+        )
+        record = imports.roster_import_create(actor=admin, path=path, file_name="sis-export.zip")
+        record = imports.roster_import_check(record)
+        imports.roster_import_apply(imports.roster_import_start_apply(record), actor=admin)
+        RosterImport.objects.filter(pk=record.pk).update(file_path="")
+
+    accounts = context.shared["accounts"]
+    teacher = Person.objects.filter(kind="teacher", primary_site=sites[0]).order_by("pk").first()
+    student = Person.objects.filter(kind="student", primary_site=sites[-1]).order_by("pk").first()
+    for person, username in ((teacher, "teacher"), (student, "student")):
+        account = accounts[username]
+        Person.objects.filter(pk=person.pk).update(
+            given_name=account.first_name,
+            family_name=account.last_name,
+            email=account.email,
+            username=account.username,
+            user=account,
+        )

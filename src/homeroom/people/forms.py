@@ -1,3 +1,5 @@
+import zipfile
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 
@@ -64,3 +66,22 @@ class PasswordLinkForm(PasswordResetForm):
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="OneRoster file",
+        help_text="A .zip of the OneRoster 1.1 or 1.2 CSV files (manifest.csv, orgs.csv, "
+        "users.csv, classes.csv, enrollments.csv …) from your student information system.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not zipfile.is_zipfile(upload):
+            raise forms.ValidationError(
+                "This is not a zip file. Export the roster as OneRoster CSV and upload the "
+                ".zip your student information system made (or zip the CSV files together)."
+            )
+        upload.seek(0)
+        return upload

@@ -4,7 +4,7 @@ The web page and the API queue the check and the apply as background tasks; the 
 runs them in the foreground. All three call these functions."""
 
 import hashlib
-import shutil
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -40,23 +40,38 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@transaction.atomic
-def roster_import_create(*, actor, path: Path, file_name: str, keep_copy: bool) -> RosterImport:
-    """Record an import of the set at `path`. Uploads are kept (`keep_copy`) so a background
-    worker can read them; a folder given on the command line is read where it is."""
+def roster_import_create(*, actor, path: Path, file_name: str) -> RosterImport:
+    """Record an import of the set at `path` (a folder or zip that stays where it is)."""
     path = Path(path)
-    sha = _sha256(path)
-    stored = path
-    if keep_copy:
-        stored = import_dir() / f"{timezone.now():%Y%m%d%H%M%S}-{sha[:12]}{path.suffix}"
-        shutil.copyfile(path, stored)
-    record = RosterImport.objects.create(
+    return RosterImport.objects.create(
         created_by=actor if actor is not None and actor.is_authenticated else None,
         interface=audit.current_interface(),
         file_name=file_name[:255],
-        file_path=str(stored),
-        file_sha256=sha,
+        file_path=str(path.resolve()),
+        file_sha256=_sha256(path),
     )
+
+
+def roster_import_upload(*, actor, upload) -> RosterImport:
+    """Keep an uploaded zip in the data folder and queue its check in the background."""
+    from homeroom.people.tasks import check_roster_import
+
+    stored = import_dir() / f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.zip"
+    with open(stored, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        record = roster_import_create(actor=actor, path=stored, file_name=upload.name)
+        transaction.on_commit(lambda: check_roster_import.enqueue(record.pk))
+    return record
+
+
+def roster_import_queue_apply(record: RosterImport, *, actor) -> RosterImport:
+    from homeroom.people.tasks import apply_roster_import
+
+    with transaction.atomic():
+        record = roster_import_start_apply(record)
+        transaction.on_commit(lambda: apply_roster_import.enqueue(record.pk, actor.pk))
     return record
 
 

@@ -233,7 +233,10 @@ class Person(RosterRecord):
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
         verbose_name_plural = "people"
-        permissions = [("view_student_ids", "Can see students' local and state ids")]
+        permissions = [
+            ("view_student_ids", "Can see students' local and state ids"),
+            ("view_all_students", "Can see every student at their sites"),
+        ]
         indexes = [
             models.Index(fields=["primary_site", "kind", "is_active", "family_name"]),
             models.Index(fields=["family_name", "given_name"]),

@@ -1,11 +1,21 @@
-"""What people and accounts add to the navigation, search and the import command."""
+"""What people and accounts add to the navigation, Today, search and the import command."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from homeroom.core.access import Rule
+from homeroom.core.charts import bar_chart
+from homeroom.core.registry import (
+    DashboardCard,
+    NavItem,
+    SearchProvider,
+    SearchResult,
+    registry,
+)
+from homeroom.core.selectors import scoped_sites
 from homeroom.people import cli  # noqa: F401  (registers `homeroom import oneroster`)
-from homeroom.core.registry import NavItem, SearchProvider, SearchResult, registry
-from homeroom.people.selectors import users_for
+from homeroom.people.choices import PersonKind
+from homeroom.people.filters import PersonFilter
+from homeroom.people.selectors import imports_for, people_for, users_for
 
 
 def search_users(request, query: str, limit: int):
@@ -21,7 +31,70 @@ def search_users(request, query: str, limit: int):
     ]
 
 
+def search_people(request, query: str, limit: int):
+    people = (
+        PersonFilter(q=query)
+        .filter(people_for(request.user))
+        .order_by("-is_active", "family_name", "given_name")[:limit]
+    )
+    return [
+        SearchResult(
+            str(person),
+            person.get_absolute_url(),
+            " · ".join(
+                filter(
+                    None,
+                    [person.grade_label, person.primary_site.name if person.primary_site else ""],
+                )
+            ),
+            person.get_kind_display(),
+        )
+        for person in people
+    ]
+
+
+def roster_card(request):
+    sites = (
+        scoped_sites(request)
+        .filter(is_active=True)
+        .annotate(
+            students=Count(
+                "people", filter=Q(people__is_active=True, people__kind=PersonKind.STUDENT)
+            ),
+        )
+        .filter(students__gt=0)
+        .order_by("name")
+    )
+    last_import = imports_for(request.user).first()
+    rows = [(site.name, site.students) for site in sites]
+    return {
+        "chart": bar_chart(rows, title="Active students per site", unit="students")
+        if rows
+        else None,
+        "last_import": last_import,
+    }
+
+
+registry.add_nav(NavItem("People", "people:person_list", Rule("people.view_person"), order=300))
+registry.add_nav(
+    NavItem("Classes", "people:class_list", Rule("people.view_schoolclass"), order=310)
+)
+registry.add_nav(
+    NavItem(
+        "Roster imports",
+        "people:import_list",
+        Rule("people.view_rosterimport"),
+        order=820,
+        section="District",
+    )
+)
 registry.add_nav(
     NavItem("Users", "people:user_list", Rule("people.view_user"), order=900, section="District")
 )
+registry.add_card(
+    DashboardCard(
+        "people/cards/roster.html", roster_card, Rule("people.view_all_students"), order=300
+    )
+)
+registry.add_search(SearchProvider("People", search_people, Rule("people.view_person"), order=100))
 registry.add_search(SearchProvider("Users", search_users, Rule("people.view_user"), order=950))

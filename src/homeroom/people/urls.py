@@ -17,4 +17,13 @@ urlpatterns = [
         views.user_send_password_link,
         name="user_send_password_link",
     ),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("classes/", views.class_list, name="class_list"),
+    path("classes/<int:pk>/", views.class_detail, name="class_detail"),
+    path("roster/imports/", views.import_list, name="import_list"),
+    path("roster/imports/new/", views.import_create, name="import_create"),
+    path("roster/imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("roster/imports/<int:pk>/problems.txt", views.import_errors, name="import_errors"),
+    path("roster/imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
 ]

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -7,13 +9,24 @@ from django.views.decorators.http import require_POST
 from homeroom.core import audit
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
 from homeroom.core.choices import AuditVerb
+from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filter_from_query
-from homeroom.core.lists import paginate
+from homeroom.core.lists import csv_response, paginate, sort
+from homeroom.core.registry import registry
 from homeroom.core.roles import ROLES
-from homeroom.core.selectors import audit_events_for, sites_for
-from homeroom.people import services
-from homeroom.people.filters import UserFilter
-from homeroom.people.forms import PasswordLinkForm, TokenForm, UserCreateForm, UserEditForm
+from homeroom.core.selectors import audit_events_for, scoped_sites, sites_for
+from homeroom.people import imports, selectors, services
+from homeroom.people.choices import GRADE_CHOICES, ClassType, PersonKind
+from homeroom.people.filters import ClassFilter, PersonFilter, UserFilter
+from homeroom.people.forms import (
+    PasswordLinkForm,
+    RosterUploadForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from homeroom.people.models import Enrollment
+from homeroom.people.oneroster.spec import APPLY_ORDER
 from homeroom.people.selectors import users_for
 
 
@@ -188,3 +201,213 @@ def user_send_password_link(request, pk: int):
         send_password_link(request, account)
         messages.success(request, f"Sent a link to set a password to {account.email}.")
     return redirect(account)
+
+
+PERSON_SORTS = {
+    "name": "family_name",
+    "grade": "grade",
+    "site": "primary_site__name",
+    "kind": "kind",
+}
+
+
+@access("people.view_person")
+def person_list(request):
+    person_filter, problems = filter_from_query(PersonFilter, request.GET)
+    for problem in problems:
+        messages.warning(request, problem)
+    people = person_filter.filter(selectors.people_for(request.user))
+    if request.current_site is not None:
+        people = people.filter(primary_site=request.current_site)
+    people, current_sort = sort(request, people, PERSON_SORTS, "name")
+    show_ids = request.user.has_perm("people.view_student_ids")
+    if request.GET.get("export") == "csv":
+        header = [
+            "family name",
+            "given name",
+            "kind",
+            "grade",
+            "site",
+            "homeroom",
+            "username",
+            "email",
+            "status",
+        ] + (["local id", "state id"] if show_ids else [])
+        return csv_response(
+            "people.csv",
+            header,
+            (
+                [
+                    p.family_name,
+                    p.given_name,
+                    p.get_kind_display(),
+                    p.grade,
+                    p.primary_site.name if p.primary_site else "",
+                    p.homeroom or "",
+                    p.username,
+                    p.email,
+                    "active" if p.is_active else "inactive",
+                ]
+                + ([p.identifier, p.state_id] if show_ids else [])
+                for p in people.iterator(chunk_size=2000)
+            ),
+        )
+    context = {
+        "page": paginate(request, people),
+        "filter": person_filter,
+        "sort": current_sort,
+        "sites": scoped_sites(request),
+        "kinds": PersonKind.choices,
+        "grades": GRADE_CHOICES,
+        "show_ids": show_ids,
+    }
+    template = "people/person_list.html#table" if request.htmx else "people/person_list.html"
+    return render(request, template, context)
+
+
+@access("people.view_person")
+def person_detail(request, pk: int):
+    person = get_object_or_404(selectors.people_for(request.user), pk=pk)
+    sections = [
+        (section.template, section.context(request, person))
+        for section in registry.person_sections
+        if section.rule.allows(request.user)
+    ]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "enrollments": selectors.person_enrollments(person),
+            "sections": sections,
+            "show_ids": request.user.has_perm("people.view_student_ids"),
+            "events": audit_events_for(request.user, person)[:50],
+        },
+    )
+
+
+@access("people.view_schoolclass")
+def class_list(request):
+    class_filter, problems = filter_from_query(ClassFilter, request.GET)
+    for problem in problems:
+        messages.warning(request, problem)
+    classes = class_filter.filter(selectors.classes_for(request.user))
+    if request.current_site is not None:
+        classes = classes.filter(site=request.current_site)
+    classes = classes.annotate(
+        student_count=Count(
+            "enrollments",
+            filter=Q(enrollments__is_active=True, enrollments__role="student"),
+            distinct=True,
+        )
+    ).prefetch_related(
+        Prefetch(
+            "enrollments",
+            to_attr="teachers",
+            queryset=Enrollment.objects.filter(
+                is_active=True, role__in=selectors.TEACHING_ROLES
+            ).select_related("person"),
+        )
+    )
+    classes, current_sort = sort(request, classes, CLASS_SORTS, "title")
+    context = {
+        "page": paginate(request, classes),
+        "filter": class_filter,
+        "sort": current_sort,
+        "sites": scoped_sites(request),
+        "types": ClassType.choices,
+    }
+    template = "people/class_list.html#table" if request.htmx else "people/class_list.html"
+    return render(request, template, context)
+
+
+CLASS_SORTS = {"title": "title", "site": "site__name", "students": "student_count"}
+
+
+@access("people.view_schoolclass")
+def class_detail(request, pk: int):
+    school_class = get_object_or_404(selectors.classes_for(request.user), pk=pk)
+    visible = selectors.people_for(request.user).values("pk")
+    roster = selectors.class_roster(school_class).filter(person__in=visible)
+    return render(
+        request,
+        "people/class_detail.html",
+        {
+            "school_class": school_class,
+            "roster": roster,
+            "terms": school_class.terms.all(),
+            "show_ids": request.user.has_perm("people.view_student_ids"),
+        },
+    )
+
+
+@access("people.view_rosterimport")
+def import_list(request):
+    page = paginate(request, selectors.imports_for(request.user), per_page=25)
+    return render(request, "people/import_list.html", {"page": page})
+
+
+@access("people.add_rosterimport")
+def import_create(request):
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = imports.roster_import_upload(actor=request.user, upload=upload)
+        messages.success(
+            request,
+            f"Uploaded {record.file_name}. Checking it now; nothing changes until you apply it.",
+        )
+        return redirect(record)
+    return render(request, "people/import_form.html", {"form": form})
+
+
+@access("people.view_rosterimport")
+def import_detail(request, pk: int):
+    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
+    template = "people/import_detail.html#progress" if request.htmx else "people/import_detail.html"
+    return render(request, template, {"record": record, "entities": import_rows(record)})
+
+
+@access("people.view_rosterimport")
+def import_errors(request, pk: int):
+    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
+    text = "\n".join([*record.errors, *(f"warning: {w}" for w in record.warnings)]) + "\n"
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-import-{pk}-problems.txt"'
+    return response
+
+
+@access("people.add_rosterimport")
+@require_POST
+def import_apply(request, pk: int):
+    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
+    try:
+        imports.roster_import_queue_apply(record, actor=request.user)
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Applying the roster. You can leave this page; it keeps going.")
+    return redirect(record)
+
+
+def import_rows(record) -> list[tuple[str, dict]]:
+    """Counts in the order the files are applied, with plain names."""
+    return [
+        (ENTITY_LABELS.get(name, name), counts)
+        for name, counts in sorted(
+            ((name, counts) for name, counts in record.counts.items() if isinstance(counts, dict)),
+            key=lambda item: APPLY_ORDER.index(item[0]) if item[0] in APPLY_ORDER else 99,
+        )
+    ]
+
+
+ENTITY_LABELS = {
+    "orgs": "Schools (orgs.csv)",
+    "academicSessions": "Terms (academicSessions.csv)",
+    "courses": "Courses (courses.csv)",
+    "classes": "Classes (classes.csv)",
+    "users": "People (users.csv)",
+    "roles": "Roles (roles.csv)",
+    "userProfiles": "Profiles (userProfiles.csv)",
+    "enrollments": "Enrollments (enrollments.csv)",
+}

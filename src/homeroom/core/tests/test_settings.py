@@ -85,9 +85,11 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(sqlite_file):
     path, _ = sqlite_file
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
-        with transaction.atomic(using=PROBE):
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
+        with (
+            transaction.atomic(using=PROBE),
+            pytest.raises(sqlite3.OperationalError, match="locked"),
+        ):
+            other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")  # free again once the transaction ends
         other.execute("ROLLBACK")
     finally:

@@ -21,7 +21,6 @@ from homeroom.people.models import (
     SchoolClass,
     User,
 )
-from homeroom.people.oneroster import spec
 from homeroom.people.oneroster.check import KIND_BY_ROLE, Checker, Record
 from homeroom.people.oneroster.source import Problem
 
@@ -326,6 +325,7 @@ class Applier:
                 values["code"] = _unique_code(record.values, taken_codes)
             return values
 
+        self.planned["orgs"].update({sid: pk for sid, (pk, _, _) in linked.items()})
         self.save("orgs", self.plan("orgs", storable.values(), linked), build)
 
     def apply_sessions(self) -> None:

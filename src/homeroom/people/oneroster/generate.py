@@ -139,6 +139,7 @@ def generate(
     version: str = spec.V11,
     school_year: int = 2027,
     email_domain: str = "riverside.example.org",
+    district: tuple[str, str] = ("Riverside Unified School District", "RUSD"),
 ) -> dict:
     """Write a bulk set into `folder`; returns the row count per file."""
     rng = random.Random(seed)
@@ -170,7 +171,7 @@ def generate(
             "sy",
         ),
     ]
-    orgs = [("district", "Riverside Unified School District", "district", "RUSD", "")]
+    orgs = [("district", district[0], "district", district[1], "")]
     orgs += [(s.sourced_id, s.name, "school", s.identifier, "district") for s in schools]
 
     courses, class_rows, users, enrollments = [], [], [], []
@@ -294,25 +295,7 @@ def generate(
         folder,
         "classes",
         header(version, "classes"),
-        (
-            (
-                sid,
-                "",
-                "",
-                title,
-                grade,
-                course,
-                code,
-                kind,
-                location,
-                school,
-                terms,
-                subject,
-                "",
-                period,
-            )
-            for sid, title, grade, course, code, kind, location, school, terms, subject, period in class_rows
-        ),
+        ((row[0], "", "", *row[1:10], "", row[10]) for row in class_rows),
     )
     write_csv(folder, "users", header(version, "users"), (row for row, _ in users))
     write_csv(
