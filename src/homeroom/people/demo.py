@@ -67,7 +67,7 @@ def roster(context: DemoContext) -> None:
             schools=schools,
             students=500 * len(schools),
             staff=40 * len(schools),
-            classes=30 * len(schools),
+            classes=60 * len(schools),
             classes_per_student=4,
             seed=context.rng.randint(0, 10**6),
             district=("District Office", "DO"),

@@ -52,8 +52,9 @@ def roster_import_create(*, actor, path: Path, file_name: str) -> RosterImport:
     )
 
 
-def roster_import_upload(*, actor, upload) -> RosterImport:
-    """Keep an uploaded zip in the data folder and queue its check in the background."""
+def roster_import_upload(*, actor, upload, apply: bool = False) -> RosterImport:
+    """Keep an uploaded zip in the data folder and queue its check in the background; with
+    `apply`, the check goes on to apply the set when it finds no problems."""
     from homeroom.people.tasks import check_roster_import
 
     stored = import_dir() / f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.zip"
@@ -62,7 +63,8 @@ def roster_import_upload(*, actor, upload) -> RosterImport:
             handle.write(chunk)
     with transaction.atomic():
         record = roster_import_create(actor=actor, path=stored, file_name=upload.name)
-        transaction.on_commit(lambda: check_roster_import.enqueue(record.pk))
+        apply_as = actor.pk if apply else None
+        transaction.on_commit(lambda: check_roster_import.enqueue(record.pk, apply_as))
     return record
 
 

@@ -5,7 +5,11 @@ import logging
 from django_tasks import task
 
 from homeroom.people.choices import ImportStatus
-from homeroom.people.imports import roster_import_apply, roster_import_check
+from homeroom.people.imports import (
+    roster_import_apply,
+    roster_import_check,
+    roster_import_start_apply,
+)
 from homeroom.people.models import RosterImport, User
 
 logger = logging.getLogger(__name__)
@@ -19,10 +23,14 @@ def _fail(record: RosterImport, error: Exception) -> None:
 
 
 @task()
-def check_roster_import(import_id: int) -> None:
+def check_roster_import(import_id: int, apply_as: int | None = None) -> None:
+    """Check an import; with `apply_as` (a user id), apply it as that user when clean."""
     record = RosterImport.objects.get(pk=import_id)
     try:
-        roster_import_check(record)
+        record = roster_import_check(record)
+        if apply_as is not None and record.status == ImportStatus.CHECKED:
+            actor = User.objects.filter(pk=apply_as).first()
+            roster_import_apply(roster_import_start_apply(record), actor=actor)
     except Exception as error:
         _fail(record, error)
         raise
