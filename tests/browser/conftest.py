@@ -12,6 +12,11 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test import override_settings
 from playwright.sync_api import Page, expect, sync_playwright
 
 from homeroom.core.demo import DEMO_PASSWORD, generate
@@ -32,6 +37,7 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 README_PAGES = {"dashboard"}
 BLOCKING_IMPACTS = {"serious", "critical"}
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the root conftest
 
 _axe = Axe()
 
@@ -97,10 +103,70 @@ def page(browser, live_server, viewport):
     assert not unchecked, f"pages visited without check_page(): {unchecked}"
 
 
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The demo district, generated once per session and kept as rows ready to insert; the
+    generation is rolled back, so the database stays empty for the rest of the test run.
+    Generating takes seconds (it imports a whole OneRoster export); copying the rows back
+    takes a fraction of one."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        generate(scale=1, seed=2026, report=lambda line: None)
+        tables = []
+        for model in apps.get_models(include_auto_created=True):
+            opts = model._meta
+            if opts.proxy or opts.swapped or not opts.managed:
+                continue
+            fields = opts.concrete_fields
+            rows = [
+                tuple(
+                    field.get_db_prep_save(getattr(obj, field.attname), connection)
+                    for field in fields
+                )
+                for obj in model._base_manager.order_by("pk")
+            ]
+            if rows:
+                tables.append((model, rows))
+        transaction.set_rollback(True)
+    return tables
+
+
 @pytest.fixture
-def demo(transactional_db):
-    """The demo district (sites, rooms, one account per role) in the live server's database."""
-    return generate(scale=1, seed=2026, report=lambda line: None)
+def demo(transactional_db, demo_rows):
+    """The demo district (schools, rooms, a roster, one account per role) in the live
+    server's database: every table emptied, then the session's demo rows put back as they
+    were, keys and timestamps included."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    tables = connection.introspection.django_table_names(only_existing=True)
+    models = [model for model, _ in demo_rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
+        for model, rows in demo_rows:
+            _insert_rows(connection, cursor, model, rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()
+
+
+def _insert_rows(connection, cursor, model, rows) -> None:
+    """Put rows of prepared values back into the model's table: COPY on PostgreSQL (several
+    times faster than INSERT there), one executemany INSERT elsewhere."""
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        values = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows)
 
 
 def check_page(page: Page, name: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from homeroom.core.models import Room, Site
-from homeroom.people.models import User
+from homeroom.people.models import Person, RosterImport, SchoolClass, User
 
 from .conftest import check_page, log_in
 
@@ -17,6 +17,9 @@ def test_admin_can_open_every_main_page(page, demo):
     site = Site.objects.get(name="Lincoln Middle School")
     room = Room.objects.filter(site=site).exclude(name="").order_by("number").first()
     teacher = User.objects.get(username="teacher")
+    person = Person.objects.get(user=teacher)
+    school_class = SchoolClass.objects.filter(enrollments__person=person).order_by("pk").first()
+    roster_import = RosterImport.objects.get()
     pages = [
         ("/", "dashboard", "Today"),
         ("/sites/", "site-list", "Sites"),
@@ -26,6 +29,13 @@ def test_admin_can_open_every_main_page(page, demo):
         (f"/rooms/{room.pk}/", "room-detail", f"Room {room}"),
         ("/rooms/new/", "room-new", "Add a room"),
         ("/activity/", "activity", "Activity"),
+        ("/people/", "person-list", "People"),
+        (f"/people/{person.pk}/", "person-detail", "Priya Natarajan"),
+        ("/classes/", "class-list", "Classes"),
+        (f"/classes/{school_class.pk}/", "class-detail", school_class.title),
+        ("/roster/imports/", "import-list", "Roster imports"),
+        (f"/roster/imports/{roster_import.pk}/", "import-detail", "Roster import: "),
+        ("/roster/imports/new/", "import-new", "Import a roster"),
         ("/users/", "user-list", "Users"),
         (f"/users/{teacher.pk}/", "user-detail", "Priya Natarajan"),
         ("/users/new/", "user-new", "Add a user"),

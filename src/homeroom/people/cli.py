@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from homeroom.core.importers import Importer, register
 from homeroom.people.choices import ImportStatus
 from homeroom.people.imports import (
-    roster_import_apply,
     roster_import_check,
     roster_import_create,
-    roster_import_start_apply,
+    roster_import_run,
 )
 
 
@@ -37,9 +36,10 @@ def run(command, options) -> int:
             command.stderr.write(f"No user named {options['username']!r}.")
             return 2
     record = roster_import_create(actor=actor, path=path, file_name=path.name)
-    record = roster_import_check(record)
-    if record.status == ImportStatus.CHECKED and not options["dry_run"]:
-        record = roster_import_apply(roster_import_start_apply(record), actor=actor)
+    if options["dry_run"]:
+        record = roster_import_check(record)
+    else:
+        record = roster_import_run(record, actor=actor)
     report(command, record, as_json=options["json"], dry_run=options["dry_run"])
     return 0 if record.status in {ImportStatus.CHECKED, ImportStatus.APPLIED} else 1
 

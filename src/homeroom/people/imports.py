@@ -117,43 +117,55 @@ def _total_rows(source: RosterSource) -> int:
 
 
 def roster_import_check(record: RosterImport) -> RosterImport:
-    """Read and check the whole set and work out what applying it would change."""
+    """Read and check the whole set and work out what applying it would change (dry run)."""
+    record, checker = _check(record, plan=True)
+    if checker is not None:
+        checker.source.close()
+    return record
+
+
+def roster_import_run(record: RosterImport, *, actor) -> RosterImport:
+    """Check, then apply straight away from the same reading (the command line)."""
+    record, checker = _check(record, plan=False)
+    if checker is None:
+        return record
+    return roster_import_apply(roster_import_start_apply(record), actor=actor, checker=checker)
+
+
+def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker | None]:
+    """The import, CHECKED with its checker (source still open) or REJECTED with None."""
     record = roster_import_set_status(record, ImportStatus.CHECKING, progress_done=0)
     try:
         source = RosterSource(record.file_path)
     except SetError as error:
-        return roster_import_set_status(
-            record, ImportStatus.REJECTED, errors=[str(error.problem)], checked_at=timezone.now()
-        )
+        return _reject(record, [error.problem]), None
+    RosterImport.objects.filter(pk=record.pk).update(progress_total=_total_rows(source))
+    checker = _checker(record, source)
+    found = {"warnings": checker.warnings, "checked_at": timezone.now()}
     try:
-        RosterImport.objects.filter(pk=record.pk).update(progress_total=_total_rows(source))
-        checker = _checker(record, source)
         if not checker.check():
-            return roster_import_set_status(
-                record,
-                ImportStatus.REJECTED,
-                errors=[str(p) for p in checker.problems],
-                warnings=checker.warnings,
-                version=checker.version,
-                modes=checker.modes,
-                checked_at=timezone.now(),
-            )
-        counts = Applier(checker, write=False, import_id=record.pk).run()
-        return roster_import_set_status(
-            record,
-            ImportStatus.CHECKED,
-            counts=counts,
-            warnings=checker.warnings,
-            version=checker.version,
-            modes=checker.modes,
-            checked_at=timezone.now(),
-        )
+            source.close()
+            return _reject(record, checker.problems, version=checker.version, **found), None
+        counts = Applier(checker, write=False, import_id=record.pk).run() if plan else {}
     except ApplyError as error:
-        return roster_import_set_status(
-            record, ImportStatus.REJECTED, errors=[str(p) for p in error.problems]
-        )
-    finally:
         source.close()
+        return _reject(record, error.problems, **found), None
+    found["checked_at"] = timezone.now()
+    record = roster_import_set_status(
+        record,
+        ImportStatus.CHECKED,
+        counts=counts,
+        version=checker.version,
+        modes=checker.modes,
+        **found,
+    )
+    return record, checker
+
+
+def _reject(record: RosterImport, problems, **fields) -> RosterImport:
+    return roster_import_set_status(
+        record, ImportStatus.REJECTED, errors=[str(problem) for problem in problems], **fields
+    )
 
 
 def roster_import_start_apply(record: RosterImport) -> RosterImport:
@@ -162,19 +174,16 @@ def roster_import_start_apply(record: RosterImport) -> RosterImport:
     )
 
 
-def roster_import_apply(record: RosterImport, *, actor) -> RosterImport:
-    """Check the set again against what Homeroom holds now, then write it in one transaction.
-    The import must have been started with `roster_import_start_apply`."""
-    source = RosterSource(record.file_path)
-    try:
-        checker = _checker(record, source)
+def roster_import_apply(record: RosterImport, *, actor, checker: Checker | None = None):
+    """Write the set in one transaction. Without a fresh `checker` the set is checked again
+    first, against what Homeroom holds now. The import must have been started with
+    `roster_import_start_apply`."""
+    if checker is None:
+        checker = _checker(record, RosterSource(record.file_path))
         if not checker.check():
-            return roster_import_set_status(
-                record,
-                ImportStatus.REJECTED,
-                errors=[str(p) for p in checker.problems],
-                warnings=checker.warnings,
-            )
+            checker.source.close()
+            return _reject(record, checker.problems, warnings=checker.warnings)
+    try:
         with transaction.atomic(), audit.interface(AuditInterface.IMPORT):
             counts = Applier(
                 checker, write=True, actor=actor, import_id=record.pk, progress=_progress(record)
@@ -195,8 +204,6 @@ def roster_import_apply(record: RosterImport, *, actor) -> RosterImport:
             )
         return record
     except ApplyError as error:
-        return roster_import_set_status(
-            record, ImportStatus.REJECTED, errors=[str(p) for p in error.problems]
-        )
+        return _reject(record, error.problems)
     finally:
-        source.close()
+        checker.source.close()

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from homeroom.core.choices import AuditInterface, AuditVerb, SiteType
@@ -61,6 +61,17 @@ def known_in_homeroom(entity: str) -> set[str]:
         .values_list("sourced_id", flat=True)
         .iterator()
     )
+
+
+def _batched(items: Iterable, size: int) -> Iterable[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -123,6 +134,8 @@ class Applier:
         return result
 
     def existing_pks(self, entity: str) -> dict[str, int]:
+        if entity == "enrollments":
+            return {}  # nothing refers to an enrollment
         return dict(
             MODELS[entity]
             .objects.filter(sourced_id__isnull=False)
@@ -134,35 +147,34 @@ class Applier:
 
     def plan(self, entity: str, records: Iterable[Record], assume_stored: dict | None = None):
         """Yields (record, action, pk); action is one of COUNT_KEYS or None for a tobedeleted
-        record Homeroom never had. Bulk files then deactivate whatever they no longer list."""
+        record Homeroom never had. Bulk files then deactivate whatever they no longer list.
+
+        Stored fingerprints are read a batch at a time, so memory stays flat however large
+        the file."""
         model = MODELS[entity]
-        stored = {
-            sid: (pk, fingerprint, active)
-            for sid, pk, fingerprint, active in model.objects.filter(sourced_id__isnull=False)
-            .values_list("sourced_id", "pk", "row_hash", "is_active")
-            .iterator()
-        }
-        stored.update(assume_stored or {})
         counts = self.counts.setdefault(entity, dict.fromkeys(COUNT_KEYS, 0))
-        seen = set()
-        for record in records:
-            seen.add(record.sourced_id)
-            if record.sourced_id not in stored:
-                action = "created" if record.active else None
-                pk = None
-            else:
-                pk, fingerprint, active = stored[record.sourced_id]
-                if not record.active:
-                    action = "deactivated" if active else "unchanged"
-                elif not active:
-                    action = "reactivated"
-                else:
-                    action = "unchanged" if fingerprint == record.fingerprint else "updated"
-            if action:
-                counts[action] += 1
-            yield record, action, pk
+        for batch in _batched(records, BATCH):
+            stored = {
+                sid: (pk, fingerprint, active)
+                for sid, pk, fingerprint, active in model.objects.filter(
+                    sourced_id__in=[record.sourced_id for record in batch]
+                ).values_list("sourced_id", "pk", "row_hash", "is_active")
+            }
+            stored.update(assume_stored or {})
+            for record in batch:
+                action, pk = self.decide(record, stored.get(record.sourced_id))
+                if action:
+                    counts[action] += 1
+                yield record, action, pk
         if self.checker.mode(entity) == "bulk":
-            gone = [pk for sid, (pk, _, active) in stored.items() if active and sid not in seen]
+            listed = self.checker.ids[entity]
+            gone = [
+                pk
+                for sid, pk in model.objects.filter(is_active=True, sourced_id__isnull=False)
+                .values_list("sourced_id", "pk")
+                .iterator()
+                if sid not in listed
+            ]
             counts["deactivated"] += len(gone)
             if self.write and gone:
                 for chunk in _chunks(gone):
@@ -175,6 +187,17 @@ class Applier:
                         f"Not in the bulk {entity}.csv of roster import {self.import_id}",
                     )
 
+    @staticmethod
+    def decide(record: Record, stored: tuple | None) -> tuple[str | None, int | None]:
+        if stored is None:
+            return ("created" if record.active else None), None
+        pk, fingerprint, active = stored
+        if not record.active:
+            return ("deactivated" if active else "unchanged"), pk
+        if not active:
+            return "reactivated", pk
+        return ("unchanged" if fingerprint == record.fingerprint else "updated"), pk
+
     def save(
         self,
         entity: str,
@@ -183,7 +206,6 @@ class Applier:
         after_write: Callable[[list], None] | None = None,
     ) -> None:
         """Create and update the planned records with the field values `build` gives."""
-        model = MODELS[entity]
         creates, updates = [], []
         for record, action, pk in planned:
             if not self.write and action == "created":
@@ -195,7 +217,7 @@ class Applier:
                 sourced_id=record.sourced_id, is_active=record.active, row_hash=record.fingerprint
             )
             if action == "created":
-                creates.append(model(**values))
+                creates.append(values)
             else:
                 updates.append((pk, values))
             if len(creates) >= BATCH:
@@ -206,17 +228,20 @@ class Applier:
         if updates:
             self.update(entity, updates, after_write)
 
-    def create(self, entity, instances, after_write) -> None:
+    def create(self, entity, rows: list[dict], after_write) -> None:
+        """Insert new rows with one multi-row statement per batch. Django's bulk_create
+        prepares every value of every row through the field machinery, which costs more
+        than the database itself at roster sizes; the values here are already clean."""
         model = MODELS[entity]
-        model.objects.bulk_create(instances, batch_size=BATCH)
-        if instances and instances[0].pk is None:
-            by_sid = dict(
-                model.objects.filter(sourced_id__in=[i.sourced_id for i in instances]).values_list(
-                    "sourced_id", "pk"
-                )
+        insert_rows(model, rows)
+        if after_write is None and entity not in AUDITED:
+            return
+        by_sid = dict(
+            model.objects.filter(sourced_id__in=[row["sourced_id"] for row in rows]).values_list(
+                "sourced_id", "pk"
             )
-            for instance in instances:
-                instance.pk = by_sid[instance.sourced_id]
+        )
+        instances = [model(pk=by_sid[row["sourced_id"]], **row) for row in rows]
         if after_write:
             after_write(instances)
         if entity in AUDITED:
@@ -249,7 +274,7 @@ class Applier:
                         verb = (
                             AuditVerb.REACTIVATED if values["is_active"] else AuditVerb.DEACTIVATED
                         )
-                    self.audit.append(self.event(model, instance, verb, changes))
+                    self.queue_audit([self.event(model, instance, verb, changes)])
             model.objects.bulk_update(instances, fields, batch_size=500)
             if after_write:
                 after_write(instances)
@@ -275,12 +300,20 @@ class Applier:
             message=message or f"From roster import {self.import_id}",
         )
 
+    def queue_audit(self, events: list[AuditEvent]) -> None:
+        self.audit += events
+        if len(self.audit) >= BATCH:
+            AuditEvent.objects.bulk_create(self.audit, batch_size=BATCH)
+            self.audit = []
+
     def audit_many(self, model, pks, verb, message, instances=None) -> None:
         if instances is None:
             instances = []
             for chunk in _chunks(pks):
                 instances += list(model.objects.filter(pk__in=chunk))
-        self.audit += [self.event(model, instance, verb, message=message) for instance in instances]
+        self.queue_audit(
+            [self.event(model, instance, verb, message=message) for instance in instances]
+        )
 
     # The files, in order
 
@@ -403,6 +436,13 @@ class Applier:
         for sid, record in users.items():
             record.values["roles"] = roles_by_user.get(sid, record.values.get("roles", {}))
             record.values["profiles"] = profiles_by_user.get(sid, record.values.get("profiles", {}))
+            if record.values["roles"] or record.values["profiles"]:
+                record.extra = repr(
+                    (
+                        sorted(record.values["roles"].items()),
+                        sorted(record.values["profiles"].items()),
+                    )
+                )
 
         def site_ids(record: Record) -> list[int]:
             if self.checker.version == "1.1":
@@ -534,13 +574,14 @@ class Applier:
 
         def records():
             nonlocal count
-            for record in self.checker.rows("enrollments"):
+            for record in self.checker.unconverted("enrollments"):
                 count += 1
                 if count % 20000 == 0:
                     self.progress("Applying enrollments.csv", count)
                 yield record
 
-        def build(record: Record) -> dict:
+        def build(light: Record) -> dict:
+            record = self.checker.convert("enrollments", light.line, light.raw)
             school_class = classes[record.refs["school_class"]]
             return {
                 **record.values,
@@ -598,6 +639,47 @@ class Applier:
             if len(user_pks) == 1:
                 Person.objects.filter(pk=lowered[email]).update(user_id=user_pks[0])
                 self.linked_accounts += 1
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """INSERT rows of `model` given as {attname: value} (foreign keys as `site_id`);
+    missing fields take their default."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    ops = connection.ops
+    adapters = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        elif kind == "JSONField":
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+        else:
+            adapters.append(None)
+    defaults = [
+        adapt(field.get_default()) if adapt else field.get_default()
+        for field, adapt in zip(fields, adapters, strict=True)
+    ]
+    quote = ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    missing = object()
+    values = []
+    for row in rows:
+        line = []
+        for field, adapt, default in zip(fields, adapters, defaults, strict=True):
+            value = row.get(field.attname, missing)
+            if value is missing:
+                line.append(default)
+            else:
+                line.append(adapt(value) if adapt else value)
+        values.append(line)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def _plain(value):

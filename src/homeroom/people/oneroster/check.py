@@ -134,20 +134,32 @@ class Row:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """A checked row: Homeroom's values, the sourcedIds it refers to, and its fingerprint."""
+    """A checked row: Homeroom's values, the sourcedIds it refers to, and a fingerprint of
+    the row as written in the file (plus anything merged into it, such as 1.2 roles)."""
 
     sourced_id: str
     active: bool
     values: dict
     refs: dict = field(default_factory=dict)
     line: int = 0
+    raw_fingerprint: str = ""
+    extra: str = ""
+    raw: dict | None = None
 
     @property
     def fingerprint(self) -> str:
-        material = repr((self.active, sorted(self.values.items()), sorted(self.refs.items())))
-        return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+        if not self.extra:
+            return self.raw_fingerprint
+        return hashlib.blake2b(
+            (self.raw_fingerprint + self.extra).encode(), digest_size=16
+        ).hexdigest()
+
+
+def fingerprint(values: dict[str, str]) -> str:
+    material = "\x1f".join(f"{key}\x1e{value}" for key, value in values.items())
+    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
 
 
 def convert_org(row: Row) -> Record:
@@ -527,11 +539,9 @@ class Checker:
                 ok = False
         return {name: index for index, name in enumerate(names)} if ok else None
 
-    def rows(self, entity: str) -> Iterator[Record]:
-        """Converted records of one file (header already checked), problems recorded."""
+    def raw_rows(self, entity: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, {column: text}) of one file's data rows; header and width checked."""
         file_name = f"{entity}.csv"
-        delta = self.mode(entity) == "delta"
-        convert = CONVERTERS[entity]
         rows = self.source.rows(entity)
         header = next(rows, None)
         if header is None:
@@ -551,16 +561,41 @@ class Checker:
                     )
                 )
                 continue
-            row = Row(file_name, line, dict(zip(positions, fields, strict=True)), self)
-            sourced_id = row.text("sourcedId", required=True)
-            status = row.choice("status", spec.STATUS | spec.STATUS_11_EXTRA, required=delta)
-            modified = row.timestamp("dateLastModified")
-            record = convert(row)
-            record.sourced_id = sourced_id
-            record.active = status not in {"tobedeleted", "inactive"}
-            record.values["date_last_modified"] = modified
-            record.line = line
-            yield record
+            yield line, dict(zip(positions, fields, strict=True))
+
+    def rows(self, entity: str) -> Iterator[Record]:
+        """Converted records of one file, problems recorded."""
+        for line, values in self.raw_rows(entity):
+            yield self.convert(entity, line, values)
+
+    def convert(self, entity: str, line: int, values: dict[str, str]) -> Record:
+        row = Row(f"{entity}.csv", line, values, self)
+        sourced_id = row.text("sourcedId", required=True)
+        status = row.choice(
+            "status", spec.STATUS | spec.STATUS_11_EXTRA, required=self.mode(entity) == "delta"
+        )
+        modified = row.timestamp("dateLastModified")
+        record = CONVERTERS[entity](row)
+        record.sourced_id = sourced_id
+        record.active = status not in {"tobedeleted", "inactive"}
+        record.values["date_last_modified"] = modified
+        record.line = line
+        record.raw_fingerprint = fingerprint(values)
+        return record
+
+    def unconverted(self, entity: str) -> Iterator[Record]:
+        """Records of an already checked file with only their id, status and fingerprint:
+        enough to tell whether a row changed. `convert(record)` fills in the rest."""
+        for line, values in self.raw_rows(entity):
+            status = values.get("status", "").strip()
+            yield Record(
+                values["sourcedId"].strip(),
+                status not in {"tobedeleted", "inactive"},
+                {},
+                line=line,
+                raw_fingerprint=fingerprint(values),
+                raw=values,
+            )
 
     def check_file(self, entity: str) -> None:
         file_name = f"{entity}.csv"

@@ -233,3 +233,27 @@ def test_logout_is_post_only_and_signs_out(teacher):
     assert response.status_code == 302
     assert response["Location"] == LOGIN
     assert not is_signed_in(client)
+
+
+def test_a_new_password_from_an_emailed_link_lifts_the_lockout(teacher):
+    """The lockout page offers setting a new password by email as the way back in."""
+    client = Client()
+    for _ in range(5):
+        locked = sign_in(client, "teacher", "guess")
+    assert locked.status_code == 429
+    assert "/accounts/password/reset/" in locked.content.decode()
+
+    client.post("/accounts/password/reset/", {"email": "teacher@example.org"})
+    set_password_with_link(client, emailed_link(mail.outbox[0]), NEW_PASSWORD)
+
+    assert sign_in(client, "teacher", NEW_PASSWORD).status_code == 302
+
+
+def test_lockout_is_not_dodged_by_spelling_the_username_differently(teacher):
+    """The form strips spaces and normalises Unicode, so the lockout must count those
+    spellings as the same username."""
+    client = Client()
+    for spelling in ["teacher", " teacher", "teacher ", "\uff54eacher", " \uff54eacher "]:
+        sign_in(client, spelling, "guess")
+
+    assert sign_in(client, "teacher", PASSWORD).status_code == 429

@@ -270,6 +270,26 @@ def test_email_a_password_link(admin_client, users):
     )
 
 
+def test_password_link_goes_only_to_the_chosen_account(admin_client, users):
+    """Two accounts may share an address (a teacher's staff and test-student accounts):
+    the button sends a link for the account it is on, not for every account."""
+    services.user_create(
+        actor=None, username="teacher_test", role=roles.STUDENT, email="teacher@example.org"
+    )
+
+    admin_client.post(f"/users/{users[roles.TEACHER].pk}/password-link/")
+
+    assert len(mail.outbox) == 1
+    assert "teacher_test" not in mail.outbox[0].body
+
+
+def test_invite_goes_only_to_the_new_account(admin_client, sites):
+    admin_client.post("/users/new/", new_user_form(sites, email="teacher@example.org"))
+
+    assert len(mail.outbox) == 1
+    assert "Your username is jdoe" in mail.outbox[0].body
+
+
 def test_password_link_needs_an_email_and_an_active_account(admin, admin_client, sites):
     no_email = services.user_create(actor=None, username="noemail", role=roles.TEACHER)
     turned_off = services.user_create(
