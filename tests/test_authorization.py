@@ -5,13 +5,17 @@ not allow, when an allowed role is turned away, or when anonymous gets anything 
 login page (pages) or a 401 in the API's error shape (API).
 """
 
+import io
 import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -19,8 +23,13 @@ from homeroom.core import roles
 from homeroom.core.access import PUBLIC, Rule
 from homeroom.core.models import Room, Site
 from homeroom.people import services as people_services
+from homeroom.people.choices import ImportStatus
+from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
 
 ADMIN_RULE = Rule(permission="admin site")
+ONEROSTER_SAMPLE = (
+    Path(__file__).resolve().parents[2] / "shared/samples/oneroster/roster-hub-1.1-bulk"
+)
 REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 CONVERTER = re.compile(r"<(?:[^>:]+:)?(\w+)>")
 ADMIN_PUBLIC = {"login", "logout"}
@@ -70,6 +79,22 @@ class Samples:
         self.user = users[roles.TEACHER]
         self.token, _ = people_services.token_create(actor=None, user=self.user, name="walk")
         self.counter = 0
+        # The teacher teaches one class at the site, so every role that may see people and
+        # classes may see these.
+        self.person = Person.objects.create(
+            kind="teacher",
+            given_name="Tess",
+            family_name="Walker",
+            primary_site=self.site,
+            user=self.user,
+        )
+        self.school_class = SchoolClass.objects.create(title="Walk class", site=self.site)
+        Enrollment.objects.create(
+            person=self.person, school_class=self.school_class, site=self.site, role="teacher"
+        )
+        self.roster_import = RosterImport.objects.create(
+            file_name="walk.zip", file_sha256="0" * 64, status=ImportStatus.CHECKED
+        )
 
     def kwargs(self, route: str, namespace: str | None, name: str | None) -> dict:
         values = {}
@@ -102,6 +127,11 @@ class Samples:
             "people:user_edit": self.user.pk,
             "people:user_send_password_link": self.user.pk,
             "people:token_revoke": self.token.pk,
+            "people:person_detail": self.person.pk,
+            "people:class_detail": self.school_class.pk,
+            "people:import_detail": self.roster_import.pk,
+            "people:import_errors": self.roster_import.pk,
+            "people:import_apply": self.roster_import.pk,
         }
         qualified = f"{namespace}:{name}" if namespace else name
         if qualified in by_url_name:
@@ -109,6 +139,9 @@ class Samples:
         by_key = {
             "site_id": self.site.pk,
             "room_id": self.room.pk,
+            "person_id": self.person.pk,
+            "class_id": self.school_class.pk,
+            "import_id": self.roster_import.pk,
             "uidb64": "MQ",
             "token": "set-password",
         }
@@ -124,6 +157,8 @@ class Samples:
         bodies = {
             "create_site": {"name": f"Walk site {self.counter}", "code": f"walk{self.counter}"},
             "create_room": {"site_id": self.site.pk, "number": f"W{self.counter}"},
+            "upload_roster": {"file": zipped_sample(), "dry_run": "true"},
+            "apply_roster": {},
         }
         assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
         return bodies[view.__name__]
@@ -148,9 +183,19 @@ class _Request:
         self.user = user
 
 
+def zipped_sample() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(ONEROSTER_SAMPLE.glob("*.csv")):
+            archive.write(path, path.name)
+    return SimpleUploadedFile("roster.zip", buffer.getvalue(), "application/zip")
+
+
 def request(client: Client, method: str, url: str, body: dict | None):
     if method == "GET":
         return client.get(url)
+    if body and any(isinstance(value, SimpleUploadedFile) for value in body.values()):
+        return client.post(url, body)
     return client.generic(method, url, json.dumps(body or {}), content_type="application/json")
 
 
@@ -230,14 +275,16 @@ SENSITIVE_PAGES = {
     "/sites/new/": {roles.DISTRICT_ADMIN},
     "/rooms/new/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
     "/admin/": {roles.DISTRICT_ADMIN},
+    "/roster/imports/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
+    "/roster/imports/new/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
+    "/people/": set(roles.ROLES) - {roles.STUDENT},
+    "/classes/": set(roles.ROLES) - {roles.STUDENT},
 }
 
 
 @pytest.mark.parametrize("url", SENSITIVE_PAGES)
 def test_only_the_intended_roles_reach_sensitive_pages(url, users, client_as):
-    reached = {
-        role for role, user in users.items() if client_as(user).get(url).status_code == 200
-    }
+    reached = {role for role, user in users.items() if client_as(user).get(url).status_code == 200}
     assert reached == SENSITIVE_PAGES[url]
 
 

@@ -13,6 +13,7 @@ def sites_card(request):
         selectors.scoped_sites(request)
         .filter(is_active=True)
         .annotate(rooms_in_use=Count("rooms", filter=Q(rooms__is_active=True)))
+        .order_by("name")
     )
     rows = [(site.name, site.rooms_in_use) for site in sites]
     if not rows:

@@ -3,6 +3,7 @@ import zipfile
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 
+from homeroom.core import roles
 from homeroom.core.roles import ROLE_DESCRIPTIONS, ROLES
 from homeroom.people.models import User
 
@@ -48,9 +49,30 @@ class UserCreateForm(UserForm):
 
 
 class UserEditForm(UserForm):
+    """Editing an account; nobody can turn off their own account or drop their own admin
+    role, so a district never loses its last way into user management by accident."""
+
     class Meta(UserForm.Meta):
         fields = [*UserForm.Meta.fields, "is_active"]
         labels = {"is_active": "Can sign in"}
+
+    def __init__(self, *args, editor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance == self.editor:
+            if not cleaned.get("is_active"):
+                self.add_error("is_active", "You cannot turn off your own account.")
+            if roles.DISTRICT_ADMIN in self.editor.role_names and cleaned.get("role") not in (
+                None,
+                roles.DISTRICT_ADMIN,
+            ):
+                self.add_error(
+                    "role", "You cannot remove your own District admin role; ask another one."
+                )
+        return cleaned
 
 
 class TokenForm(forms.Form):
@@ -62,9 +84,16 @@ class TokenForm(forms.Form):
 
 
 class PasswordLinkForm(PasswordResetForm):
-    """Sends a link to set a password, also to new accounts that never had one."""
+    """Sends a link to set a password, also to new accounts that never had one. Given an
+    `account`, only that account gets a link, even if others share its address."""
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
 
     def get_users(self, email):
+        if self.account is not None:
+            return [self.account] if self.account.is_active else []
         return User.objects.filter(email__iexact=email, is_active=True)
 
 

@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db.models import Count, Prefetch, Q
@@ -47,6 +48,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # A new password from the emailed link is the way out of a sign-in lockout.
+        axes_reset(username=form.user.get_username())
         audit.record(
             actor=form.user,
             obj=form.user,
@@ -66,7 +69,7 @@ password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as
 
 
 def send_password_link(request, user) -> None:
-    form = PasswordLinkForm({"email": user.email})
+    form = PasswordLinkForm({"email": user.email}, account=user)
     form.is_valid()
     form.save(
         request=request,
@@ -135,7 +138,7 @@ def user_detail(request, pk: int):
         {
             "account": account,
             "events": audit_events_for(request.user, account)[:50],
-            "tokens": account.api_tokens.all(),
+            "active_tokens": account.api_tokens.active().count(),
         },
     )
 
@@ -168,24 +171,23 @@ def user_create(request):
 @access("people.change_user")
 def user_edit(request, pk: int):
     account = get_object_or_404(users_for(request.user), pk=pk)
-    form = UserEditForm(request.POST or None, instance=account, sites=sites_for(request.user))
+    form = UserEditForm(
+        request.POST or None, instance=account, sites=sites_for(request.user), editor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if account == request.user and not data["is_active"]:
-            form.add_error("is_active", "You cannot turn off your own account.")
-        else:
-            services.user_update(
-                actor=request.user,
-                user=account,
-                role=data["role"],
-                sites=data["sites"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                is_active=data["is_active"],
-            )
-            messages.success(request, f"Saved {account}.")
-            return redirect(account)
+        services.user_update(
+            actor=request.user,
+            user=account,
+            role=data["role"],
+            sites=data["sites"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            is_active=data["is_active"],
+        )
+        messages.success(request, f"Saved {account}.")
+        return redirect(account)
     return render(request, "people/user_form.html", {"form": form, "account": account})
 
 

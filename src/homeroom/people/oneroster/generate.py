@@ -108,6 +108,10 @@ GRADES = {
 }
 
 
+# 1.2 splits the 1.1 administrator role by level.
+ROLES_12 = {"administrator": "siteAdministrator"}
+
+
 @dataclass(frozen=True)
 class School:
     sourced_id: str
@@ -321,7 +325,18 @@ def generate(
             "roles",
             header(version, "roles"),
             (
-                (f"r-{row[0]}", "", "", row[0], "primary", role, "", "", org, "")
+                (
+                    f"r-{row[0]}",
+                    "",
+                    "",
+                    row[0],
+                    "primary",
+                    ROLES_12.get(role, role),
+                    "",
+                    "",
+                    org,
+                    "",
+                )
                 for row, (role, org) in users
             ),
         )

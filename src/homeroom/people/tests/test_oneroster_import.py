@@ -5,6 +5,7 @@ the shared roster-hub sample (copied before any change), sets from the project's
 and 1.2 files written by hand from the 1.2.1 column table."""
 
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -302,6 +303,28 @@ def test_12_bulk_set_with_roles_and_user_profiles(tmp_path):
     assert code == 0
     assert_report_counts(again, {name: unchanged(n) for name, n in sizes.items()})
     assert database_state() == before
+
+
+def test_12_role_change_updates_the_person(tmp_path):
+    """In 1.2 a person's kind comes from roles.csv: a changed role updates the person even
+    though their users.csv row is the same."""
+    folder = tmp_path / "set"
+    sizes = bulk_12(folder)
+    run_import(folder)
+    set_value(folder, "roles", "r-u000003", "role", "aide")
+
+    code, report = run_import(folder)
+
+    assert code == 0, report["errors"]
+    assert counts_of(report, "roles") == counts(updated=1, unchanged=sizes["roles"] - 1)
+    assert counts_of(report, "users") == counts(updated=1, unchanged=sizes["users"] - 1)
+    alina = person("u000003")
+    assert alina.kind == "aide"
+    assert alina.roles["r-u000003"]["role"] == "aide"
+    event = AuditEvent.objects.get(
+        content_type=ContentType.objects.get_for_model(Person), object_id=alina.pk, verb="updated"
+    )
+    assert event.changes["kind"] == ["student", "aide"]
 
 
 def test_12_bulk_set_with_administrators_on_staff(tmp_path):
@@ -997,7 +1020,8 @@ MALFORMED = {
 def test_malformed_set_is_rejected_and_changes_nothing(tmp_path, case):
     make, errors = MALFORMED[case]
     folder = copy_sample(tmp_path)
-    path = make(folder) or folder  # a case that zips the set returns the zip
+    made = make(folder)
+    path = made if isinstance(made, Path) else folder  # a case that zips the set returns the zip
     audit_before = roster_audit_count()
 
     code, report = run_import(path)
@@ -1166,6 +1190,9 @@ def test_windows_line_endings_are_accepted(tmp_path):
         "phoneticGivenName": "PGN 20",
         "phoneticFamilyName": "PFN 20",
     }
+    # The same records with Unix line endings are the same records.
+    code, again = run_import(SAMPLE)
+    assert_report_counts(again, {name: unchanged(n) for name, n in SAMPLE_COUNTS.items()})
 
 
 def test_a_zip_made_on_a_mac_is_accepted(tmp_path):

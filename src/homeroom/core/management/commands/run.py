@@ -45,6 +45,7 @@ class Command(BaseCommand):
                     "-",
                     "--graceful-timeout",
                     "5",
+                    "--no-control-socket",
                 ]
             ),
             subprocess.Popen(
