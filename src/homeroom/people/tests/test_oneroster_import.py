@@ -678,7 +678,7 @@ def test_bulk_deactivates_what_is_missing_and_reactivates_what_returns(tmp_path)
     assert set(Enrollment.objects.values_list("pk", flat=True)) == enrollment_pks_before
 
 
-def test_bulk_deactivates_a_class_and_a_school_that_disappear(tmp_path):
+def test_bulk_deactivates_a_class_that_disappears(tmp_path):
     run_import(SAMPLE)
     folder = copy_sample(tmp_path)
     drop_rows(folder, "classes", sourcedId="cl0005")
