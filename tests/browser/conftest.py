@@ -40,6 +40,15 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the root conftest
 
 _axe = Axe()
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +68,7 @@ def viewport():
 
 
 @pytest.fixture
-def page(browser, live_server, viewport):
+def page(request, browser, live_server, viewport):
     """A page in a fresh browser context (no cookies) whose relative URLs go to the live
     server. At the end of the test every page it navigated to must have had `check_page`."""
     context = browser.new_context(
@@ -99,6 +108,8 @@ def page(browser, live_server, viewport):
     yield page
     context.close()
     assert not errors, "\n".join(errors)
+    if request.node.stash.get(CALL_FAILED, False):
+        return  # the test stopped early; its own failure says why
     unchecked = [url for n, url in enumerate(page.visited) if n not in page.checked]
     assert not unchecked, f"pages visited without check_page(): {unchecked}"
 
@@ -132,6 +143,7 @@ def demo_rows(django_db_setup, django_db_blocker):
             if rows:
                 tables.append((model, rows))
         transaction.set_rollback(True)
+    ContentType.objects.clear_cache()  # it may hold content types that were rolled back
     return tables
 
 

@@ -33,7 +33,7 @@ def test_admin_can_open_every_main_page(page, demo):
         ("/people/", "person-list", "People", f"{Person.objects.count()} in all"),
         (f"/people/{person.pk}/", "person-detail", "Priya Natarajan", school_class.title),
         ("/classes/", "class-list", "Classes", f"{SchoolClass.objects.count()} in all"),
-        (f"/classes/{school_class.pk}/", "class-detail", school_class.title, "Priya Natarajan"),
+        (f"/classes/{school_class.pk}/", "class-detail", school_class.title, "Natarajan, Priya"),
         ("/roster/imports/", "import-list", "Roster imports", "sis-export.zip"),
         (f"/roster/imports/{roster_import.pk}/", "import-detail", "Roster import: ", "Applied"),
         ("/roster/imports/new/", "import-new", "Import a roster", "OneRoster"),

@@ -18,7 +18,7 @@ from homeroom.people.choices import IMPORT_TRANSITIONS, ImportStatus
 from homeroom.people.models import RosterImport
 from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
 from homeroom.people.oneroster.check import Checker
-from homeroom.people.oneroster.source import RosterSource, SetError
+from homeroom.people.oneroster.source import DAMAGED, RosterSource, SetError
 
 
 def import_dir() -> Path:
@@ -108,11 +108,15 @@ def _checker(record: RosterImport, source: RosterSource) -> Checker:
 
 
 def _total_rows(source: RosterSource) -> int:
+    """Lines in the set, for the progress bar; a damaged member is reported by the check."""
     total = 0
     for name in source.files:
-        with source.open_binary(name) as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                total += block.count(b"\n")
+        try:
+            with source.open_binary(name) as handle:
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    total += block.count(b"\n")
+        except DAMAGED:
+            continue
     return max(total, 1)
 
 

@@ -21,7 +21,7 @@ from homeroom.people.models import (
     SchoolClass,
     User,
 )
-from homeroom.people.oneroster.check import KIND_BY_ROLE, Checker, Record
+from homeroom.people.oneroster.check import KIND_BY_ROLE, SITE_ORG_TYPES, Checker, Record
 from homeroom.people.oneroster.source import Problem
 
 BATCH = 2000
@@ -329,7 +329,7 @@ class Applier:
         counts["skipped"] = 0
         storable, linked = {}, {}
         for sid, record in records.items():
-            if record.values["org_type"] not in {"school", "district"}:
+            if record.values["org_type"] not in SITE_ORG_TYPES:
                 counts["skipped"] += 1
                 continue
             if sid not in stored_sites:
@@ -358,6 +358,21 @@ class Applier:
                 values["code"] = _unique_code(record.values, taken_codes)
             return values
 
+        by_name = {site.name.lower(): site for site in Site.objects.all()}
+        clashes = [
+            Problem(
+                "orgs.csv",
+                record.line,
+                "name",
+                f"“{record.values['name']}” is already the name of another site in Homeroom",
+            )
+            for sid, record in storable.items()
+            if sid not in linked
+            and (other := by_name.get(record.values["name"].lower())) is not None
+            and other.sourced_id != sid
+        ]
+        if clashes:
+            raise ApplyError(clashes)
         self.planned["orgs"].update({sid: pk for sid, (pk, _, _) in linked.items()})
         self.save("orgs", self.plan("orgs", storable.values(), linked), build)
 
@@ -491,15 +506,16 @@ class Applier:
         for entity, field in (("roles", "roles"), ("userProfiles", "profiles")):
             mode = self.checker.mode(entity)
             by_user: dict[str, dict] = defaultdict(dict)
-            if mode == "absent":
-                grouped.append({})
-                continue
             stored = {
                 sid: value
                 for sid, value in Person.objects.filter(sourced_id__isnull=False)
+                .exclude(**{field: {}})
                 .values_list("sourced_id", field)
                 .iterator()
             }
+            if mode == "absent":
+                grouped.append(stored)  # people keep what they have
+                continue
             stored_entries = {
                 key: entry for entries in stored.values() for key, entry in entries.items()
             }

@@ -8,6 +8,7 @@ what Homeroom already holds."""
 import datetime
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -192,6 +193,7 @@ def convert_session(row: Row) -> Record:
             "start_date": start,
             "end_date": end,
             "school_year": int(year) if year.isdigit() else None,
+            "metadata": row.metadata(),
         },
         {"parent": row.reference("parentSourcedId", "academicSessions", required=False)},
     )
@@ -206,6 +208,7 @@ def convert_course(row: Row) -> Record:
             "course_code": row.text("courseCode", max_length=100),
             "grades": ",".join(row.grades()),
             "subjects": row.text("subjects"),
+            "metadata": row.metadata(),
         },
         {
             "school_year": row.reference("schoolYearSourcedId", "academicSessions", required=False),
@@ -226,6 +229,7 @@ def convert_class(row: Row) -> Record:
             "grades": ",".join(row.grades()),
             "subjects": row.text("subjects"),
             "periods": row.text("periods", max_length=100),
+            "metadata": row.metadata(),
         },
         {
             "course": row.reference("courseSourcedId", "courses"),
@@ -317,6 +321,7 @@ def convert_enrollment(row: Row) -> Record:
         {
             "role": row.choice("role", spec.ENROLLMENT_ROLES),
             "primary": row.boolean("primary"),
+            "metadata": row.metadata(),
             "begin_date": begin,
             "end_date": end,
         },
@@ -340,6 +345,7 @@ CONVERTERS: dict[str, Callable[[Row], Record]] = {
 }
 # Files whose records stay in memory after the check; enrollments, the largest by far, are
 # read again when applied.
+SITE_ORG_TYPES = {"school", "district"}
 KEPT_IN_MEMORY = {
     "orgs",
     "academicSessions",
@@ -372,6 +378,9 @@ class Checker:
         self.row_counts: dict[str, int] = {}
         self.rows_read = 0
         self.deferred: list[tuple[int, str, str]] = []
+        self.unreadable: set[str] = set()
+        self.unreadable_ids: dict[str, set[str]] = defaultdict(set)
+        self.stored_ids: dict[str, set[str]] = {}
         self.overflow = 0
 
     # Problems
@@ -398,9 +407,17 @@ class Checker:
         return f"“{sourced_id}” is not in {entity}.csv{where}"
 
     def knows(self, entity: str, sourced_id: str) -> bool:
-        if sourced_id in self.ids.get(entity, ()):
+        """Whether a reference resolves. References into a file that could not be read, or
+        to one of its malformed rows, count as known: that file's own problem is reported."""
+        if sourced_id in self.ids.get(entity, ()) or entity in self.unreadable:
             return True
-        return self.mode(entity) != "bulk" and sourced_id in self.known_in_homeroom(entity)
+        if sourced_id in self.unreadable_ids[entity]:
+            return True
+        if self.mode(entity) == "bulk":
+            return False
+        if entity not in self.stored_ids:
+            self.stored_ids[entity] = self.known_in_homeroom(entity)
+        return sourced_id in self.stored_ids[entity]
 
     # The whole set
 
@@ -546,9 +563,11 @@ class Checker:
         header = next(rows, None)
         if header is None:
             self.add(Problem(file_name, 1, "header", "the file is empty"))
+            self.unreadable.add(entity)
             return
         positions = self.header(entity, header[1])
         if positions is None:
+            self.unreadable.add(entity)
             return
         width = len(header[1])
         for line, fields in rows:
@@ -560,6 +579,7 @@ class Checker:
                         file_name, line, "row", f"has {len(fields)} fields, the header has {width}"
                     )
                 )
+                self.unreadable_ids[entity].add(fields[0].strip())
                 continue
             yield line, dict(zip(positions, fields, strict=True))
 
@@ -571,9 +591,8 @@ class Checker:
     def convert(self, entity: str, line: int, values: dict[str, str]) -> Record:
         row = Row(f"{entity}.csv", line, values, self)
         sourced_id = row.text("sourcedId", required=True)
-        status = row.choice(
-            "status", spec.STATUS | spec.STATUS_11_EXTRA, required=self.mode(entity) == "delta"
-        )
+        allowed = spec.STATUS | (spec.STATUS_11_EXTRA if self.version == spec.V11 else set())
+        status = row.choice("status", allowed, required=self.mode(entity) == "delta")
         modified = row.timestamp("dateLastModified")
         record = CONVERTERS[entity](row)
         record.sourced_id = sourced_id
@@ -597,6 +616,26 @@ class Checker:
                 raw=values,
             )
 
+    def check_site_names(self, orgs) -> None:
+        """Schools and districts become sites, and every site needs its own name."""
+        named: dict[str, int] = {}
+        for record in orgs:
+            if record.values["org_type"] not in SITE_ORG_TYPES:
+                continue
+            name = record.values["name"].lower()
+            if name in named:
+                self.add(
+                    Problem(
+                        "orgs.csv",
+                        record.line,
+                        "name",
+                        f"“{record.values['name']}” is also the name on line "
+                        f"{named[name]}; each school needs its own name",
+                    )
+                )
+            else:
+                named[name] = record.line
+
     def check_file(self, entity: str) -> None:
         file_name = f"{entity}.csv"
         seen: dict[str, int] = {}
@@ -619,6 +658,8 @@ class Checker:
             seen[record.sourced_id] = record.line
             if kept is not None:
                 kept[record.sourced_id] = record
+        if entity == "orgs":
+            self.check_site_names(kept.values())
         self.ids[entity] = set(seen)
         for line, column, sourced_id in self.deferred:
             if not self.knows(entity, sourced_id):

@@ -3,6 +3,7 @@ exact line numbers, UTF-8 checked line by line (a byte-order mark is allowed).""
 
 import csv
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,18 @@ class SetError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
         self.problem = problem
+
+
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def damaged(file_name: str, line: int, error: Exception) -> Problem:
+    return Problem(
+        file_name,
+        line,
+        "zip",
+        f"damaged inside the zip ({error}); make the zip again and re-upload it",
+    )
 
 
 class RosterSource:
@@ -87,19 +100,23 @@ class RosterSource:
 
     def rows(self, name: str) -> Iterator[tuple[int, list[str]]]:
         """(line number, fields) for every record, header included; a record spanning lines
-        has the number of its last line. Raises SetError at the first byte that is not UTF-8
-        or the first malformed CSV record."""
+        has the number of its last line. Raises SetError at the first byte that is not UTF-8,
+        the first malformed CSV record, or a damaged zip member."""
         file_name = self.files[name]
-        with self.open_binary(name) as handle:
-            physical = _Lines(handle, file_name)
-            reader = csv.reader(physical, strict=True)
-            try:
+        line = 0
+        try:
+            with self.open_binary(name) as handle:
+                physical = _Lines(handle, file_name)
+                reader = csv.reader(physical, strict=True)
                 for fields in reader:
-                    yield reader.line_num, fields
-            except csv.Error as error:
-                raise SetError(
-                    Problem(file_name, physical.number, "format", f"not valid CSV ({error})")
-                ) from error
+                    line = reader.line_num
+                    yield line, fields
+        except csv.Error as error:
+            raise SetError(
+                Problem(file_name, line + 1, "format", f"not valid CSV ({error})")
+            ) from error
+        except DAMAGED as error:
+            raise SetError(damaged(file_name, line + 1, error)) from error
 
 
 class _Lines:

@@ -546,7 +546,7 @@ def test_12_delta_users_without_roles_keeps_the_stored_roles(tmp_path):
         ),
         (
             {"status": "deleted"},
-            "users.csv:2: status: “deleted” is not one of active, inactive, tobedeleted",
+            "users.csv:2: status: “deleted” is not one of active, tobedeleted",
         ),
         (
             {"primaryOrgSourcedId": "sch-nowhere"},
