@@ -21,7 +21,8 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str) -> dict:
     return {
         "title": title,
         "unit": unit,
-        "bars": [Bar(label, value, round(value * 100 / largest, 1), PALETTE[0])
-                 for label, value in rows],
+        "bars": [
+            Bar(label, value, round(value * 100 / largest, 1), PALETTE[0]) for label, value in rows
+        ],
         "total": sum(value for _, value in rows),
     }

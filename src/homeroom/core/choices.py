@@ -40,3 +40,4 @@ class AuditVerb(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Password changed"
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
+    APPLIED = "applied", "Applied"

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
+from homeroom.core.choices import AuditInterface, AuditVerb
 from homeroom.core.models import AuditEvent, Room, Site
 
 
@@ -55,3 +56,11 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     if user.sees_all_sites:
         return events
     return events.filter(site__in=sites_for(user))
+
+
+def recent_changes(user) -> QuerySet[AuditEvent]:
+    """Changes people made, without the per-record events of imports: an import shows up
+    once, as the import itself."""
+    return audit_events_visible_to(user).filter(
+        ~Q(interface=AuditInterface.IMPORT) | Q(verb=AuditVerb.APPLIED)
+    )

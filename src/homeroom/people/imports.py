@@ -172,6 +172,22 @@ def _reject(record: RosterImport, problems, **fields) -> RosterImport:
     )
 
 
+def summary(counts: dict) -> str:
+    """ "120 new, 8 updated, 3 made inactive" across the files of an import."""
+    totals = {
+        key: sum(entity.get(key, 0) for entity in counts.values() if isinstance(entity, dict))
+        for key in ("created", "updated", "deactivated", "reactivated")
+    }
+    words = {
+        "created": "new",
+        "updated": "updated",
+        "deactivated": "made inactive",
+        "reactivated": "back again",
+    }
+    parts = [f"{value} {words[key]}" for key, value in totals.items() if value]
+    return ", ".join(parts) or "nothing changed"
+
+
 def roster_import_start_apply(record: RosterImport) -> RosterImport:
     return roster_import_set_status(
         record, ImportStatus.APPLYING, progress_done=0, progress_note="Waiting for the worker"
@@ -202,8 +218,8 @@ def roster_import_apply(record: RosterImport, *, actor, checker: Checker | None 
             audit.record(
                 actor=actor,
                 obj=record,
-                verb=AuditVerb.CREATED,
-                message=f"Applied roster import {record.file_name}",
+                verb=AuditVerb.APPLIED,
+                message=summary(counts),
                 changes={"counts": [None, counts]},
             )
         return record

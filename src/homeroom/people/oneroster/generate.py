@@ -261,7 +261,8 @@ def generate(
         for n in range(n_students):
             grade = grades[n % len(grades)]
             sid = person("student", school, grade)
-            chosen = [homerooms[n % len(homerooms)]]
+            own_homerooms = [c for c in homerooms if c[1] == grade] or homerooms
+            chosen = [own_homerooms[n // len(grades) % len(own_homerooms)]]
             same_grade = [c for c in scheduled if c[1] == grade] or scheduled
             if same_grade:
                 chosen += rng.sample(same_grade, min(classes_per_student - 1, len(same_grade)))
