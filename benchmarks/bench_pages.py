@@ -47,7 +47,7 @@ def measure() -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from homeroom.core.models import AuditEvent, Room, Site
-    from homeroom.people.models import User
+    from homeroom.people.models import Person, User
 
     site = Site.objects.order_by("pk")[1]  # the first school; the same one at every scale
     room = site.rooms.order_by("number").first()
@@ -77,6 +77,7 @@ def measure() -> dict:
     rows = {
         "sites": Site.objects.count(),
         "rooms": Room.objects.count(),
+        "people": Person.objects.count(),
         "users": User.objects.count(),
         "audit_events": AuditEvent.objects.count(),
     }

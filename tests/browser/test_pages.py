@@ -1,4 +1,5 @@
-"""Every main page opens, has its heading, and passes axe-core at desktop and phone width."""
+"""Every main page opens with its heading and demo data, passes axe-core, and is
+photographed at desktop and phone width."""
 
 import re
 

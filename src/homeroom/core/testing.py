@@ -84,3 +84,28 @@ def pinned_queries(expected: int):
     if count != expected:
         listing = "\n".join(f"{n}. {q['sql']}" for n, q in enumerate(captured, start=1))
         pytest.fail(f"expected {expected} queries, ran {count}:\n{listing}")
+
+
+def run_queued_tasks() -> int:
+    """Run the background tasks queued so far, as `homeroom db_worker` would, in this
+    process and on this database connection (the worker command would close the test's
+    connection between tasks). Returns how many ran; tasks they queue run too."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran
