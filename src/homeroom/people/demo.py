@@ -82,10 +82,6 @@ def roster(context: DemoContext) -> None:
     student = Person.objects.filter(kind="student", primary_site=sites[-1]).order_by("pk").first()
     for person, username in ((teacher, "teacher"), (student, "student")):
         account = accounts[username]
-        Person.objects.filter(pk=person.pk).update(
-            given_name=account.first_name,
-            family_name=account.last_name,
-            email=account.email,
-            username=account.username,
-            user=account,
-        )
+        person.given_name, person.family_name = account.first_name, account.last_name
+        person.email, person.username, person.user = account.email, account.username, account
+        person.save()

@@ -4,6 +4,7 @@ from django.db.models import Q
 from ninja import FilterLookup, FilterSchema
 
 from homeroom.people.choices import ClassType, EnrollmentRole, PersonKind
+from homeroom.people.search import name_key, prefix
 
 
 class UserFilter(FilterSchema):
@@ -31,15 +32,15 @@ class PersonFilter(FilterSchema):
     q: str | None = None
 
     def filter_q(self, value: str | None) -> Q:
-        """Every word must match a name, the username, the email or the local id."""
+        """Every word must start a name (family or the name they go by) or the username,
+        or be the local id."""
         condition = Q()
         for word in (value or "").split():
+            key = name_key(word)
             condition &= (
-                Q(given_name__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(preferred_given_name__icontains=word)
-                | Q(username__icontains=word)
-                | Q(email__icontains=word)
+                (prefix("family_key", key) if key else Q(pk__in=[]))
+                | (prefix("given_key", key) if key else Q(pk__in=[]))
+                | prefix("username", word.lower())
                 | Q(identifier=word)
             )
         return condition

@@ -9,8 +9,13 @@ from django.utils import timezone
 
 from homeroom.core import roles
 from homeroom.people.choices import ClassType, EnrollmentRole, ImportStatus, PersonKind, SessionType
+from homeroom.people.search import name_key
 
 TOKEN_PREFIX = "hr_"
+
+
+def search_keys(family_name: str, given_name: str, preferred_given_name: str = "") -> tuple:
+    return name_key(family_name)[:100], name_key(preferred_given_name or given_name)[:100]
 
 
 class User(AbstractUser):
@@ -195,6 +200,9 @@ class Person(RosterRecord):
     middle_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100)
     preferred_family_name = models.CharField(max_length=100, blank=True)
+    # Search keys (see people.search): the family name and the name a person goes by.
+    family_key = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
+    given_key = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     username = models.CharField(max_length=150, blank=True)
     email = models.EmailField(blank=True)
     identifier = models.CharField(
@@ -247,6 +255,12 @@ class Person(RosterRecord):
 
     def __str__(self) -> str:
         return f"{self.display_given_name} {self.preferred_family_name or self.family_name}"
+
+    def save(self, *args, **kwargs):
+        self.family_key, self.given_key = search_keys(
+            self.family_name, self.given_name, self.preferred_given_name
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("people:person_detail", args=[self.pk])

@@ -1,6 +1,6 @@
 """Reads of accounts, scoped to what the user may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from homeroom.core.selectors import sites_for
 from homeroom.people.choices import EnrollmentRole, PersonKind
@@ -79,3 +79,15 @@ def imports_for(user) -> QuerySet[RosterImport]:
     if not user.has_perm("people.view_rosterimport"):
         return RosterImport.objects.none()
     return RosterImport.objects.select_related("created_by")
+
+
+def student_counts(class_ids: list[int]) -> dict[int, int]:
+    """Active students per class, for one page of classes."""
+    return dict(
+        Enrollment.objects.filter(
+            school_class__in=class_ids, is_active=True, role=EnrollmentRole.STUDENT
+        )
+        .values_list("school_class")
+        .annotate(students=Count("pk"))
+        .order_by()
+    )

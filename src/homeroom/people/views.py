@@ -1,7 +1,7 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -296,13 +296,7 @@ def class_list(request):
     classes = class_filter.filter(selectors.classes_for(request.user))
     if request.current_site is not None:
         classes = classes.filter(site=request.current_site)
-    classes = classes.annotate(
-        student_count=Count(
-            "enrollments",
-            filter=Q(enrollments__is_active=True, enrollments__role="student"),
-            distinct=True,
-        )
-    ).prefetch_related(
+    classes = classes.prefetch_related(
         Prefetch(
             "enrollments",
             to_attr="teachers",
@@ -312,8 +306,12 @@ def class_list(request):
         )
     )
     classes, current_sort = sort(request, classes, CLASS_SORTS, "title")
+    page = paginate(request, classes)
+    counts = selectors.student_counts([school_class.pk for school_class in page.object_list])
+    for school_class in page.object_list:
+        school_class.student_count = counts.get(school_class.pk, 0)
     context = {
-        "page": paginate(request, classes),
+        "page": page,
         "filter": class_filter,
         "sort": current_sort,
         "sites": scoped_sites(request),
@@ -323,14 +321,15 @@ def class_list(request):
     return render(request, template, context)
 
 
-CLASS_SORTS = {"title": "title", "site": "site__name", "students": "student_count"}
+CLASS_SORTS = {"title": "title", "site": "site__name"}
 
 
 @access("people.view_schoolclass")
 def class_detail(request, pk: int):
     school_class = get_object_or_404(selectors.classes_for(request.user), pk=pk)
-    visible = selectors.people_for(request.user).values("pk")
-    roster = selectors.class_roster(school_class).filter(person__in=visible)
+    roster = selectors.class_roster(school_class)
+    if not request.user.has_perm("people.view_all_students"):
+        roster = roster.filter(person__in=selectors.people_for(request.user).values("pk"))
     return render(
         request,
         "people/class_detail.html",

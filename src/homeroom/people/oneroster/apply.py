@@ -20,6 +20,7 @@ from homeroom.people.models import (
     Person,
     SchoolClass,
     User,
+    search_keys,
 )
 from homeroom.people.oneroster.check import KIND_BY_ROLE, SITE_ORG_TYPES, Checker, Record
 from homeroom.people.oneroster.source import Problem
@@ -467,7 +468,10 @@ class Applier:
             return list(dict.fromkeys(sites[sid] for sid in wanted if sid in sites))
 
         def build(record: Record) -> dict:
-            values = {key: value for key, value in record.values.items()}
+            values = dict(record.values)
+            values["family_key"], values["given_key"] = search_keys(
+                values["family_name"], values["given_name"], values.get("preferred_given_name", "")
+            )
             values["grade"] = values["grades"].split(",")[0]
             placed = site_ids(record)
             if self.checker.version == "1.2":
