@@ -12,14 +12,16 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def sort(request, queryset, allowed: dict[str, str], default: str):
-    """Order by the `sort` parameter (a key of `allowed`, "-" for descending)."""
+def sort(request, queryset, allowed: dict[str, str | tuple[str, ...]], default: str):
+    """Order by the `sort` parameter (a key of `allowed`, "-" for descending); a key may
+    stand for several fields, e.g. site then room number."""
     key = request.GET.get("sort", default)
-    field = allowed.get(key.lstrip("-"))
-    if field is None:
-        key, field = default, allowed[default.lstrip("-")]
-    descending = key.startswith("-")
-    return queryset.order_by(("-" if descending else "") + field, "pk"), key
+    fields = allowed.get(key.lstrip("-"))
+    if fields is None:
+        key, fields = default, allowed[default.lstrip("-")]
+    direction = "-" if key.startswith("-") else ""
+    fields = (fields,) if isinstance(fields, str) else fields
+    return queryset.order_by(*(direction + field for field in fields), "pk"), key
 
 
 class _Echo:

@@ -103,7 +103,7 @@ def site_edit(request, pk: int):
     return render(request, "core/site_form.html", {"form": form, "site": site})
 
 
-ROOM_SORTS = {"number": "number", "site": "site__name", "kind": "kind"}
+ROOM_SORTS = {"number": "number", "site": ("site__name", "number"), "kind": ("kind", "number")}
 
 
 @access("core.view_room")
