@@ -15,14 +15,20 @@ class Bar:
     colour: str
 
 
-def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str) -> dict:
-    """A horizontal bar chart of (label, value) rows, bars scaled to the largest value."""
-    largest = max((value for _, value in rows), default=0) or 1
+def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str, limit: int = 10) -> dict:
+    """A horizontal bar chart of (label, value) rows, bars scaled to the largest value. Past
+    `limit` rows only the largest are drawn and the rest are summed up, so a district of 300
+    schools gets a readable card, not a 300-bar one."""
+    if len(rows) > limit:
+        rows = sorted(rows, key=lambda row: row[1], reverse=True)
+    shown, rest = rows[:limit], rows[limit:]
+    largest = max((value for _, value in shown), default=0) or 1
     return {
         "title": title,
         "unit": unit,
         "bars": [
-            Bar(label, value, round(value * 100 / largest, 1), PALETTE[0]) for label, value in rows
+            Bar(label, value, round(value * 100 / largest, 1), PALETTE[0]) for label, value in shown
         ],
+        "rest": {"count": len(rest), "total": sum(value for _, value in rest)},
         "total": sum(value for _, value in rows),
     }

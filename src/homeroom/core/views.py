@@ -68,8 +68,8 @@ def health(request):
 
 @access("core.view_site")
 def site_list(request):
-    sites = selectors.site_list(request)
-    return render(request, "core/site_list.html", {"sites": sites})
+    page = paginate(request, selectors.site_list(request))
+    return render(request, "core/site_list.html", {"page": page})
 
 
 @access("core.view_site")

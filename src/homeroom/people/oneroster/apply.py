@@ -128,6 +128,7 @@ class Applier:
             if self.write:
                 self.update_homerooms()
                 self.link_accounts()
+                self.refresh_statistics()
                 AuditEvent.objects.bulk_create(self.audit, batch_size=BATCH)
         result = dict(self.counts)
         if self.linked_accounts:
@@ -638,6 +639,14 @@ class Applier:
         for homeroom, people in changed.items():
             for chunk in _chunks(people):
                 Person.objects.filter(pk__in=chunk).update(homeroom_id=homeroom)
+
+    def refresh_statistics(self) -> None:
+        """PostgreSQL plans queries from table statistics; after a large load they would be
+        stale until autovacuum gets there, and lists would run on wrong row estimates."""
+        if connection.vendor == "postgresql":
+            tables = [model._meta.db_table for model in MODELS.values()]
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
 
     def link_accounts(self) -> None:
         """Links people to the login account with the same email, when exactly one has it."""
