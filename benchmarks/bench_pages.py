@@ -19,7 +19,7 @@ ROUNDS = 5  # rounds alternate between the data sets, so that load from elsewher
 LIMIT = 2.0  # the project rule: pages stay within 2x of their demo-scale time
 
 
-def requests(site: int, room: int) -> list[tuple[str, str, str]]:
+def requests(site: int, room: int, person: int, school_class: int) -> list[tuple[str, str, str]]:
     """(account, label, URL) of every request measured; labels do not depend on the data."""
     return [
         ("admin", "/", "/"),
@@ -36,6 +36,15 @@ def requests(site: int, room: int) -> list[tuple[str, str, str]]:
         ("admin", "/api/v1/rooms", "/api/v1/rooms"),
         ("admin", "/api/v1/sites", "/api/v1/sites"),
         ("tech", "/rooms/", "/rooms/"),
+        ("admin", "/people/", "/people/"),
+        ("admin", "/people/?kind=student&grade=05", "/people/?kind=student&grade=05"),
+        ("admin", "/people/?q=ortiz", "/people/?q=ortiz"),
+        ("admin", "/people/<pk>/", f"/people/{person}/"),
+        ("admin", "/classes/", "/classes/"),
+        ("admin", "/classes/<pk>/", f"/classes/{school_class}/"),
+        ("admin", "/api/v1/people", "/api/v1/people"),
+        ("teacher", "/people/", "/people/"),
+        ("teacher", "/classes/", "/classes/"),
     ]
 
 
@@ -47,18 +56,20 @@ def measure() -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from homeroom.core.models import AuditEvent, Room, Site
-    from homeroom.people.models import Person, User
+    from homeroom.people.models import Person, SchoolClass, User
 
     site = Site.objects.order_by("pk")[1]  # the first school; the same one at every scale
     room = site.rooms.order_by("number").first()
+    person = Person.objects.filter(primary_site=site, kind="student").order_by("pk").first()
+    school_class = SchoolClass.objects.filter(site=site).order_by("pk").first()
     clients = {}
-    for username in ("admin", "tech"):
+    for username in ("admin", "tech", "teacher"):
         clients[username] = Client()
         clients[username].force_login(User.objects.get(username=username))
 
     plan = [
         (f"{account} {label}", clients[account], url)
-        for account, label, url in requests(site.pk, room.pk)
+        for account, label, url in requests(site.pk, room.pk, person.pk, school_class.pk)
     ]
     pages = {}
     for key, client, url in plan:
