@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from django.contrib import messages
 from ninja import FilterLookup, FilterSchema
 from pydantic import ValidationError
 
@@ -23,16 +24,23 @@ class AuditFilter(FilterSchema):
     )
 
 
-def filter_from_query(filter_class: type[FilterSchema], query) -> tuple[FilterSchema, list[str]]:
-    """Build a filter from a page's query string. Unusable values are dropped and reported,
-    so a hand-edited URL shows a message instead of an error page."""
-    values = {key: value for key, value in query.items() if key in filter_class.model_fields}
-    values = {key: value for key, value in values.items() if value != ""}
+def filtered(request, filter_class: type[FilterSchema], queryset, *, site_field: str = ""):
+    """A list's filter built from the query string, applied to `queryset`, which is then
+    narrowed to the site picked in the site switcher (through `site_field`). Unusable values
+    are dropped with a message, so a hand-edited URL never gives an error page."""
+    values = {
+        key: value
+        for key, value in request.GET.items()
+        if key in filter_class.model_fields and value != ""
+    }
     try:
-        return filter_class(**values), []
+        list_filter = filter_class(**values)
     except ValidationError as error:
         bad = {str(problem["loc"][0]) for problem in error.errors()}
-        kept = {key: value for key, value in values.items() if key not in bad}
-        return filter_class(**kept), [
-            f"Ignored the filter “{name}”: not a valid value." for name in sorted(bad)
-        ]
+        for name in sorted(bad):
+            messages.warning(request, f"Ignored the filter “{name}”: not a valid value.")
+        list_filter = filter_class(**{k: v for k, v in values.items() if k not in bad})
+    queryset = list_filter.filter(queryset)
+    if site_field and request.current_site is not None:
+        queryset = queryset.filter(**{site_field: request.current_site})
+    return list_filter, queryset

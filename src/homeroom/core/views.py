@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from homeroom.core import selectors, services
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
 from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
-from homeroom.core.filters import AuditFilter, RoomFilter, filter_from_query
+from homeroom.core.filters import AuditFilter, RoomFilter, filtered
 from homeroom.core.forms import RoomForm, SiteForm
 from homeroom.core.lists import csv_response, paginate, sort
 from homeroom.core.middleware import SESSION_SITE_KEY
@@ -108,12 +108,9 @@ ROOM_SORTS = {"number": "number", "site": ("site__name", "number"), "kind": ("ki
 
 @access("core.view_room")
 def room_list(request):
-    room_filter, problems = filter_from_query(RoomFilter, request.GET)
-    for problem in problems:
-        messages.warning(request, problem)
-    rooms = room_filter.filter(selectors.rooms_for(request.user))
-    if request.current_site is not None:
-        rooms = rooms.filter(site=request.current_site)
+    room_filter, rooms = filtered(
+        request, RoomFilter, selectors.rooms_for(request.user), site_field="site"
+    )
     rooms, current_sort = sort(request, rooms, ROOM_SORTS, "site")
     if request.GET.get("export") == "csv":
         return csv_response(
@@ -177,10 +174,9 @@ def room_edit(request, pk: int):
 
 @access("core.view_auditevent")
 def activity(request):
-    audit_filter, problems = filter_from_query(AuditFilter, request.GET)
-    for problem in problems:
-        messages.warning(request, problem)
-    events = audit_filter.filter(selectors.audit_events_visible_to(request.user))
+    audit_filter, events = filtered(
+        request, AuditFilter, selectors.audit_events_visible_to(request.user)
+    )
     context = {
         "page": paginate(request, events),
         "filter": audit_filter,

@@ -11,7 +11,7 @@ from homeroom.core import audit
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
 from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
-from homeroom.core.filters import filter_from_query
+from homeroom.core.filters import filtered
 from homeroom.core.lists import csv_response, paginate, sort
 from homeroom.core.registry import registry
 from homeroom.core.roles import ROLES
@@ -120,11 +120,12 @@ def token_revoke(request, pk: int):
 
 @access("people.view_user")
 def user_list(request):
-    user_filter, problems = filter_from_query(UserFilter, request.GET)
-    for problem in problems:
-        messages.warning(request, problem)
-    users = user_filter.filter(users_for(request.user))
-    context = {"page": paginate(request, users), "filter": user_filter, "roles": ROLES}
+    user_filter, users = filtered(request, UserFilter, users_for(request.user))
+    context = {
+        "page": paginate(request, users),
+        "filter": user_filter,
+        "roles": [(role, role) for role in ROLES],
+    }
     template = "people/user_list.html#table" if request.htmx else "people/user_list.html"
     return render(request, template, context)
 
@@ -215,12 +216,9 @@ PERSON_SORTS = {
 
 @access("people.view_person")
 def person_list(request):
-    person_filter, problems = filter_from_query(PersonFilter, request.GET)
-    for problem in problems:
-        messages.warning(request, problem)
-    people = person_filter.filter(selectors.people_for(request.user))
-    if request.current_site is not None:
-        people = people.filter(primary_site=request.current_site)
+    person_filter, people = filtered(
+        request, PersonFilter, selectors.people_for(request.user), site_field="primary_site"
+    )
     people, current_sort = sort(request, people, PERSON_SORTS, "name")
     show_ids = request.user.has_perm("people.view_student_ids")
     if request.GET.get("export") == "csv":
@@ -290,12 +288,9 @@ def person_detail(request, pk: int):
 
 @access("people.view_schoolclass")
 def class_list(request):
-    class_filter, problems = filter_from_query(ClassFilter, request.GET)
-    for problem in problems:
-        messages.warning(request, problem)
-    classes = class_filter.filter(selectors.classes_for(request.user))
-    if request.current_site is not None:
-        classes = classes.filter(site=request.current_site)
+    class_filter, classes = filtered(
+        request, ClassFilter, selectors.classes_for(request.user), site_field="site"
+    )
     classes = classes.prefetch_related(
         Prefetch(
             "enrollments",
