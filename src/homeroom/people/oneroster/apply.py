@@ -22,6 +22,7 @@ from homeroom.people.models import (
     User,
     search_keys,
 )
+from homeroom.people.oneroster import spec
 from homeroom.people.oneroster.check import KIND_BY_ROLE, SITE_ORG_TYPES, Checker, Record
 from homeroom.people.oneroster.source import Problem
 
@@ -75,11 +76,6 @@ def _batched(items: Iterable, size: int) -> Iterable[list]:
         yield batch
 
 
-def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class Applier:
     """Works out (dry run) or writes (apply) what a checked set changes."""
 
@@ -99,7 +95,7 @@ class Applier:
         self.progress = progress or (lambda note, rows: None)
         self.counts = {
             entity: dict.fromkeys(COUNT_KEYS, 0)
-            for entity in checker.modes
+            for entity in spec.APPLY_ORDER
             if checker.mode(entity) != "absent"
         }
         self.pks: dict[str, dict[str, int]] = {}
@@ -179,7 +175,7 @@ class Applier:
             ]
             counts["deactivated"] += len(gone)
             if self.write and gone:
-                for chunk in _chunks(gone):
+                for chunk in _batched(gone, BATCH):
                     model.objects.filter(pk__in=chunk).update(is_active=False)
                 if entity in AUDITED:
                     self.audit_many(
@@ -247,18 +243,14 @@ class Applier:
         if after_write:
             after_write(instances)
         if entity in AUDITED:
-            self.audit_many(
-                model,
-                [i.pk for i in instances],
-                AuditVerb.CREATED,
-                f"From roster import {self.import_id}",
-                instances,
+            self.queue_audit(
+                [self.event(model, instance, AuditVerb.CREATED) for instance in instances]
             )
 
     def update(self, entity, updates: list[tuple[int, dict]], after_write) -> None:
         model = MODELS[entity]
         fields = sorted({name for _, values in updates for name in values} - {"sourced_id"})
-        for chunk in _chunks(updates, 500):
+        for chunk in _batched(updates, 500):
             before = model.objects.in_bulk([pk for pk, _ in chunk])
             instances = []
             for pk, values in chunk:
@@ -308,14 +300,14 @@ class Applier:
             AuditEvent.objects.bulk_create(self.audit, batch_size=BATCH)
             self.audit = []
 
-    def audit_many(self, model, pks, verb, message, instances=None) -> None:
-        if instances is None:
-            instances = []
-            for chunk in _chunks(pks):
-                instances += list(model.objects.filter(pk__in=chunk))
-        self.queue_audit(
-            [self.event(model, instance, verb, message=message) for instance in instances]
-        )
+    def audit_many(self, model, pks: list[int], verb: str, message: str) -> None:
+        for chunk in _batched(pks, BATCH):
+            self.queue_audit(
+                [
+                    self.event(model, instance, verb, message=message)
+                    for instance in model.objects.filter(pk__in=chunk)
+                ]
+            )
 
     # The files, in order
 
@@ -637,7 +629,7 @@ class Applier:
             if homerooms.get(person) != current.get(person):
                 changed[homerooms.get(person)].append(person)
         for homeroom, people in changed.items():
-            for chunk in _chunks(people):
+            for chunk in _batched(people, BATCH):
                 Person.objects.filter(pk__in=chunk).update(homeroom_id=homeroom)
 
     def refresh_statistics(self) -> None:
