@@ -103,6 +103,7 @@ class Applier:
         self.planned: dict[str, dict[str, int]] = defaultdict(dict)
         self.audit: list[AuditEvent] = []
         self.linked_accounts = 0
+        self.children_changed: set[str] = set()  # people whose 1.2 roles or profiles changed
 
     def run(self) -> dict:
         steps = [
@@ -441,7 +442,7 @@ class Applier:
         roles_by_user, profiles_by_user = self.child_records()
         sites = self.pks["orgs"]
         if self.checker.mode("users") == "absent":
-            users = self.stored_users_with_children(roles_by_user, profiles_by_user)
+            users = self.stored_users_with_children()
         for sid, record in users.items():
             record.values["roles"] = roles_by_user.get(sid, record.values.get("roles", {}))
             record.values["profiles"] = profiles_by_user.get(sid, record.values.get("profiles", {}))
@@ -516,6 +517,7 @@ class Applier:
             stored_entries = {
                 key: entry for entries in stored.values() for key, entry in entries.items()
             }
+            owner = {key: sid for sid, entries in stored.items() for key in entries}
             if mode == "delta":
                 for sid, entries in stored.items():
                     by_user[sid].update(entries)
@@ -533,20 +535,24 @@ class Applier:
                 if not record.active:
                     if by_user[user].pop(key, None) is not None or (mode == "bulk" and old):
                         counts["deactivated"] += 1
+                        self.children_changed.add(user)
                     continue
                 by_user[user][key] = entry
-                counts[
-                    "created" if old is None else "unchanged" if old == entry else "updated"
-                ] += 1
+                action = "created" if old is None else "unchanged" if old == entry else "updated"
+                counts[action] += 1
+                if action != "unchanged":
+                    self.children_changed.add(user)
             if mode == "bulk":
                 listed = set(self.checker.records[entity])
-                counts["deactivated"] += sum(1 for key in stored_entries if key not in listed)
+                gone = [key for key in stored_entries if key not in listed]
+                counts["deactivated"] += len(gone)
+                self.children_changed.update(owner[key] for key in gone)
             grouped.append(by_user)
         return grouped[0], grouped[1]
 
-    def stored_users_with_children(self, roles_by_user, profiles_by_user) -> dict:
-        """When only roles or profiles change, the stored people are re-saved with them."""
-        touched = set(roles_by_user) | set(profiles_by_user)
+    def stored_users_with_children(self) -> dict:
+        """When only roles or profiles change, the people they changed are saved with them."""
+        touched = self.children_changed
         site_sids = {pk: sid for sid, pk in self.pks["orgs"].items()}
         records = {}
         for person in Person.objects.filter(sourced_id__in=touched).prefetch_related("sites"):
