@@ -256,3 +256,17 @@ def test_name_search_matches_word_starts_without_accents_or_case(users, client_a
     assert found("sal") == {salina}
     assert found("40021") == {salina}
     assert found("jnu") == {jose}
+
+
+def test_applying_an_import_that_is_not_checked_is_a_conflict(users, api_client_as):
+    record = RosterImport.objects.create(
+        file_name="x.zip", file_sha256="0" * 64, status="rejected", errors=["users.csv:2: x: y"]
+    )
+    response = api_client_as(users[roles.TECHNICIAN]).post(
+        f"/api/v1/imports/oneroster/{record.pk}/apply"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert "has errors, nothing changed" in response.json()["error"]["message"]
+    record.refresh_from_db()
+    assert record.status == "rejected"
