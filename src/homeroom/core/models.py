@@ -98,7 +98,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"]),
+            models.Index(fields=["interface", "-at"]),
+            models.Index(fields=["interface", "verb", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'System'} {self.get_verb_display().lower()} {self.object_repr}"

@@ -22,7 +22,7 @@ def sites_card(request):
 
 
 def activity_card(request):
-    return {"events": selectors.recent_changes(request.user)[:8]}
+    return {"events": selectors.recent_changes(request.user)}
 
 
 def welcome_card(request):

@@ -207,7 +207,7 @@ def user_send_password_link(request, pk: int):
 
 
 PERSON_SORTS = {
-    "name": "family_name",
+    "name": ("family_name", "given_name"),
     "grade": "grade",
     "site": "primary_site__name",
     "kind": "kind",

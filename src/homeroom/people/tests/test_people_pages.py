@@ -270,3 +270,11 @@ def test_applying_an_import_that_is_not_checked_is_a_conflict(users, api_client_
     assert "has errors, nothing changed" in response.json()["error"]["message"]
     record.refresh_from_db()
     assert record.status == "rejected"
+
+
+def test_today_shows_a_roster_import_once_not_per_person(roster, users, client_as):
+    page = client_as(users[roles.DISTRICT_ADMIN]).get("/").content.decode()
+    recent = page.split("Recent changes")[1]
+    assert "applied Roster import" in recent
+    assert str(roster) not in recent  # imported people have their own created events
+    assert "Active students per site" in page
