@@ -28,14 +28,14 @@ def import_dir() -> Path:
 
 
 def _sha256(path: Path) -> str:
+    """The fingerprint of a zip, or of a folder's CSV files (names and contents)."""
     digest = hashlib.sha256()
-    if path.is_dir():
-        for child in sorted(path.glob("*.csv")):
-            digest.update(child.name.encode())
-            digest.update(child.read_bytes())
-    else:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.name.encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 
