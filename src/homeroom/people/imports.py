@@ -15,7 +15,7 @@ from homeroom.core import audit
 from homeroom.core.choices import AuditInterface, AuditVerb
 from homeroom.core.exceptions import Conflict
 from homeroom.people.choices import IMPORT_TRANSITIONS, ImportStatus
-from homeroom.people.models import RosterImport
+from homeroom.people.models import Person, RosterImport
 from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
 from homeroom.people.oneroster.check import Checker
 from homeroom.people.oneroster.source import DAMAGED, RosterSource, SetError
@@ -151,6 +151,7 @@ def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker |
             source.close()
             return _reject(record, checker.problems, version=checker.version, **found), None
         counts = Applier(checker, write=False, import_id=record.pk).run() if plan else {}
+        checker.warnings += mass_deactivation_warnings(counts)
     except ApplyError as error:
         source.close()
         return _reject(record, error.problems, **found), None
@@ -164,6 +165,22 @@ def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker |
         **found,
     )
     return record, checker
+
+
+MASS_DEACTIVATION_SHARE = 0.2
+
+
+def mass_deactivation_warnings(counts: dict) -> list[str]:
+    """A bulk export that leaves out a fifth or more of the active people is more often the
+    wrong file (one school's export, last year's) than a real change; say so plainly."""
+    users = counts.get("users")
+    active = Person.objects.filter(is_active=True, sourced_id__isnull=False).count()
+    if not users or not active or users["deactivated"] < active * MASS_DEACTIVATION_SHARE:
+        return []
+    return [
+        f"Applying this makes {users['deactivated']} of the {active} active people "
+        "inactive. Check that this is the whole district's export before you apply it."
+    ]
 
 
 def _reject(record: RosterImport, problems, **fields) -> RosterImport:

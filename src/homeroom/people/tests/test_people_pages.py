@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -278,3 +279,15 @@ def test_today_shows_a_roster_import_once_not_per_person(roster, users, client_a
     assert "applied Roster import" in recent
     assert str(roster) not in recent  # imported people have their own created events
     assert "Active students per site" in page
+
+
+def test_a_bulk_file_that_drops_most_people_is_flagged_before_applying(roster, tmp_path):
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", "oneroster", str(SAMPLE), "--dry-run", "--json", stdout=out)
+    assert exited.value.code == 0
+    warnings = json.loads(out.getvalue())["warnings"]
+    active = Person.objects.filter(is_active=True).count()
+    assert f"Applying this makes {active} of the {active} active people inactive." in " ".join(
+        warnings
+    )
