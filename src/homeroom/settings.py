@@ -50,6 +50,7 @@ SITE_URL = os.environ.get("HOMEROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("
 INSTALLED_APPS = [
     "homeroom.core",
     "homeroom.people",
+    "homeroom.devices",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

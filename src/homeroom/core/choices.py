@@ -41,3 +41,5 @@ class AuditVerb(models.TextChoices):
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     APPLIED = "applied", "Applied"
+    CHECKED_OUT = "checked_out", "Checked out"
+    CHECKED_IN = "checked_in", "Checked in"

@@ -31,9 +31,24 @@ SITE_READ = ["core.view_site", "core.view_room"]
 # own classes and students. view_all_students opens every student at the user's sites.
 ROSTER_READ = ["people.view_person", "people.view_schoolclass", "people.view_all_students"]
 
+DEVICE_WORK = [
+    "devices.view_device",
+    "devices.add_device",
+    "devices.change_device",
+    "devices.view_assignment",
+    "devices.add_assignment",
+    "devices.change_assignment",
+    "devices.view_devicemodel",
+    "devices.add_devicemodel",
+    "devices.change_devicemodel",
+    "devices.view_manufacturer",
+    "devices.add_manufacturer",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
+        *DEVICE_WORK,
         *SITE_READ,
         *ROSTER_READ,
         "core.add_room",

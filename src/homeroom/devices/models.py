@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from homeroom.devices.choices import (
+    AssignmentKind,
+    Condition,
+    DeviceCategory,
+    DeviceStatus,
+    FundingSource,
+)
+
+
+class Manufacturer(models.Model):
+    """A maker of devices: Acer, Dell, Lenovo, Apple, Promethean…"""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceModel(models.Model):
+    """A product model; ChromeOS models carry the date Google stops updating them."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="models")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=30, choices=DeviceCategory.choices)
+    auto_update_through = models.DateField(
+        null=True, blank=True, help_text="ChromeOS: the last month Google sends updates."
+    )
+    warranty_months = models.PositiveSmallIntegerField(default=12)
+
+    class Meta:
+        ordering = ["manufacturer__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "name"], name="device_model_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} {self.name}"
+
+
+class Device(models.Model):
+    """One asset with a tag: a Chromebook, a projector, a cart."""
+
+    asset_tag = models.CharField(max_length=64, unique=True)
+    serial_number = models.CharField(max_length=128, unique=True)
+    model = models.ForeignKey(DeviceModel, on_delete=models.PROTECT, related_name="devices")
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="devices")
+    home_room = models.ForeignKey(
+        "core.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="devices"
+    )
+    status = models.CharField(
+        max_length=20, choices=DeviceStatus.choices, default=DeviceStatus.IN_STOCK
+    )
+    condition = models.CharField(max_length=20, choices=Condition.choices, default=Condition.GOOD)
+    purchase_date = models.DateField(null=True, blank=True)
+    purchase_cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+    vendor = models.CharField(max_length=200, blank=True)
+    funding_source = models.CharField(
+        max_length=20, choices=FundingSource.choices, default=FundingSource.GENERAL_FUND
+    )
+    warranty_end = models.DateField(null=True, blank=True)
+    mac_addresses = models.CharField(max_length=200, blank=True)
+    os_version = models.CharField(max_length=100, blank=True)
+    org_unit_path = models.CharField(max_length=300, blank=True)
+    last_sync = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["asset_tag"]
+        indexes = [
+            models.Index(fields=["site", "status", "asset_tag"]),
+            models.Index(fields=["model", "status"]),
+            models.Index(fields=["org_unit_path"]),
+            models.Index(fields=["funding_source"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.asset_tag
+
+    def get_absolute_url(self) -> str:
+        return reverse("devices:device_detail", args=[self.pk])
+
+
+class Assignment(models.Model):
+    """A device out to a person, a room or a cart, from check-out to check-in."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    room = models.ForeignKey(
+        "core.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    cart = models.ForeignKey(
+        Device, null=True, blank=True, on_delete=models.PROTECT, related_name="cart_assignments"
+    )
+    kind = models.CharField(
+        max_length=20, choices=AssignmentKind.choices, default=AssignmentKind.ONE_TO_ONE
+    )
+    checked_out_at = models.DateTimeField(default=timezone.now)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    check_in_condition = models.CharField(max_length=20, choices=Condition.choices, blank=True)
+    check_in_checklist = models.JSONField(
+        default=dict, blank=True, help_text='What came back, e.g. {"charger": false}.'
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_out_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(checked_in_at__isnull=True),
+                name="one_open_assignment_per_device",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, room__isnull=True, cart__isnull=True)
+                    | Q(person__isnull=True, room__isnull=False, cart__isnull=True)
+                    | Q(person__isnull=True, room__isnull=True, cart__isnull=False)
+                ),
+                name="assignment_has_one_holder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "checked_in_at"]),
+            models.Index(fields=["kind", "checked_in_at", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} to {self.holder}"
+
+    @property
+    def holder(self):
+        return self.person or self.room or self.cart
+
+    @property
+    def is_open(self) -> bool:
+        return self.checked_in_at is None
+
+
+class CartSlot(models.Model):
+    """A numbered slot in a charging cart, empty or holding one device."""
+
+    cart = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField()
+    device = models.OneToOneField(
+        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="cart_slot"
+    )
+
+    class Meta:
+        ordering = ["cart", "number"]
+        constraints = [models.UniqueConstraint(fields=["cart", "number"], name="cart_slot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cart} slot {self.number}"
+
+
+class AcceptableUseAcknowledgment(models.Model):
+    """A person's agreement to a version of the acceptable-use policy."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="acceptable_use"
+    )
+    policy_version = models.CharField(max_length=50)
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "policy_version"], name="one_acknowledgment_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} accepted {self.policy_version}"
