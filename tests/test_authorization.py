@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from homeroom.core import roles
 from homeroom.core.access import PUBLIC, Rule
 from homeroom.core.models import Room, Site
+from homeroom.devices.models import Device, DeviceModel, Manufacturer
 from homeroom.people import services as people_services
 from homeroom.people.choices import ImportStatus
 from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
@@ -95,6 +96,16 @@ class Samples:
         self.roster_import = RosterImport.objects.create(
             file_name="walk.zip", file_sha256="0" * 64, status=ImportStatus.CHECKED
         )
+        self.device = Device.objects.create(
+            asset_tag="WALK-1",
+            serial_number="WALK-SN-1",
+            site=self.site,
+            model=DeviceModel.objects.create(
+                manufacturer=Manufacturer.objects.create(name="Walk"),
+                name="Walkbook",
+                category="chromebook",
+            ),
+        )
 
     def kwargs(self, route: str, namespace: str | None, name: str | None) -> dict:
         values = {}
@@ -132,6 +143,7 @@ class Samples:
             "people:import_detail": self.roster_import.pk,
             "people:import_errors": self.roster_import.pk,
             "people:import_apply": self.roster_import.pk,
+            "devices:device_detail": self.device.pk,
         }
         qualified = f"{namespace}:{name}" if namespace else name
         if qualified in by_url_name:

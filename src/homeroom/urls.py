@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls()),
     path("", include("homeroom.people.urls")),
+    path("", include("homeroom.devices.urls")),
     path("", include("homeroom.core.urls")),
 ]
 

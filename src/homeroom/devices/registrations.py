@@ -1,7 +1,14 @@
 """What devices add to the navigation and the global search."""
 
 from homeroom.core.access import Rule
-from homeroom.core.registry import SearchProvider, SearchResult, registry
+from homeroom.core.registry import (
+    NavItem,
+    PersonSection,
+    SearchProvider,
+    SearchResult,
+    registry,
+)
+from homeroom.devices import selectors
 from homeroom.devices.selectors import find_device
 
 
@@ -21,4 +28,26 @@ def search_devices(request, query: str, limit: int):
 
 registry.add_search(
     SearchProvider("Devices", search_devices, Rule("devices.view_device"), order=200)
+)
+
+
+def person_devices(request, person):
+    devices = selectors.with_current_assignment(
+        selectors.devices_for(request.user).filter(
+            assignments__person=person, assignments__checked_in_at__isnull=True
+        )
+    )
+    return {"devices": devices, "person": person}
+
+
+registry.add_nav(
+    NavItem("Scan station", "devices:scan_station", Rule("devices.add_assignment"), order=200)
+)
+registry.add_person_section(
+    PersonSection(
+        "devices/sections/person_devices.html",
+        person_devices,
+        Rule("devices.view_device"),
+        order=100,
+    )
 )

@@ -47,3 +47,41 @@
     }
   });
 })();
+
+// Scan station: after each scan, clear the field, keep the focus there, and sound the result.
+(function () {
+  "use strict";
+  var audio = null;
+
+  function beep(ok) {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) {
+      return;
+    }
+    audio = audio || new Context();
+    var tone = audio.createOscillator();
+    var volume = audio.createGain();
+    tone.frequency.value = ok ? 880 : 220;
+    volume.gain.value = 0.15;
+    tone.connect(volume);
+    volume.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + (ok ? 0.12 : 0.4));
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var field = document.querySelector("[data-keep-focus]");
+    if (!field) {
+      return;
+    }
+    var fromScan = event.detail.elt && event.detail.elt.id === "scan-form";
+    var outcome = document.querySelector("#scan-area [data-outcome]");
+    if (fromScan && outcome) {
+      beep(outcome.getAttribute("data-outcome") === "ok");
+    }
+    if (fromScan || document.querySelector("#person-picker input[name=person]")) {
+      field.value = "";
+      field.focus();
+    }
+  });
+})();

@@ -1,0 +1,34 @@
+from django import forms
+
+from homeroom.devices.choices import AssignmentKind, Condition, DeviceStatus
+
+CHECK_IN_STATUSES = [
+    (DeviceStatus.IN_STOCK, "In stock"),
+    (DeviceStatus.LOANER_POOL, "Loaner pool"),
+    (DeviceStatus.IN_REPAIR, "In repair"),
+]
+
+
+class ScanForm(forms.Form):
+    """One scan at the station. The settings above the scan field stay between scans."""
+
+    MODES = [("out", "Check out"), ("in", "Check in")]
+
+    mode = forms.ChoiceField(choices=MODES, initial="out", widget=forms.RadioSelect)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=AssignmentKind.choices, initial=AssignmentKind.ONE_TO_ONE, label="Kind of check-out"
+    )
+    status_after = forms.ChoiceField(
+        choices=CHECK_IN_STATUSES,
+        label="Put back as",
+        initial=DeviceStatus.IN_STOCK,
+        required=False,
+    )
+    condition = forms.ChoiceField(choices=Condition.choices, initial=Condition.GOOD, required=False)
+    charger_returned = forms.BooleanField(required=False, initial=True, label="Charger came back")
+    scan = forms.CharField(
+        max_length=128,
+        label="Scan a device",
+        help_text="Asset tag or serial number; press Enter after typing.",
+    )

@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from homeroom.core.access import access
+from homeroom.core.exceptions import Conflict
+from homeroom.core.selectors import audit_events_for
+from homeroom.devices import selectors, services
+from homeroom.devices.forms import ScanForm
+from homeroom.people.filters import PersonFilter
+from homeroom.people.selectors import people_for
+
+SESSION_KEY = "homeroom_scan_station"
+
+
+def station_state(request) -> dict:
+    return request.session.setdefault(SESSION_KEY, {"done": 0, "problems": 0, "last": None})
+
+
+@access("devices.add_assignment")
+def scan_station(request):
+    """Check devices out to a person, or back in, one scan after another. GET `who` finds
+    the person (a badge scan is their local id; a name lists matches), GET `person` picks
+    them; each POST is one device scan."""
+    state = station_state(request)
+    mode = request.POST.get("mode") or request.GET.get("mode", "out")
+    people = people_for(request.user).filter(is_active=True)
+    who = request.GET.get("who", "").strip()
+    matches = []
+    if who:
+        matches = list(people.filter(identifier=who)[:2]) or (
+            list(PersonFilter(q=who).filter(people)[:8]) if len(who) >= 2 else []
+        )
+    chosen = request.POST.get("person") or request.GET.get("person")
+    person = people.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    if person is None and len(matches) == 1:
+        person = matches[0]
+    form = ScanForm(request.POST or None, initial={"mode": mode})
+    result = None
+    if request.method == "POST":
+        if form.is_valid():
+            result = scan(request, form.cleaned_data, person, state)
+            request.session.modified = True
+        else:
+            result = {"ok": False, "text": "✗ Scan a device tag or serial number first."}
+        form = ScanForm(
+            initial={
+                **form.data.dict(),
+                "scan": "",
+                "charger_returned": "charger_returned" in form.data,
+            }
+        )
+    context = {
+        "form": form,
+        "mode": mode,
+        "person": person,
+        "who": who,
+        "matches": matches,
+        "result": result,
+        "state": state,
+    }
+    if request.htmx:
+        part = "scan-area" if request.method == "POST" else "person-picker"
+        return render(request, f"devices/scan_station.html#{part}", context)
+    return render(request, "devices/scan_station.html", context)
+
+
+def scan(request, data: dict, person, state: dict) -> dict:
+    """Do what one scan asks; returns what to show: ok, the words, and the device."""
+    device = selectors.find_device(request.user, data["scan"])
+    if device is None:
+        return failed(state, f"No device has the tag or serial “{data['scan']}”.")
+    try:
+        if data["mode"] == "out":
+            if person is None:
+                return failed(state, "Scan the student's badge or pick a person first.")
+            assignment = services.device_check_out(
+                actor=request.user, device=device, person=person, kind=data["kind"]
+            )
+            state["last"] = {"mode": "out", "device": device.pk, "assignment": assignment.pk}
+            text = f"✓ {device} checked out to {person}"
+        else:
+            charger = data["charger_returned"]
+            assignment = services.device_check_in(
+                actor=request.user,
+                device=device,
+                condition=data["condition"] or "good",
+                checklist={"charger": charger},
+                status=data["status_after"] or None,
+            )
+            state["last"] = {"mode": "in", "device": device.pk, "assignment": assignment.pk}
+            text = f"✓ {device} checked in from {assignment.holder}"
+            if not charger:
+                text += " — charger missing"
+                state["done"] += 1
+                return {"ok": True, "warning": True, "text": text, "device": device}
+    except Conflict as error:
+        return failed(state, str(error), device)
+    state["done"] += 1
+    return {"ok": True, "text": text, "device": device}
+
+
+def failed(state: dict, text: str, device=None) -> dict:
+    state["problems"] += 1
+    return {"ok": False, "text": f"✗ {text}", "device": device}
+
+
+@access("devices.add_assignment")
+@require_POST
+def scan_undo(request):
+    """Undo the last scan of this station: a check-out is checked back in, a check-in is
+    checked out again to the same holder."""
+    state = station_state(request)
+    last = state.get("last")
+    device = selectors.devices_for(request.user).filter(pk=(last or {}).get("device")).first()
+    if not last or device is None:
+        messages.error(request, "There is no scan to undo.")
+        return redirect("devices:scan_station")
+    assignment = device.assignments.get(pk=last["assignment"])
+    try:
+        if last["mode"] == "out":
+            services.device_check_in(
+                actor=request.user, device=device, notes="Undone at the scan station"
+            )
+        else:
+            services.device_check_out(
+                actor=request.user,
+                device=device,
+                person=assignment.person,
+                room=assignment.room,
+                cart=assignment.cart,
+                kind=assignment.kind,
+            )
+    except Conflict as error:
+        messages.error(request, f"Could not undo: {error}")
+    else:
+        state["last"] = None
+        state["done"] = max(0, state["done"] - 1)
+        request.session.modified = True
+        messages.success(request, f"Undid the last scan of {device}.")
+    return redirect(f"{reverse('devices:scan_station')}?mode={last['mode']}")
+
+
+@access("devices.view_device")
+def device_detail(request, pk: int):
+    device = get_object_or_404(
+        selectors.with_current_assignment(selectors.devices_for(request.user)), pk=pk
+    )
+    return render(
+        request,
+        "devices/device_detail.html",
+        {
+            "device": device,
+            "current": device.current[0] if device.current else None,
+            "history": device.assignments.select_related("person", "room", "cart")[:50],
+            "events": audit_events_for(request.user, device)[:50],
+        },
+    )
