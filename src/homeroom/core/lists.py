@@ -1,9 +1,11 @@
 """Helpers shared by list pages: pagination, sorting and CSV export of what the filters show."""
 
 import csv
+import io
 
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
 
 PAGE_SIZE = 50
 
@@ -41,3 +43,27 @@ def csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespons
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """The same rows as an Excel workbook, written row by row (openpyxl's write-only mode)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_response(request, name: str, header: list[str], rows):
+    """CSV or XLSX of a list as its filters show it, by the `export` parameter."""
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", header, rows)
+    return csv_response(f"{name}.csv", header, rows)

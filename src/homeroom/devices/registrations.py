@@ -40,6 +40,7 @@ def person_devices(request, person):
     return {"devices": devices, "person": person}
 
 
+registry.add_nav(NavItem("Devices", "devices:device_list", Rule("devices.view_device"), order=190))
 registry.add_nav(
     NavItem("Scan station", "devices:scan_station", Rule("devices.add_assignment"), order=200)
 )

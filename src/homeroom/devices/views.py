@@ -5,8 +5,12 @@ from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
 from homeroom.core.exceptions import Conflict
-from homeroom.core.selectors import audit_events_for
+from homeroom.core.filters import filtered
+from homeroom.core.lists import export_response, paginate, sort
+from homeroom.core.selectors import audit_events_for, scoped_sites
 from homeroom.devices import selectors, services
+from homeroom.devices.choices import DeviceCategory, DeviceStatus, FundingSource
+from homeroom.devices.filters import DeviceFilter
 from homeroom.devices.forms import ScanForm
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
@@ -157,3 +161,64 @@ def device_detail(request, pk: int):
             "events": audit_events_for(request.user, device)[:50],
         },
     )
+
+
+DEVICE_SORTS = {
+    "tag": "asset_tag",
+    "model": ("model__name", "asset_tag"),
+    "site": ("site__name", "asset_tag"),
+    "status": ("status", "asset_tag"),
+}
+EXPORT_HEADER = [
+    "asset tag",
+    "serial number",
+    "model",
+    "category",
+    "site",
+    "status",
+    "checked out to",
+    "org unit",
+    "funding",
+    "auto-update through",
+]
+
+
+@access("devices.view_device")
+def device_list(request):
+    device_filter, devices = filtered(
+        request, DeviceFilter, selectors.devices_for(request.user), site_field="site"
+    )
+    devices, current_sort = sort(request, devices, DEVICE_SORTS, "tag")
+    devices = selectors.with_current_assignment(devices)
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return export_response(
+            request,
+            "devices",
+            EXPORT_HEADER,
+            (
+                [
+                    d.asset_tag,
+                    d.serial_number,
+                    str(d.model),
+                    d.model.get_category_display(),
+                    d.site.name,
+                    d.get_status_display(),
+                    str(d.current[0].holder) if d.current else "",
+                    d.org_unit_path,
+                    d.get_funding_source_display(),
+                    d.model.auto_update_through.isoformat() if d.model.auto_update_through else "",
+                ]
+                for d in devices.iterator(chunk_size=2000)
+            ),
+        )
+    context = {
+        "page": paginate(request, devices),
+        "filter": device_filter,
+        "sort": current_sort,
+        "sites": scoped_sites(request),
+        "statuses": DeviceStatus.choices,
+        "categories": DeviceCategory.choices,
+        "fundings": FundingSource.choices,
+    }
+    template = "devices/device_list.html#table" if request.htmx else "devices/device_list.html"
+    return render(request, template, context)

@@ -1,0 +1,65 @@
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from homeroom.core import roles
+from homeroom.core.testing import pinned_queries
+from homeroom.devices import services
+from homeroom.devices.models import Device, DeviceModel
+
+
+@pytest.fixture
+def admin(users, client_as):
+    return client_as(users[roles.DISTRICT_ADMIN])
+
+
+def listed(response) -> list[str]:
+    return [device.asset_tag for device in response.context["page"].object_list]
+
+
+def test_filters_narrow_the_list(admin, devices, students, users, chromebook_model, sites):
+    services.device_check_out(actor=users[roles.TECHNICIAN], device=devices[0], person=students[0])
+    DeviceModel.objects.filter(pk=chromebook_model.pk).update(
+        auto_update_through=datetime.date(2027, 6, 1)
+    )
+    Device.objects.filter(pk=devices[4].pk).update(site=sites[1], org_unit_path="/Students/HS")
+    assert listed(admin.get("/devices/", {"assigned": "true"})) == ["NES-0001"]
+    assert "NES-0001" not in listed(admin.get("/devices/", {"assigned": "false"}))
+    assert listed(admin.get("/devices/", {"status": "deployed"})) == ["NES-0001"]
+    assert listed(admin.get("/devices/", {"site": sites[1].pk})) == ["NES-0005"]
+    assert listed(admin.get("/devices/", {"org_unit": "/Students"})) == ["NES-0005"]
+    assert len(listed(admin.get("/devices/", {"auto_update_year": 2027}))) == 5
+    assert listed(admin.get("/devices/", {"auto_update_year": 2028})) == []
+    assert listed(admin.get("/devices/", {"q": "sn000003"})) == ["NES-0003"]
+    page = admin.get("/devices/", {"status": "broken-ish"})
+    assert "Ignored the filter “status”" in page.content.decode()
+
+
+def test_exports_follow_the_filters(admin, devices, students, users):
+    services.device_check_out(actor=users[roles.TECHNICIAN], device=devices[1], person=students[0])
+    csv_text = b"".join(
+        admin.get("/devices/", {"assigned": "true", "export": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("NES-0002,SN000002,Acer Chromebook 311")
+    workbook = load_workbook(io.BytesIO(admin.get("/devices/", {"export": "xlsx"}).content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "asset tag" and len(rows) == 6
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_the_list_runs_a_fixed_number_of_queries(
+    admin, devices, chromebook_model, sites, extra, students, users
+):
+    Device.objects.bulk_create(
+        Device(
+            asset_tag=f"X{n:04d}", serial_number=f"XS{n}", model=chromebook_model, site=sites[n % 2]
+        )
+        for n in range(extra)
+    )
+    services.device_check_out(actor=users[roles.TECHNICIAN], device=devices[0], person=students[0])
+    admin.get("/")
+    with pinned_queries(10):
+        assert admin.get("/devices/").status_code == 200
