@@ -15,6 +15,7 @@ from homeroom.core.selectors import scoped_sites
 from homeroom.people import cli  # noqa: F401  (registers `homeroom import oneroster`)
 from homeroom.people.choices import PersonKind
 from homeroom.people.filters import PersonFilter
+from homeroom.people.models import Person
 from homeroom.people.selectors import imports_for, people_for, users_for
 
 
@@ -54,24 +55,20 @@ def search_people(request, query: str, limit: int):
 
 
 def roster_card(request):
-    sites = (
-        scoped_sites(request)
-        .filter(is_active=True)
-        .annotate(
-            students=Count(
-                "people", filter=Q(people__is_active=True, people__kind=PersonKind.STUDENT)
-            ),
-        )
-        .filter(students__gt=0)
-        .order_by("name")
+    """Active students per site, counted from the people index (one grouped scan of it)."""
+    names = dict(scoped_sites(request).filter(is_active=True).values_list("pk", "name"))
+    counts = (
+        Person.objects.filter(primary_site__in=names, kind=PersonKind.STUDENT, is_active=True)
+        .values_list("primary_site")
+        .annotate(students=Count("pk"))
+        .order_by()
     )
-    last_import = imports_for(request.user).first()
-    rows = [(site.name, site.students) for site in sites]
+    rows = sorted((names[site], students) for site, students in counts)
     return {
         "chart": bar_chart(rows, title="Active students per site", unit="students")
         if rows
         else None,
-        "last_import": last_import,
+        "last_import": imports_for(request.user).first(),
     }
 
 
