@@ -154,6 +154,8 @@ class Samples:
             "person_id": self.person.pk,
             "class_id": self.school_class.pk,
             "import_id": self.roster_import.pk,
+            "device_id": self.device.pk,
+            "scan": self.device.asset_tag,
             "uidb64": "MQ",
             "token": "set-password",
         }
@@ -171,6 +173,9 @@ class Samples:
             "create_room": {"site_id": self.site.pk, "number": f"W{self.counter}"},
             "upload_roster": {"file": zipped_sample(), "dry_run": "true"},
             "apply_roster": {},
+            "set_device_status": {"status": "in_stock"},
+            "check_out": {"person_id": self.person.pk},
+            "check_in": {},
         }
         assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
         return bodies[view.__name__]

@@ -112,10 +112,12 @@ def on_http_error(request, exc):
 
 def register_routers() -> None:
     from homeroom.core.api import router as core_router
+    from homeroom.devices.api import router as devices_router
     from homeroom.people.api import router as people_router
 
     api.add_router("/", people_router)
     api.add_router("/", core_router)
+    api.add_router("/", devices_router)
 
 
 register_routers()
