@@ -17,7 +17,10 @@ class ScanForm(forms.Form):
     mode = forms.ChoiceField(choices=MODES, initial="out", widget=forms.RadioSelect)
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
-        choices=AssignmentKind.choices, initial=AssignmentKind.ONE_TO_ONE, label="Kind of check-out"
+        choices=AssignmentKind.choices,
+        initial=AssignmentKind.ONE_TO_ONE,
+        label="Kind of check-out",
+        required=False,
     )
     status_after = forms.ChoiceField(
         choices=CHECK_IN_STATUSES,

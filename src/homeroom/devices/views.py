@@ -9,7 +9,12 @@ from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, scoped_sites
 from homeroom.devices import selectors, services
-from homeroom.devices.choices import DeviceCategory, DeviceStatus, FundingSource
+from homeroom.devices.choices import (
+    AssignmentKind,
+    DeviceCategory,
+    DeviceStatus,
+    FundingSource,
+)
 from homeroom.devices.filters import DeviceFilter
 from homeroom.devices.forms import ScanForm
 from homeroom.people.filters import PersonFilter
@@ -80,7 +85,10 @@ def scan(request, data: dict, person, state: dict) -> dict:
             if person is None:
                 return failed(state, "Scan the student's badge or pick a person first.")
             assignment = services.device_check_out(
-                actor=request.user, device=device, person=person, kind=data["kind"]
+                actor=request.user,
+                device=device,
+                person=person,
+                kind=data["kind"] or AssignmentKind.ONE_TO_ONE,
             )
             state["last"] = {"mode": "out", "device": device.pk, "assignment": assignment.pk}
             text = f"✓ {device} checked out to {person}"

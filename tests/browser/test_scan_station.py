@@ -1,0 +1,81 @@
+"""A technician checks Chromebooks out by scanning, then takes them back in."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from homeroom.devices.models import Assignment, Device
+from homeroom.people.models import Person
+
+from .conftest import check_page, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, demo):
+    site = (
+        Device.objects.filter(
+            status="in_stock",
+            model__category="chromebook",
+            cart_slot__isnull=True,
+            site__code__iexact="MAPES",
+        )
+        .first()
+        .site
+    )
+    free = list(
+        Device.objects.filter(
+            site=site, status="in_stock", cart_slot__isnull=True, model__category="chromebook"
+        ).order_by("pk")[:5]
+    )
+    student = Person.objects.filter(primary_site=site, kind="student").order_by("pk").first()
+    student.identifier = "990001"
+    student.save()
+
+    log_in(page, "tech", next="/devices/scan/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scan station")
+    check_page(page, "scan-station")
+
+    who = page.get_by_label("Student badge or name")
+    who.fill("990001")
+    who.press("Enter")  # a badge scanner types the id and Enter
+    expect(page.locator("#person-picker")).to_contain_text(f"Checking out to {student}")
+    scan_field = page.get_by_label("Scan a device")
+    expect(scan_field).to_be_focused()
+
+    for number, device in enumerate(free, start=1):
+        scan_field.fill(device.asset_tag)
+        scan_field.press("Enter")
+        expect(page.locator(".scan-result")).to_have_text(
+            f"✓ {device.asset_tag} checked out to {student}"
+        )
+        expect(page.locator(".scan-counts")).to_contain_text(f"{number} done")
+        expect(scan_field).to_have_value("")
+        expect(scan_field).to_be_focused()
+    assert (
+        Assignment.objects.filter(
+            person=student, checked_in_at__isnull=True, device__in=free
+        ).count()
+        == 5
+    )
+
+    scan_field.fill(free[0].asset_tag)
+    scan_field.press("Enter")
+    expect(page.locator(".scan-result--problem")).to_contain_text("already checked out")
+    check_page(page, "scan-station-out")
+
+    page.get_by_role("link", name="Check in").click()
+    check_page(page, "scan-station-in")
+    page.get_by_label("Charger came back").uncheck()
+    scan_field = page.get_by_label("Scan a device")
+    for device in free:
+        scan_field.fill(device.serial_number)
+        scan_field.press("Enter")
+        expect(page.locator(".scan-result--warning")).to_have_text(
+            re.compile(rf"✓ {device.asset_tag} checked in from .* — charger missing")
+        )
+    check_page(page, "scan-station-in-done")
+    assert not Assignment.objects.filter(device__in=free, checked_in_at__isnull=True).exists()
+    returned = Assignment.objects.filter(device__in=free, checked_in_at__isnull=False)
+    assert {tuple(a.check_in_checklist.items()) for a in returned} == {(("charger", False),)}
