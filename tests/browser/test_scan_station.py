@@ -75,6 +75,8 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
         expect(page.locator(".scan-result--warning")).to_have_text(
             re.compile(rf"✓ {device.asset_tag} checked in from .* — charger missing")
         )
+        expect(scan_field).to_have_value("")
+        expect(scan_field).to_be_focused()
     check_page(page, "scan-station-in-done")
     assert not Assignment.objects.filter(device__in=free, checked_in_at__isnull=True).exists()
     returned = Assignment.objects.filter(device__in=free, checked_in_at__isnull=False)

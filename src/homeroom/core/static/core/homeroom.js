@@ -74,7 +74,7 @@
     if (!field) {
       return;
     }
-    var fromScan = event.detail.elt && event.detail.elt.id === "scan-form";
+    var fromScan = event.target && event.target.id === "scan-area";
     var outcome = document.querySelector("#scan-area [data-outcome]");
     if (fromScan && outcome) {
       beep(outcome.getAttribute("data-outcome") === "ok");
