@@ -1,7 +1,9 @@
 """What devices add to the navigation and the global search."""
 
 from homeroom.core.access import Rule
+from homeroom.core.charts import bar_chart
 from homeroom.core.registry import (
+    DashboardCard,
     NavItem,
     PersonSection,
     SearchProvider,
@@ -41,6 +43,7 @@ def person_devices(request, person):
 
 
 registry.add_nav(NavItem("Devices", "devices:device_list", Rule("devices.view_device"), order=190))
+registry.add_nav(NavItem("Fleet", "devices:fleet", Rule("devices.view_device"), order=195))
 registry.add_nav(
     NavItem("Scan station", "devices:scan_station", Rule("devices.add_assignment"), order=200)
 )
@@ -51,4 +54,20 @@ registry.add_person_section(
         Rule("devices.view_device"),
         order=100,
     )
+)
+
+
+def fleet_card(request):
+    devices = selectors.devices_for(request.user)
+    if request.current_site is not None:
+        devices = devices.filter(site=request.current_site)
+    rows = selectors.status_counts(devices)
+    return {
+        "chart": bar_chart(rows, title="Devices by status", unit="devices") if rows else None,
+        "overdue": selectors.overdue_loaners(request.user).count(),
+    }
+
+
+registry.add_card(
+    DashboardCard("devices/cards/fleet.html", fleet_card, Rule("devices.view_device"), order=200)
 )

@@ -1,9 +1,12 @@
 """Reads of devices, scoped to the user's sites."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
+from homeroom.devices.choices import AssignmentKind, DeviceCategory, DeviceStatus
 from homeroom.devices.models import Assignment, Device
+from homeroom.people.models import Person
 
 
 def devices_for(user) -> QuerySet[Device]:
@@ -37,4 +40,61 @@ def find_device(user, scan: str) -> Device | None:
     return (
         devices.filter(asset_tag__iexact=scan).first()
         or devices.filter(serial_number__iexact=scan).first()
+    )
+
+
+def status_counts(devices: QuerySet[Device]) -> list[tuple[str, int]]:
+    counts = dict(devices.values_list("status").annotate(n=Count("pk")).order_by())
+    return [(label, counts[value]) for value, label in DeviceStatus.choices if value in counts]
+
+
+def auto_update_years(devices: QuerySet[Device]) -> list[tuple[str, int]]:
+    """Chromebooks in service by the school year (July to June) their updates end."""
+    in_service = devices.filter(
+        model__category=DeviceCategory.CHROMEBOOK, model__auto_update_through__isnull=False
+    ).exclude(status__in=[DeviceStatus.RETIRED, DeviceStatus.DISPOSED])
+    by_month = in_service.values_list("model__auto_update_through").annotate(n=Count("pk"))
+    years: dict[int, int] = {}
+    for month, count in by_month.order_by():
+        year = month.year + (1 if month.month >= 7 else 0)
+        years[year] = years.get(year, 0) + count
+    return [(f"{year - 1}-{year % 100:02d}", count) for year, count in sorted(years.items())]
+
+
+def devices_per_student(user, sites) -> list[tuple[str, float]]:
+    """Chromebooks checked out 1:1 per active student, per site."""
+    out = dict(
+        Assignment.objects.filter(
+            checked_in_at__isnull=True,
+            kind=AssignmentKind.ONE_TO_ONE,
+            device__site__in=sites,
+            device__model__category=DeviceCategory.CHROMEBOOK,
+        )
+        .values_list("device__site")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    students = dict(
+        Person.objects.filter(primary_site__in=sites, kind="student", is_active=True)
+        .values_list("primary_site")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (site.name, round(out.get(site.pk, 0) / students[site.pk], 2))
+        for site in sites
+        if students.get(site.pk)
+    ]
+
+
+def overdue_loaners(user) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            device__in=devices_for(user).values("pk"),
+            kind=AssignmentKind.LOANER,
+            checked_in_at__isnull=True,
+            due_at__lt=timezone.now(),
+        )
+        .select_related("device", "person")
+        .order_by("due_at")
     )

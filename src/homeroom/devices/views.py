@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
+from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
@@ -230,3 +231,30 @@ def device_list(request):
     }
     template = "devices/device_list.html#table" if request.htmx else "devices/device_list.html"
     return render(request, template, context)
+
+
+@access("devices.view_device")
+def fleet(request):
+    """The fleet in pictures: status, when Chromebooks stop getting updates (the replacement
+    budget), and 1:1 coverage per site."""
+    devices = selectors.devices_for(request.user)
+    sites = list(scoped_sites(request).filter(is_active=True))
+    if request.current_site is not None:
+        devices = devices.filter(site=request.current_site)
+    return render(
+        request,
+        "devices/fleet.html",
+        {
+            "by_status": bar_chart(
+                selectors.status_counts(devices), title="Devices by status", unit="devices"
+            ),
+            "by_year": bar_chart(
+                selectors.auto_update_years(devices),
+                title="Chromebooks by the school year their updates end",
+                unit="Chromebooks",
+                limit=20,
+            ),
+            "coverage": selectors.devices_per_student(request.user, sites),
+            "overdue": selectors.overdue_loaners(request.user)[:50],
+        },
+    )
