@@ -35,3 +35,24 @@ class ScanForm(forms.Form):
         label="Scan a device",
         help_text="Asset tag or serial number; press Enter after typing.",
     )
+
+
+class CheckOutForm(forms.Form):
+    """Check a device (often a cart) out from its page, to a room or a member of staff."""
+
+    room = forms.ModelChoiceField(queryset=None, required=False, label="To a room")
+    person = forms.ModelChoiceField(queryset=None, required=False, label="Or to a teacher")
+    kind = forms.ChoiceField(
+        choices=AssignmentKind.choices, initial=AssignmentKind.SHORT_TERM, label="Kind of check-out"
+    )
+
+    def __init__(self, *args, rooms, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms
+        self.fields["person"].queryset = staff
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("room")) == bool(cleaned.get("person")):
+            raise forms.ValidationError("Choose a room or a teacher (one of them).")
+        return cleaned

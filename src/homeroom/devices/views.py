@@ -8,7 +8,7 @@ from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
-from homeroom.core.selectors import audit_events_for, scoped_sites
+from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites
 from homeroom.devices import selectors, services
 from homeroom.devices.choices import (
     AssignmentKind,
@@ -17,7 +17,7 @@ from homeroom.devices.choices import (
     FundingSource,
 )
 from homeroom.devices.filters import DeviceFilter
-from homeroom.devices.forms import ScanForm
+from homeroom.devices.forms import CheckOutForm, ScanForm
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
 
@@ -160,6 +160,26 @@ def device_detail(request, pk: int):
     device = get_object_or_404(
         selectors.with_current_assignment(selectors.devices_for(request.user)), pk=pk
     )
+    form = None
+    if request.user.has_perm("devices.add_assignment") and not device.current:
+        form = check_out_form(request, device)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.device_check_out(
+                    actor=request.user,
+                    device=device,
+                    room=data["room"],
+                    person=data["person"],
+                    kind=data["kind"],
+                )
+            except Conflict as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, f"Checked {device} out to {data['room'] or data['person']}."
+                )
+            return redirect(device)
     return render(
         request,
         "devices/device_detail.html",
@@ -167,8 +187,22 @@ def device_detail(request, pk: int):
             "device": device,
             "current": device.current[0] if device.current else None,
             "history": device.assignments.select_related("person", "room", "cart")[:50],
+            "slots": device.slots.select_related("device")
+            if device.model.category == "cart"
+            else None,
+            "form": form,
             "events": audit_events_for(request.user, device)[:50],
         },
+    )
+
+
+def check_out_form(request, device) -> CheckOutForm:
+    return CheckOutForm(
+        request.POST or None,
+        rooms=rooms_for(request.user).filter(site=device.site, is_active=True),
+        staff=people_for(request.user)
+        .filter(primary_site=device.site, is_active=True)
+        .exclude(kind="student"),
     )
 
 

@@ -30,3 +30,28 @@ def test_fleet_charts_and_overdue_loaners(devices, students, users, client_as, c
     assert "1 overdue loaner" in today and "Devices by status" in today
     coverage = page.split("1:1 Chromebooks per student")[1]
     assert "North Elementary" in coverage and "0.05" in coverage
+
+
+def test_a_cart_shows_its_slots_and_goes_to_a_room(devices, users, client_as, sites):
+    from homeroom.devices.models import Assignment, CartSlot, Device, DeviceModel, Manufacturer
+
+    cart_model = DeviceModel.objects.create(
+        manufacturer=Manufacturer.objects.create(name="LocknCharge"),
+        name="Carrier 30",
+        category="cart",
+    )
+    cart = Device.objects.create(
+        asset_tag="CART-1", serial_number="CT1", model=cart_model, site=sites[0]
+    )
+    CartSlot.objects.create(cart=cart, number=1, device=devices[0])
+    CartSlot.objects.create(cart=cart, number=2)
+    tech = client_as(users[roles.TECHNICIAN])
+    page = tech.get(f"/devices/{cart.pk}/").content.decode()
+    assert "NES-0001" in page and 'class="slot--empty"' in page and "Empty" in page
+    room = sites[0].rooms.get(number="101")
+    refused = tech.post(f"/devices/{cart.pk}/", {"kind": "short_term"}).content.decode()
+    assert "Choose a room or a teacher (one of them)." in refused
+    assert not Assignment.objects.exists()
+    tech.post(f"/devices/{cart.pk}/", {"room": room.pk, "kind": "short_term"})
+    assignment = Assignment.objects.get(device=cart)
+    assert assignment.room == room and assignment.is_open
