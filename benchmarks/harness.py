@@ -125,11 +125,16 @@ def analyze(url: str) -> None:
 
 def measure(script: str, env: dict) -> dict:
     """Run `script --measure` against a data set and return the JSON it prints."""
+    return subprocess_json(script, env, "--measure")
+
+
+def subprocess_json(script: str, env: dict, *args: str) -> dict:
+    """Run `script ARGS…` with a data set's environment and return the JSON it prints."""
     done = subprocess.run(
-        [sys.executable, script, "--measure"], env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, script, *args], env=env, stdout=subprocess.PIPE, text=True
     )
     if done.returncode:
-        raise RuntimeError(f"{script} --measure failed (exit {done.returncode})")
+        raise RuntimeError(f"{script} {' '.join(args)} failed (exit {done.returncode})")
     return json.loads(done.stdout)
 
 
