@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -9,7 +11,7 @@ from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites
-from homeroom.devices import selectors, services
+from homeroom.devices import labels, selectors, services
 from homeroom.devices.choices import (
     AssignmentKind,
     DeviceCategory,
@@ -261,6 +263,12 @@ def device_list(request):
         "sites": scoped_sites(request),
         "statuses": DeviceStatus.choices,
         "categories": DeviceCategory.choices,
+        "sheets": labels.SHEET_CHOICES,
+        "kept_filters": [
+            (key, value)
+            for key, value in request.GET.items()
+            if key not in {"page", "export"} and value
+        ],
         "fundings": FundingSource.choices,
     }
     template = "devices/device_list.html#table" if request.htmx else "devices/device_list.html"
@@ -292,3 +300,46 @@ def fleet(request):
             "overdue": selectors.overdue_loaners(request.user)[:50],
         },
     )
+
+
+LABELS_AT_ONCE = 300
+
+
+@access("devices.change_device")
+def device_labels(request):
+    """Asset-tag labels as a PDF: for the ticked devices (`device`, repeated) or else for
+    all the list's filters show, in the list's order. `sheet` picks the label stock (a key
+    of labels.LABEL_SHEETS), `start` the first unused label on a partly used sheet, and
+    `outlines=1` draws the label edges for a test print on plain paper."""
+    _, devices = filtered(
+        request, DeviceFilter, selectors.devices_for(request.user), site_field="site"
+    )
+    ticked = [pk for pk in request.GET.getlist("device") if pk.isdigit()]
+    if ticked:
+        devices = devices.filter(pk__in=ticked)
+    devices, _ = sort(request, devices, DEVICE_SORTS, "tag")
+    back = f"{reverse('devices:device_list')}?{request.GET.urlencode()}"
+    count = devices.count()
+    if count > LABELS_AT_ONCE:
+        messages.error(
+            request,
+            f"That would be {count:,} labels; print up to {LABELS_AT_ONCE} at a time. "
+            "Filter by site or model, or tick the devices you need.",
+        )
+        return redirect(back)
+    sheet = request.GET.get("sheet") or labels.DEFAULT_SHEET
+    start = request.GET.get("start", "").strip() or "1"
+    try:
+        pdf = labels.render_labels(
+            devices,
+            sheet,
+            base_url=settings.SITE_URL,
+            start_position=int(start) if start.isdigit() else 0,
+            outlines=request.GET.get("outlines") == "1",
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="asset-labels-{sheet}.pdf"'
+    return response

@@ -63,3 +63,27 @@ def test_the_list_runs_a_fixed_number_of_queries(
     admin.get("/")
     with pinned_queries(10):
         assert admin.get("/devices/").status_code == 200
+
+
+def test_print_thirty_labels_from_the_list(admin, chromebook_model, sites):
+    from pypdf import PdfReader
+
+    Device.objects.bulk_create(
+        Device(
+            asset_tag=f"LBL-{n:03d}", serial_number=f"LS{n}", model=chromebook_model, site=sites[0]
+        )
+        for n in range(30)
+    )
+    response = admin.get("/devices/labels/", {"q": "LBL", "sheet": "avery-5160"})
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1
+    assert all(f"LBL-{n:03d}" in text for n in range(30))
+    ticked = admin.get(
+        "/devices/labels/",
+        {"device": [Device.objects.get(asset_tag="LBL-007").pk], "sheet": "avery-5160"},
+    )
+    assert "LBL-007" in PdfReader(io.BytesIO(ticked.content)).pages[0].extract_text()
+    refused = admin.get("/devices/labels/", {"sheet": "nope"}, follow=True)
+    assert refused.redirect_chain and "avery" in refused.content.decode().lower()
