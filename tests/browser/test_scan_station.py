@@ -81,3 +81,32 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
     assert not Assignment.objects.filter(device__in=free, checked_in_at__isnull=True).exists()
     returned = Assignment.objects.filter(device__in=free, checked_in_at__isnull=False)
     assert {tuple(a.check_in_checklist.items()) for a in returned} == {(("charger", False),)}
+
+
+def test_print_a_sheet_of_thirty_labels_from_the_device_list(page, demo):
+    import io
+    from urllib.parse import quote
+
+    from pypdf import PdfReader
+
+    from homeroom.core.models import Site
+
+    site = Site.objects.get(code__iexact="MAPES")
+    loaners = list(Device.objects.filter(site=site, status="loaner_pool").order_by("asset_tag"))
+    assert len(loaners) == 30
+    log_in(page, "tech", next=quote(f"/devices/?site={site.pk}&status=loaner_pool"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Devices")
+    expect(page.locator("#device-table tbody tr")).to_have_count(30)
+    check_page(page, "device-list-loaners")
+    page.get_by_text("Print asset-tag labels").click()
+    form = page.locator("#labels-form")
+    expect(form.get_by_label("Label sheet")).to_have_value("avery-5160")
+    query = form.evaluate("form => new URLSearchParams(new FormData(form)).toString()")
+    pdf = page.request.get(f"/devices/labels/?{query}")
+    assert pdf.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.body()))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert [device.asset_tag for device in loaners if device.asset_tag in text] == [
+        device.asset_tag for device in loaners
+    ]
