@@ -37,7 +37,7 @@ CART_SLOTS = 30
 
 
 class Tags:
-    """Asset tags per site: LIN-000123."""
+    """Asset tags per site: LINMS-000123."""
 
     def __init__(self):
         self.next = {}
@@ -45,7 +45,7 @@ class Tags:
     def __call__(self, site) -> str:
         number = self.next.get(site.pk, 1)
         self.next[site.pk] = number + 1
-        return f"{site.code.upper()[:4]}-{number:06d}"
+        return f"{site.code.upper()}-{number:06d}"
 
 
 @demo_step(order=40)
