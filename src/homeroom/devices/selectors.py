@@ -32,15 +32,17 @@ def with_current_assignment(devices: QuerySet[Device]) -> QuerySet[Device]:
 
 
 def find_device(user, scan: str) -> Device | None:
-    """The device a scan or typed text names: asset tag first, then serial number."""
+    """The device a scan or typed text names: asset tag first, then serial number. Exact
+    matches come from the unique indexes; only a miss pays for a case-insensitive look."""
     scan = scan.strip()
     if not scan:
         return None
     devices = devices_for(user)
-    return (
-        devices.filter(asset_tag__iexact=scan).first()
-        or devices.filter(serial_number__iexact=scan).first()
-    )
+    for lookup in ("asset_tag", "serial_number", "asset_tag__iexact", "serial_number__iexact"):
+        device = devices.filter(**{lookup: scan}).first()
+        if device is not None:
+            return device
+    return None
 
 
 def status_counts(devices: QuerySet[Device]) -> list[tuple[str, int]]:
