@@ -83,7 +83,7 @@ class Device(models.Model):
             models.Index(fields=["model", "status"]),
             models.Index(fields=["org_unit_path"]),
             models.Index(fields=["funding_source"]),
-            models.Index(fields=["status"]),
+            models.Index(fields=["status", "asset_tag"]),
         ]
 
     def __str__(self) -> str:
