@@ -1,5 +1,6 @@
 """What devices add to the navigation and the global search."""
 
+import homeroom.devices.cli  # noqa: F401  (registers `homeroom import google-devices` and co.)
 from homeroom.core.access import Rule
 from homeroom.core.charts import bar_chart
 from homeroom.core.registry import (
