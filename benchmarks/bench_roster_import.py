@@ -6,10 +6,7 @@ Targets from the roster issue: first import under 60 s and 400 MB, unchanged re-
 half of that, the people list within 2x of its demo-scale time.
 """
 
-import contextlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,47 +37,6 @@ def write_set(folder: Path) -> dict:
     )
 
 
-def timed_import(env: dict, path: Path, folder: Path) -> dict:
-    """Run one import; wall time, peak resident memory of that process, and its counts."""
-    out, err = folder / "import.json", folder / "import.log"
-    started = time.perf_counter()
-    with open(out, "w") as stdout, open(err, "w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "homeroom.cli", "import", "oneroster", str(path), "--json"],
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
-        sys.stderr.write(err.read_text())
-        raise RuntimeError("the import failed")
-    result = json.loads(out.read_text())
-    return {
-        "seconds": round(elapsed, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-        "counts": {key: value for key, value in result.items() if isinstance(value, dict)},
-    }
-
-
-@contextlib.contextmanager
-def empty_database(database: str, folder: Path):
-    """The environment of a migrated, empty Homeroom."""
-    env = {**os.environ, "HOMEROOM_DATA_DIR": str(folder / "data"), "HOMEROOM_DEBUG": "0"}
-    env.pop("DATABASE_URL", None)
-    if database == "postgres":
-        env["DATABASE_URL"] = harness.postgres_url("roster")
-        harness._on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        harness._on_server(env["DATABASE_URL"], "CREATE DATABASE {}")
-    try:
-        harness._homeroom(env, "migrate", "--verbosity", "0")
-        yield env
-    finally:
-        if database == "postgres":
-            harness._on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
 def run(scale: int, database: str = "sqlite") -> dict:
     """`scale` is not used: the district's size is the one the roster issue sets."""
     with tempfile.TemporaryDirectory(prefix="homeroom-roster-") as folder:
@@ -88,11 +44,11 @@ def run(scale: int, database: str = "sqlite") -> dict:
         path = folder / "district"
         harness.log(f"bench_roster_import: writing a set of {USERS} users")
         rows = write_set(path)
-        with empty_database(database, folder) as env:
+        with harness.empty_database(database, folder, "roster") as env:
             harness.log(f"bench_roster_import: first import on {database}")
-            first = timed_import(env, path, folder)
+            first = harness.timed_command(env, folder, "import", "oneroster", str(path), "--json")
             harness.log(f"bench_roster_import: unchanged re-import on {database}")
-            again = timed_import(env, path, folder)
+            again = harness.timed_command(env, folder, "import", "oneroster", str(path), "--json")
             large_pages = harness.measure(__file__, env)
     with harness.dataset(1, database, "rosterdemo") as (env, _):
         demo_pages = harness.measure(__file__, env)

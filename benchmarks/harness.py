@@ -158,3 +158,42 @@ def timing(seconds: list[float]) -> dict:
         "mean_ms": round(statistics.fmean(ms), 2),
         "min_ms": round(min(ms), 2),
     }
+
+
+def timed_command(env: dict, folder: Path, *args: str) -> dict:
+    """Run `homeroom ARGS` that prints JSON; its wall time, the peak resident memory of that
+    process, and the counts it printed."""
+    out, err = folder / "command.json", folder / "command.log"
+    started = time.perf_counter()
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "homeroom.cli", *args], env=env, stdout=stdout, stderr=stderr
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        sys.stderr.write(err.read_text())
+        raise RuntimeError(f"`homeroom {' '.join(args)}` failed")
+    result = json.loads(out.read_text())
+    return {
+        "seconds": round(elapsed, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "counts": {key: value for key, value in result.items() if isinstance(value, dict)},
+    }
+
+
+@contextlib.contextmanager
+def empty_database(database: str, folder: Path, tag: str):
+    """The environment of a migrated, empty Homeroom."""
+    env = {**os.environ, "HOMEROOM_DATA_DIR": str(folder / "data"), "HOMEROOM_DEBUG": "0"}
+    env.pop("DATABASE_URL", None)
+    if database == "postgres":
+        env["DATABASE_URL"] = postgres_url(tag)
+        _on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        _on_server(env["DATABASE_URL"], "CREATE DATABASE {}")
+    try:
+        _homeroom(env, "migrate", "--verbosity", "0")
+        yield env
+    finally:
+        if database == "postgres":
+            _on_server(env["DATABASE_URL"], "DROP DATABASE IF EXISTS {} WITH (FORCE)")
