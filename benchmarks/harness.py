@@ -185,7 +185,7 @@ def timed_command(env: dict, folder: Path, *args: str) -> dict:
 @contextlib.contextmanager
 def empty_database(database: str, folder: Path, tag: str):
     """The environment of a migrated, empty Homeroom."""
-    env = {**os.environ, "HOMEROOM_DATA_DIR": str(folder / "data"), "HOMEROOM_DEBUG": "0"}
+    env = {**os.environ, "HOMEROOM_DATA_DIR": str(folder / f"data-{tag}"), "HOMEROOM_DEBUG": "0"}
     env.pop("DATABASE_URL", None)
     if database == "postgres":
         env["DATABASE_URL"] = postgres_url(tag)
