@@ -4,6 +4,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an imported file, shown as `file:line: column: message`."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
 @dataclass(frozen=True)
 class Importer:
     name: str

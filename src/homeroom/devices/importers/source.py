@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from homeroom.people.oneroster.source import Problem
+from homeroom.core.importers import Problem
 
 MAX_PROBLEMS = 500
 MAX_WARNINGS = 200

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from homeroom.core.choices import AuditInterface, AuditVerb, SiteType
+from homeroom.core.importers import Problem
 from homeroom.core.models import AuditEvent, Site
 from homeroom.people.models import (
     AcademicSession,
@@ -24,7 +25,6 @@ from homeroom.people.models import (
 )
 from homeroom.people.oneroster import spec
 from homeroom.people.oneroster.check import KIND_BY_ROLE, SITE_ORG_TYPES, Checker, Record
-from homeroom.people.oneroster.source import Problem
 
 BATCH = 2000
 COUNT_KEYS = ("created", "updated", "unchanged", "deactivated", "reactivated")

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_datetime
 
+from homeroom.core.importers import Problem
 from homeroom.people.oneroster import spec
-from homeroom.people.oneroster.source import Problem, RosterSource, SetError
+from homeroom.people.oneroster.source import RosterSource, SetError
 
 MAX_PROBLEMS = 500
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
