@@ -12,10 +12,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
+from homeroom.core.bulk import BATCH, batched, insert_rows, update_rows
 from homeroom.core.choices import AuditInterface, AuditVerb
 from homeroom.core.models import AuditEvent
 from homeroom.devices.choices import AssignmentKind, DeviceStatus
-from homeroom.devices.importers.bulk import BATCH, batched, insert_rows, update_rows
 from homeroom.devices.importers.plan import Plan
 from homeroom.devices.models import Assignment, Device, DeviceModel, Manufacturer
 

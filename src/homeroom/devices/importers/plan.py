@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from homeroom.core import audit
+from homeroom.core.bulk import batched
 from homeroom.core.models import Site
 from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import (
@@ -39,7 +40,6 @@ from homeroom.devices.choices import (
     DEVICE_TRANSITIONS,
     DeviceStatus,
 )
-from homeroom.devices.importers.bulk import batched
 from homeroom.devices.importers.source import Findings
 from homeroom.devices.models import Assignment, Device, DeviceModel, Manufacturer
 from homeroom.people.models import Person

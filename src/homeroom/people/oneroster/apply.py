@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from homeroom.core.bulk import BATCH, batched, insert_rows
 from homeroom.core.choices import AuditInterface, AuditVerb, SiteType
 from homeroom.core.importers import Problem
 from homeroom.core.models import AuditEvent, Site
@@ -26,7 +27,6 @@ from homeroom.people.models import (
 from homeroom.people.oneroster import spec
 from homeroom.people.oneroster.check import KIND_BY_ROLE, SITE_ORG_TYPES, Checker, Record
 
-BATCH = 2000
 COUNT_KEYS = ("created", "updated", "unchanged", "deactivated", "reactivated")
 
 MODELS = {
@@ -63,17 +63,6 @@ def known_in_homeroom(entity: str) -> set[str]:
         .values_list("sourced_id", flat=True)
         .iterator()
     )
-
-
-def _batched(items: Iterable, size: int) -> Iterable[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class Applier:
@@ -152,7 +141,7 @@ class Applier:
         the file."""
         model = MODELS[entity]
         counts = self.counts.setdefault(entity, dict.fromkeys(COUNT_KEYS, 0))
-        for batch in _batched(records, BATCH):
+        for batch in batched(records, BATCH):
             stored = {
                 sid: (pk, fingerprint, active)
                 for sid, pk, fingerprint, active in model.objects.filter(
@@ -176,7 +165,7 @@ class Applier:
             ]
             counts["deactivated"] += len(gone)
             if self.write and gone:
-                for chunk in _batched(gone, BATCH):
+                for chunk in batched(gone, BATCH):
                     model.objects.filter(pk__in=chunk).update(is_active=False)
                 if entity in AUDITED:
                     self.audit_many(
@@ -228,9 +217,7 @@ class Applier:
             self.update(entity, updates, after_write)
 
     def create(self, entity, rows: list[dict], after_write) -> None:
-        """Insert new rows with one multi-row statement per batch. Django's bulk_create
-        prepares every value of every row through the field machinery, which costs more
-        than the database itself at roster sizes; the values here are already clean."""
+        """Insert new rows in bulk (core.bulk); the values here are already clean."""
         model = MODELS[entity]
         insert_rows(model, rows)
         if after_write is None and entity not in AUDITED:
@@ -251,7 +238,7 @@ class Applier:
     def update(self, entity, updates: list[tuple[int, dict]], after_write) -> None:
         model = MODELS[entity]
         fields = sorted({name for _, values in updates for name in values} - {"sourced_id"})
-        for chunk in _batched(updates, 500):
+        for chunk in batched(updates, 500):
             before = model.objects.in_bulk([pk for pk, _ in chunk])
             instances = []
             for pk, values in chunk:
@@ -302,7 +289,7 @@ class Applier:
             self.audit = []
 
     def audit_many(self, model, pks: list[int], verb: str, message: str) -> None:
-        for chunk in _batched(pks, BATCH):
+        for chunk in batched(pks, BATCH):
             self.queue_audit(
                 [
                     self.event(model, instance, verb, message=message)
@@ -635,7 +622,7 @@ class Applier:
             if homerooms.get(person) != current.get(person):
                 changed[homerooms.get(person)].append(person)
         for homeroom, people in changed.items():
-            for chunk in _batched(people, BATCH):
+            for chunk in batched(people, BATCH):
                 Person.objects.filter(pk__in=chunk).update(homeroom_id=homeroom)
 
     def refresh_statistics(self) -> None:
@@ -666,47 +653,6 @@ class Applier:
             if len(user_pks) == 1:
                 Person.objects.filter(pk=lowered[email]).update(user_id=user_pks[0])
                 self.linked_accounts += 1
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """INSERT rows of `model` given as {attname: value} (foreign keys as `site_id`);
-    missing fields take their default."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    ops = connection.ops
-    adapters = []
-    for field in fields:
-        kind = field.get_internal_type()
-        if kind == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif kind == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        elif kind == "JSONField":
-            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
-        else:
-            adapters.append(None)
-    defaults = [
-        adapt(field.get_default()) if adapt else field.get_default()
-        for field, adapt in zip(fields, adapters, strict=True)
-    ]
-    quote = ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    missing = object()
-    values = []
-    for row in rows:
-        line = []
-        for field, adapt, default in zip(fields, adapters, defaults, strict=True):
-            value = row.get(field.attname, missing)
-            if value is missing:
-                line.append(default)
-            else:
-                line.append(adapt(value) if adapt else value)
-        values.append(line)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
 
 
 def _plain(value):

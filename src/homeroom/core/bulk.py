@@ -1,6 +1,7 @@
-"""Multi-row INSERT and UPDATE statements for values that are already clean.
+"""Multi-row INSERT and UPDATE statements for values that are already clean, for imports.
 
-Like `people.oneroster.apply.insert_rows`, these skip Django's per-object machinery; they also
+They skip Django's per-object machinery (bulk_create prepares every value of every row
+through the field machinery, which costs more than the database at import sizes); they also
 remember each column's converted values, since an import writes the same timestamp into
 hundreds of thousands of rows (created_at, updated_at, checked_out_at, the audit events' at)
 and converting a datetime for SQLite costs more than inserting it."""
