@@ -63,8 +63,9 @@ def auto_update_years(devices: QuerySet[Device]) -> list[tuple[str, int]]:
     return [(f"{year - 1}-{year % 100:02d}", count) for year, count in sorted(years.items())]
 
 
-def devices_per_student(user, sites) -> list[tuple[str, float]]:
-    """Chromebooks checked out 1:1 per active student, per site."""
+def devices_per_student(sites) -> list[tuple[str, float]]:
+    """Chromebooks checked out 1:1 per active student, for each of `sites` (already scoped
+    to the user)."""
     out = dict(
         Assignment.objects.filter(
             checked_in_at__isnull=True,

@@ -296,7 +296,7 @@ def fleet(request):
                 unit="Chromebooks",
                 limit=20,
             ),
-            "coverage": selectors.devices_per_student(request.user, sites),
+            "coverage": selectors.devices_per_student(sites),
             "overdue": selectors.overdue_loaners(request.user)[:50],
         },
     )
