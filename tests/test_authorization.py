@@ -5,6 +5,7 @@ not allow, when an allowed role is turned away, or when anonymous gets anything 
 login page (pages) or a 401 in the API's error shape (API).
 """
 
+import importlib
 import io
 import json
 import re
@@ -12,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +24,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from homeroom.core import roles
 from homeroom.core.access import PUBLIC, Rule
 from homeroom.core.models import Room, Site
-from homeroom.devices.models import Device, DeviceModel, Manufacturer
 from homeroom.people import services as people_services
 from homeroom.people.choices import ImportStatus
 from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
@@ -72,7 +73,10 @@ def all_patterns():
 
 
 class Samples:
-    """Existing objects to fill URL parameters with; all at the site limited roles work at."""
+    """Existing objects to fill URL parameters with; all at the site limited roles work at.
+
+    Each app adds its own in `homeroom.<app>.tests.walk`: a `samples(base)` function that
+    creates objects at `base.site` and returns a `WalkSamples`."""
 
     def __init__(self, sites, users):
         self.site = sites[0]
@@ -96,16 +100,18 @@ class Samples:
         self.roster_import = RosterImport.objects.create(
             file_name="walk.zip", file_sha256="0" * 64, status=ImportStatus.CHECKED
         )
-        self.device = Device.objects.create(
-            asset_tag="WALK-1",
-            serial_number="WALK-SN-1",
-            site=self.site,
-            model=DeviceModel.objects.create(
-                manufacturer=Manufacturer.objects.create(name="Walk"),
-                name="Walkbook",
-                category="chromebook",
-            ),
-        )
+        self.by_url_name = {}
+        self.by_key = {}
+        self.bodies = {}
+        for config in apps.get_app_configs():
+            try:
+                walk_module = importlib.import_module(f"{config.name}.tests.walk")
+            except ModuleNotFoundError:
+                continue
+            added = walk_module.samples(self)
+            self.by_url_name.update(added.by_url_name)
+            self.by_key.update(added.by_key)
+            self.bodies.update(added.bodies)
 
     def kwargs(self, route: str, namespace: str | None, name: str | None) -> dict:
         values = {}
@@ -143,7 +149,7 @@ class Samples:
             "people:import_detail": self.roster_import.pk,
             "people:import_errors": self.roster_import.pk,
             "people:import_apply": self.roster_import.pk,
-            "devices:device_detail": self.device.pk,
+            **self.by_url_name,
         }
         qualified = f"{namespace}:{name}" if namespace else name
         if qualified in by_url_name:
@@ -154,10 +160,9 @@ class Samples:
             "person_id": self.person.pk,
             "class_id": self.school_class.pk,
             "import_id": self.roster_import.pk,
-            "device_id": self.device.pk,
-            "scan": self.device.asset_tag,
             "uidb64": "MQ",
             "token": "set-password",
+            **self.by_key,
         }
         if key in by_key:
             return by_key[key]
@@ -173,12 +178,11 @@ class Samples:
             "create_room": {"site_id": self.site.pk, "number": f"W{self.counter}"},
             "upload_roster": {"file": zipped_sample(), "dry_run": "true"},
             "apply_roster": {},
-            "set_device_status": {"status": "in_stock"},
-            "check_out": {"person_id": self.person.pk},
-            "check_in": {},
+            **self.bodies,
         }
         assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
-        return bodies[view.__name__]
+        body = bodies[view.__name__]
+        return body() if callable(body) else body
 
 
 def to_url(route: str, kwargs: dict) -> str:

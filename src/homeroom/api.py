@@ -113,11 +113,17 @@ def on_http_error(request, exc):
 def register_routers() -> None:
     from homeroom.core.api import router as core_router
     from homeroom.devices.api import router as devices_router
+    from homeroom.fees.api import router as fees_router
+    from homeroom.helpdesk.api import router as helpdesk_router
     from homeroom.people.api import router as people_router
+    from homeroom.repairs.api import router as repairs_router
 
     api.add_router("/", people_router)
     api.add_router("/", core_router)
     api.add_router("/", devices_router)
+    api.add_router("/", helpdesk_router)
+    api.add_router("/", repairs_router)
+    api.add_router("/", fees_router)
 
 
 register_routers()

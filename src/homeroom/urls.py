@@ -28,6 +28,9 @@ urlpatterns = [
     path("api/v1/", api.urls()),
     path("", include("homeroom.people.urls")),
     path("", include("homeroom.devices.urls")),
+    path("", include("homeroom.helpdesk.urls")),
+    path("", include("homeroom.repairs.urls")),
+    path("", include("homeroom.fees.urls")),
     path("", include("homeroom.core.urls")),
 ]
 

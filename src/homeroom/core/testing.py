@@ -1,6 +1,7 @@
 """Pytest fixtures and helpers shared by every module's tests."""
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
@@ -109,3 +110,15 @@ def run_queued_tasks() -> int:
         worker.run_task(result)
         ran += 1
     return ran
+
+
+@dataclass
+class WalkSamples:
+    """What one app gives the authorization walk (tests/test_authorization.py): values for
+    URL parameters by qualified URL name ("devices:device_detail") and by parameter name
+    ("device_id"), and a valid body per API operation (by view function name; a callable
+    is called each time, for bodies that must differ)."""
+
+    by_url_name: dict = field(default_factory=dict)
+    by_key: dict = field(default_factory=dict)
+    bodies: dict = field(default_factory=dict)

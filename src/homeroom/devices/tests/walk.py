@@ -1,0 +1,25 @@
+from homeroom.core.testing import WalkSamples
+from homeroom.devices.models import Device, DeviceModel, Manufacturer
+
+
+def samples(base) -> WalkSamples:
+    device = Device.objects.create(
+        asset_tag="WALK-1",
+        serial_number="WALK-SN-1",
+        site=base.site,
+        model=DeviceModel.objects.create(
+            manufacturer=Manufacturer.objects.create(name="Walk"),
+            name="Walkbook",
+            category="chromebook",
+        ),
+    )
+    base.device = device
+    return WalkSamples(
+        by_url_name={"devices:device_detail": device.pk},
+        by_key={"device_id": device.pk, "scan": device.asset_tag},
+        bodies={
+            "set_device_status": {"status": "in_stock"},
+            "check_out": {"person_id": base.person.pk},
+            "check_in": {},
+        },
+    )

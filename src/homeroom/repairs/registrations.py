@@ -1,0 +1,1 @@
+"""What the Repairs module adds to the navigation, Today and the global search."""
