@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +63,107 @@ class Room(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:room_detail", args=[self.pk])
+
+
+WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class SchoolHours(models.Model):
+    """The school days and opening hours of one site; with no site, the district default
+    that every site without its own hours follows. Times are in the district's time zone."""
+
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="school_hours"
+    )
+    monday = models.BooleanField(default=True)
+    tuesday = models.BooleanField(default=True)
+    wednesday = models.BooleanField(default=True)
+    thursday = models.BooleanField(default=True)
+    friday = models.BooleanField(default=True)
+    saturday = models.BooleanField(default=False)
+    sunday = models.BooleanField(default=False)
+    opens_at = models.TimeField(help_text="When the help desk clock starts on a school day.")
+    closes_at = models.TimeField(help_text="When it stops; must be after the opening time.")
+
+    class Meta:
+        verbose_name_plural = "school hours"
+        constraints = [
+            models.UniqueConstraint(
+                Coalesce("site", models.Value(0)), name="school_hours_one_per_site_or_district"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="school_hours_close_after_open",
+                violation_error_message="Closing time must be after opening time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monday=True)
+                | models.Q(tuesday=True)
+                | models.Q(wednesday=True)
+                | models.Q(thursday=True)
+                | models.Q(friday=True)
+                | models.Q(saturday=True)
+                | models.Q(sunday=True),
+                name="school_hours_at_least_one_day",
+                violation_error_message="Pick at least one school day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"School hours of {self.site or 'the district'}"
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """The school days as Python weekday numbers (Monday is 0)."""
+        return frozenset(i for i, name in enumerate(WEEKDAY_FIELDS) if getattr(self, name))
+
+
+class ClosedDay(models.Model):
+    """A day or a run of days when one site, or with no site the whole district, is closed:
+    a holiday, a break, a snow day. The help desk clock does not run on closed days."""
+
+    MAX_DAYS = 366
+
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="closed_days"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last closed day; the same as the first for one day.")
+    reason = models.CharField(max_length=200, help_text="e.g. Thanksgiving break, snow day.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_on", "ends_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="closed_day_ends_after_it_starts",
+                violation_error_message="The last closed day cannot be before the first.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "starts_on"]),
+            models.Index(fields=["starts_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.dates_label})"
+
+    @property
+    def dates_label(self) -> str:
+        if self.starts_on == self.ends_on:
+            return self.starts_on.strftime("%a %-d %b %Y")
+        return f"{self.starts_on:%a %-d %b} to {self.ends_on:%a %-d %b %Y}"
+
+    @property
+    def day_count(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.day_count > self.MAX_DAYS:
+            raise ValidationError(
+                {"ends_on": f"A closed period can be at most {self.MAX_DAYS} days long."}
+            )
 
 
 class AuditEventQuerySet(models.QuerySet):
