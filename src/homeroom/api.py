@@ -117,6 +117,7 @@ def register_routers() -> None:
     from homeroom.helpdesk.api import router as helpdesk_router
     from homeroom.people.api import router as people_router
     from homeroom.repairs.api import router as repairs_router
+    from homeroom.reports.api import router as reports_router
 
     api.add_router("/", people_router)
     api.add_router("/", core_router)
@@ -124,6 +125,7 @@ def register_routers() -> None:
     api.add_router("/", helpdesk_router)
     api.add_router("/", repairs_router)
     api.add_router("/", fees_router)
+    api.add_router("/", reports_router)
 
 
 register_routers()

@@ -46,6 +46,8 @@ DEBUG = env_bool("HOMEROOM_DEBUG")
 ALLOWED_HOSTS = env_list("HOMEROOM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("HOMEROOM_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("HOMEROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The acceptable-use policy students and families sign now; a new version asks everyone again.
+ACCEPTABLE_USE_POLICY_VERSION = os.environ.get("HOMEROOM_ACCEPTABLE_USE_POLICY", "2026-27")
 
 INSTALLED_APPS = [
     "homeroom.core",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "homeroom.helpdesk",
     "homeroom.repairs",
     "homeroom.fees",
+    "homeroom.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("homeroom.helpdesk.urls")),
     path("", include("homeroom.repairs.urls")),
     path("", include("homeroom.fees.urls")),
+    path("", include("homeroom.reports.urls")),
     path("", include("homeroom.core.urls")),
 ]
 

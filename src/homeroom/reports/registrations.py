@@ -1,0 +1,1 @@
+"""What the reports module adds to the navigation and Today."""
