@@ -45,10 +45,21 @@ DEVICE_WORK = [
     "devices.add_manufacturer",
 ]
 
+REPAIR_WORK = [
+    *(f"repairs.{verb}_repairorder" for verb in ("view", "add", "change")),
+    *(f"repairs.{verb}_part" for verb in ("view", "add", "change")),
+    *(f"repairs.{verb}_vendor" for verb in ("view", "add", "change")),
+    "repairs.view_stockmovement",
+    "repairs.add_stockmovement",
+    "repairs.view_loaner",
+    "repairs.add_loaner",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
         *DEVICE_WORK,
+        *REPAIR_WORK,
         *SITE_READ,
         *ROSTER_READ,
         "core.add_room",
