@@ -55,6 +55,18 @@ REPAIR_WORK = [
     "repairs.add_loaner",
 ]
 
+# Charges, payments and waivers at the user's sites; the fee schedule and the fee policy
+# stay with the district admin.
+FEE_WORK = [
+    "fees.view_charge",
+    "fees.add_charge",
+    "fees.view_payment",
+    "fees.add_payment",
+    "fees.view_waiver",
+    "fees.add_waiver",
+    "fees.view_feereason",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -65,12 +77,13 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "core.add_room",
         "core.change_room",
         "core.view_auditevent",
+        *FEE_WORK,
         "people.view_student_ids",
         "people.view_rosterimport",
         "people.add_rosterimport",
     ],
     TEACHER: [*SITE_READ, "people.view_person", "people.view_schoolclass"],
-    LIBRARIAN: [*SITE_READ, *ROSTER_READ],
+    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK],
     TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, "people.view_student_ids"],
     STUDENT: [],
 }

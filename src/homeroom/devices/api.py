@@ -75,6 +75,7 @@ def check_out(request, device_id: int, payload: CheckOutIn):
         kind=payload.kind,
         due_at=payload.due_at,
         notes=payload.notes,
+        override_fees=payload.override_fees,
     )
     return Status(201, assignment)
 

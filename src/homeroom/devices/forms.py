@@ -30,6 +30,7 @@ class ScanForm(forms.Form):
     )
     condition = forms.ChoiceField(choices=Condition.choices, initial=Condition.GOOD, required=False)
     charger_returned = forms.BooleanField(required=False, initial=True, label="Charger came back")
+    override_fees = forms.BooleanField(required=False, widget=forms.HiddenInput)
     scan = forms.CharField(
         max_length=128,
         label="Scan a device",
@@ -45,6 +46,9 @@ class CheckOutForm(forms.Form):
     kind = forms.ChoiceField(
         choices=AssignmentKind.choices, initial=AssignmentKind.SHORT_TERM, label="Kind of check-out"
     )
+    override_fees = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Check out anyway (recorded in the history)"
+    )
 
     def __init__(self, *args, rooms, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,3 +60,9 @@ class CheckOutForm(forms.Form):
         if bool(cleaned.get("room")) == bool(cleaned.get("person")):
             raise forms.ValidationError("Choose a room or a teacher (one of them).")
         return cleaned
+
+    def offer_fee_override(self, block) -> None:
+        """After the fee rule refused the check-out: say why, and offer a box to check out
+        anyway."""
+        self.fields["override_fees"].widget = forms.CheckboxInput()
+        self.add_error("override_fees", str(block))

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import ModelSchema, Schema
+from ninja import Field, ModelSchema, Schema
 
 from homeroom.devices.choices import AssignmentKind, Condition, DeviceStatus
 from homeroom.devices.models import Assignment, Device
@@ -74,6 +74,11 @@ class CheckOutIn(Schema):
     kind: AssignmentKind = AssignmentKind.ONE_TO_ONE
     due_at: datetime | None = None
     notes: str = ""
+    override_fees: bool = Field(
+        False,
+        description="Check out even though the person's unpaid fees are over the district's "
+        "limit (refused with 409 otherwise); the override is recorded.",
+    )
 
 
 class CheckInIn(Schema):

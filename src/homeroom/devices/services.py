@@ -20,6 +20,7 @@ from homeroom.devices.choices import (
     DeviceStatus,
 )
 from homeroom.devices.models import Assignment, Device
+from homeroom.fees.services import check_out_allowed
 
 
 def _locked(device: Device) -> Device:
@@ -74,8 +75,11 @@ def device_check_out(
     kind: str = AssignmentKind.ONE_TO_ONE,
     due_at: datetime.datetime | None = None,
     notes: str = "",
+    override_fees: bool = False,
 ) -> Assignment:
-    """Give a device to a person, a room or a cart."""
+    """Give a device to a person, a room or a cart. When the district's fee rule is on,
+    a person owing more than its limit gets the device only with `override_fees`, which
+    the audit event records."""
     device = _locked(device)
     require_site_access(actor, device.site)
     if device.status not in CHECK_OUT_STATUSES:
@@ -87,6 +91,9 @@ def device_check_out(
         raise Conflict(f"{device} is already checked out to {current.holder}.")
     if person is not None and not person.is_active:
         raise Conflict(f"{person} is inactive in the roster; check the student's record first.")
+    fee_override = (
+        check_out_allowed(person=person, override=override_fees) if person is not None else ""
+    )
     assignment = Assignment(
         device=device,
         person=person,
@@ -111,8 +118,14 @@ def device_check_out(
         obj=device,
         verb=AuditVerb.CHECKED_OUT,
         site=device.site,
-        changes={"holder": [None, str(assignment.holder)], "kind": [None, kind], **changes},
-        message=f"Checked out to {assignment.holder}",
+        changes={
+            "holder": [None, str(assignment.holder)],
+            "kind": [None, kind],
+            **changes,
+            **({"fee_override": [None, fee_override]} if fee_override else {}),
+        },
+        message=f"Checked out to {assignment.holder}"
+        + (f" ({fee_override})" if fee_override else ""),
     )
     return assignment
 

@@ -20,6 +20,7 @@ from homeroom.devices.choices import (
 )
 from homeroom.devices.filters import DeviceFilter
 from homeroom.devices.forms import CheckOutForm, ScanForm
+from homeroom.fees.services import UnpaidFeesBlock, dollars
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
 
@@ -92,6 +93,7 @@ def scan(request, data: dict, person, state: dict) -> dict:
                 device=device,
                 person=person,
                 kind=data["kind"] or AssignmentKind.ONE_TO_ONE,
+                override_fees=data["override_fees"],
             )
             state["last"] = {"mode": "out", "device": device.pk, "assignment": assignment.pk}
             text = f"✓ {device} checked out to {person}"
@@ -110,6 +112,16 @@ def scan(request, data: dict, person, state: dict) -> dict:
                 text += " — charger missing"
                 state["done"] += 1
                 return {"ok": True, "warning": True, "text": text, "device": device}
+    except UnpaidFeesBlock as block:
+        result = failed(
+            state,
+            f"Unpaid fees {dollars(block.unpaid)} exceed {dollars(block.limit)} — "
+            f"{device} not checked out to {person}",
+            device,
+        )
+        result["fee_override"] = {"scan": device.asset_tag, "person": person.pk}
+        result["fee_override"]["kind"] = data["kind"] or AssignmentKind.ONE_TO_ONE
+        return result
     except Conflict as error:
         return failed(state, str(error), device)
     state["done"] += 1
@@ -146,6 +158,7 @@ def scan_undo(request):
                 room=assignment.room,
                 cart=assignment.cart,
                 kind=assignment.kind,
+                override_fees=True,
             )
     except Conflict as error:
         messages.error(request, f"Could not undo: {error}")
@@ -174,14 +187,18 @@ def device_detail(request, pk: int):
                     room=data["room"],
                     person=data["person"],
                     kind=data["kind"],
+                    override_fees=data["override_fees"],
                 )
+            except UnpaidFeesBlock as block:
+                form.offer_fee_override(block)
             except Conflict as error:
                 messages.error(request, str(error))
+                return redirect(device)
             else:
                 messages.success(
                     request, f"Checked {device} out to {data['room'] or data['person']}."
                 )
-            return redirect(device)
+                return redirect(device)
     return render(
         request,
         "devices/device_detail.html",
