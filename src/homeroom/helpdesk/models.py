@@ -29,11 +29,10 @@ class HelpdeskSettings(models.Model):
         default=120,
         help_text="Close a ticket waiting on the requester after this long without a reply.",
     )
-    close_resolved_after_hours = models.PositiveIntegerField(
-        default=72, help_text="Close resolved tickets after this long."
-    )
     reopen_window_days = models.PositiveIntegerField(
-        default=7, help_text="A requester may reopen a resolved ticket for this many days."
+        default=7,
+        help_text="A requester may reopen a resolved ticket for this many days; after that "
+        "it closes.",
     )
 
     class Meta:

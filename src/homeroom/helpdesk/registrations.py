@@ -1,1 +1,79 @@
-"""What the Help desk module adds to the navigation, Today and the global search."""
+"""What the Help desk module adds to the navigation, Today, person pages and the global
+search."""
+
+from django.utils import timezone
+
+from homeroom.core.registry import (
+    DashboardCard,
+    NavItem,
+    PersonSection,
+    SearchProvider,
+    SearchResult,
+    registry,
+)
+from homeroom.helpdesk import selectors
+from homeroom.helpdesk.choices import OPEN_STATUSES
+from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
+
+CARD_ROWS = 5
+
+
+def search_tickets(request, query: str, limit: int):
+    number = query.strip().lstrip("#")
+    if not number.isdigit():
+        return []
+    ticket = selectors.tickets_for(request.user).filter(pk=int(number)).first()
+    if ticket is None:
+        return []
+    return [
+        SearchResult(
+            f"#{ticket.pk} {ticket.subject}",
+            ticket.get_absolute_url(),
+            ticket.site.name,
+            ticket.get_status_display(),
+        )
+    ]
+
+
+def queue_card(request):
+    """The technician's Today: their open tickets, the unassigned ones, and those late or
+    due soon."""
+    tickets = selectors.queue_for(request.user).filter(status__in=OPEN_STATUSES)
+    if request.current_site is not None:
+        tickets = tickets.filter(site=request.current_site)
+    mine = tickets.filter(assignee=request.user)
+    unassigned = tickets.filter(assignee__isnull=True)
+    breaching = selectors.breaching_soon(tickets, timezone.now())
+    return {
+        "mine": mine.order_by("resolution_due_at")[:CARD_ROWS],
+        "mine_count": mine.count(),
+        "unassigned_count": unassigned.count(),
+        "breaching": breaching[:CARD_ROWS],
+        "breaching_count": breaching.count(),
+    }
+
+
+def requests_card(request):
+    """For everyone who files tickets but does not work them: their open requests."""
+    if request.user.has_perm("helpdesk.work_ticket"):
+        return None
+    tickets = selectors.own_tickets(request.user).filter(status__in=OPEN_STATUSES)
+    return {"tickets": tickets.order_by("-created_at")[:CARD_ROWS]}
+
+
+def person_tickets(request, person):
+    tickets = selectors.tickets_for(request.user).filter(affected_person=person)
+    return {"tickets": tickets.order_by("-created_at")[:10], "person": person}
+
+
+registry.add_nav(NavItem("Get help", "helpdesk:get_help", FILES_TICKETS, order=20))
+registry.add_nav(NavItem("Help desk", "helpdesk:queue", WORKS_TICKETS, order=150))
+registry.add_nav(NavItem("Knowledge base", "helpdesk:article_list", FILES_TICKETS, order=160))
+registry.add_card(DashboardCard("helpdesk/cards/queue.html", queue_card, WORKS_TICKETS, order=50))
+registry.add_card(
+    DashboardCard("helpdesk/cards/requests.html", requests_card, FILES_TICKETS, order=50)
+)
+registry.add_person_section(
+    PersonSection("helpdesk/sections/person_tickets.html", person_tickets, FILES_TICKETS, order=120)
+)
+registry.add_search(SearchProvider("Tickets", search_tickets, FILES_TICKETS, order=50))

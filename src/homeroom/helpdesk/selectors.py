@@ -1,0 +1,125 @@
+"""Reads of the help desk, limited to what the user may see: technicians see the tickets
+at their sites; everyone else sees the tickets they asked for or watch. Internal notes
+are for technicians only."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from homeroom.core.selectors import sites_for
+from homeroom.helpdesk import sla
+from homeroom.helpdesk.choices import OPEN_STATUSES, Audience
+from homeroom.helpdesk.models import Article, Attachment, Comment, IssueType, Ticket
+from homeroom.helpdesk.rules import FILES_TICKETS, is_student
+
+TICKET_RELATED = (
+    "site",
+    "room",
+    "device",
+    "device__model",
+    "requester",
+    "assignee",
+    "affected_person",
+    "issue_type",
+    "issue_type__parent",
+)
+
+
+def tickets_for(user) -> QuerySet[Ticket]:
+    if not FILES_TICKETS.allows(user):
+        return Ticket.objects.none()
+    tickets = Ticket.objects.select_related(*TICKET_RELATED)
+    if user.has_perm("helpdesk.work_ticket"):
+        if user.sees_all_sites:
+            return tickets
+        return tickets.filter(site__in=sites_for(user))
+    watched = Ticket.watchers.through.objects.filter(user=user).values("ticket_id")
+    return tickets.filter(Q(requester=user) | Q(pk__in=watched))
+
+
+def own_tickets(user) -> QuerySet[Ticket]:
+    """The tickets the user asked for or watches, whatever their role."""
+    if not FILES_TICKETS.allows(user):
+        return Ticket.objects.none()
+    watched = Ticket.watchers.through.objects.filter(user=user).values("ticket_id")
+    return Ticket.objects.select_related(*TICKET_RELATED).filter(
+        Q(requester=user) | Q(pk__in=watched)
+    )
+
+
+def queue_for(user) -> QuerySet[Ticket]:
+    """The technician's queue: tickets at their sites (nothing for anyone else)."""
+    if not user.has_perm("helpdesk.work_ticket"):
+        return Ticket.objects.none()
+    return tickets_for(user)
+
+
+def breaching_soon(tickets: QuerySet[Ticket], now: datetime.datetime | None = None):
+    """Open tickets already late or due within the warning window."""
+    now = now or timezone.now()
+    return tickets.filter(
+        status__in=OPEN_STATUSES, resolution_due_at__lte=now + sla.DUE_SOON
+    ).order_by("resolution_due_at", "pk")
+
+
+def comments_for(user, ticket: Ticket) -> QuerySet[Comment]:
+    comments = ticket.comments.select_related("author").prefetch_related("attachments")
+    if not user.has_perm("helpdesk.view_internal_note"):
+        comments = comments.filter(is_internal=False)
+    return comments
+
+
+def attachments_for(user) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(ticket__in=tickets_for(user).values("pk"))
+    if not user.has_perm("helpdesk.view_internal_note"):
+        attachments = attachments.filter(is_internal=False)
+    return attachments
+
+
+def audiences_for(user) -> list[str]:
+    if user.has_perm("helpdesk.work_ticket"):
+        return list(Audience.values)
+    if is_student(user) and not user.has_perm("helpdesk.add_ticket"):
+        return [Audience.STUDENT]
+    return [Audience.STUDENT, Audience.TEACHER]
+
+
+def articles_for(user) -> QuerySet[Article]:
+    if not FILES_TICKETS.allows(user):
+        return Article.objects.none()
+    articles = Article.objects.filter(audience__in=audiences_for(user))
+    if not user.has_perm("helpdesk.change_article"):
+        articles = articles.filter(is_published=True)
+    return articles
+
+
+def search_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Articles whose title, summary or text contain every word of the query."""
+    for word in query.split()[:8]:
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return articles
+
+
+def issue_groups(device_category: str = "") -> list[IssueType]:
+    """The active issue tree, each group with `issues` loaded; a device's category puts its
+    group first and leaves out the groups of other kinds of device."""
+    groups = list(IssueType.objects.filter(parent__isnull=True, is_active=True))
+    issues = IssueType.objects.filter(parent__isnull=False, is_active=True)
+    by_parent: dict[int, list[IssueType]] = {}
+    for issue in issues:
+        by_parent.setdefault(issue.parent_id, []).append(issue)
+    for group in groups:
+        group.issues = by_parent.get(group.pk, [])
+        for issue in group.issues:
+            issue.parent = group
+    if device_category:
+        groups = [g for g in groups if g.device_category in ("", device_category)]
+        groups.sort(key=lambda g: g.device_category != device_category)
+    return [group for group in groups if group.issues]
+
+
+def issue_types() -> QuerySet[IssueType]:
+    return IssueType.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
