@@ -25,6 +25,8 @@ FOREVER = datetime.datetime.max.replace(tzinfo=UTC)
 # time rather than an endless search for one.
 SEARCH_DAYS = 3660
 
+EN_DASH = "\u2013"
+
 DEFAULT_WEEKDAYS = frozenset(range(5))
 DEFAULT_OPENS = datetime.time(7, 30)
 DEFAULT_CLOSES = datetime.time(16, 0)
@@ -46,6 +48,13 @@ class BusinessCalendar:
     closes_at: datetime.time
     closed_dates: frozenset[datetime.date]
     zone: ZoneInfo
+    uses_district_hours: bool = True
+
+    @property
+    def hours_label(self) -> str:
+        """e.g. "Mon-Fri, 7:30 am - 4:00 pm", with en dashes."""
+        opens, closes = time_label(self.opens_at), time_label(self.closes_at)
+        return f"{days_label(self.weekdays)}, {opens} {EN_DASH} {closes}"
 
     def is_school_day(self, day: datetime.date) -> bool:
         return day.weekday() in self.weekdays and day not in self.closed_dates
@@ -57,6 +66,11 @@ class BusinessCalendar:
         opens = datetime.datetime.combine(day, self.opens_at, tzinfo=self.zone)
         closes = datetime.datetime.combine(day, self.closes_at, tzinfo=self.zone)
         return opens.astimezone(UTC), closes.astimezone(UTC)
+
+    def school_day_count(self, first: datetime.date, last: datetime.date) -> int:
+        """School days from `first` to `last`, both included."""
+        days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+        return sum(1 for day in days if self.is_school_day(day))
 
     def is_open(self, at: datetime.datetime) -> bool:
         at = _aware(at).astimezone(UTC)
@@ -172,7 +186,28 @@ def _expand(closed: Iterable[ClosedDay]) -> set[datetime.date]:
     return dates
 
 
-def _build(hours: SchoolHours | None, closed_dates: set[datetime.date]) -> BusinessCalendar:
+def days_label(weekdays: Iterable[int]) -> str:
+    """Runs of consecutive school days: "Mon-Fri", "Mon, Wed, Fri", "Mon-Thu, Sat"."""
+    runs: list[list[int]] = []
+    for day in sorted(set(weekdays)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    return ", ".join(
+        names[run[0]] if len(run) == 1 else f"{names[run[0]]}{EN_DASH}{names[run[-1]]}"
+        for run in runs
+    )
+
+
+def time_label(time: datetime.time) -> str:
+    return f"{time.hour % 12 or 12}:{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
+
+
+def _build(
+    hours: SchoolHours | None, closed_dates: set[datetime.date], *, own: bool = False
+) -> BusinessCalendar:
     if hours is None:
         weekdays, opens, closes = DEFAULT_WEEKDAYS, DEFAULT_OPENS, DEFAULT_CLOSES
     else:
@@ -183,6 +218,7 @@ def _build(hours: SchoolHours | None, closed_dates: set[datetime.date]) -> Busin
         closes_at=closes,
         closed_dates=frozenset(closed_dates),
         zone=district_zone(),
+        uses_district_hours=not own,
     )
 
 
@@ -198,11 +234,12 @@ def calendars_for(site_ids: Iterable[int | None]) -> dict[int | None, BusinessCa
     district_closed = _expand(closed_by_site.get(None, ()))
     calendars = {}
     for pk in site_ids:
-        hours = hours_by_site.get(pk) or hours_by_site.get(None)
+        own = pk is not None and pk in hours_by_site
+        hours = hours_by_site.get(pk) if own else hours_by_site.get(None)
         closed = district_closed
         if pk is not None and pk in closed_by_site:
             closed = district_closed | _expand(closed_by_site[pk])
-        calendars[pk] = _build(hours, closed)
+        calendars[pk] = _build(hours, closed, own=own)
     return calendars
 
 

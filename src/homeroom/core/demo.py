@@ -1,6 +1,7 @@
 """The demo district generator. Each module adds steps in its own `demo.py`; `--scale`
 multiplies everything so benchmarks run on a district of any size."""
 
+import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from homeroom.core import audit
+from homeroom.core import audit, services
 from homeroom.core.choices import AuditInterface, RoomKind, SiteType
 from homeroom.core.models import Room, Site
 
@@ -151,3 +152,51 @@ def sites_and_rooms(context: DemoContext) -> None:
         ]
     Room.objects.bulk_create(rooms, batch_size=1000)
     context.shared["sites"] = sites
+
+
+def _closed(first: str, last: str, reason: str) -> tuple[datetime.date, datetime.date, str]:
+    return datetime.date.fromisoformat(first), datetime.date.fromisoformat(last), reason
+
+
+DISTRICT_CLOSED_DAYS = [
+    _closed("2025-09-01", "2025-09-01", "Labor Day"),
+    _closed("2025-11-26", "2025-11-28", "Thanksgiving break"),
+    _closed("2025-12-22", "2026-01-02", "Winter break"),
+    _closed("2026-01-19", "2026-01-19", "Martin Luther King Jr. Day"),
+    _closed("2026-02-16", "2026-02-16", "Presidents' Day"),
+    _closed("2026-03-23", "2026-03-27", "Spring break"),
+    _closed("2026-05-25", "2026-05-25", "Memorial Day"),
+    _closed("2026-06-15", "2026-08-14", "Summer break"),
+    _closed("2026-09-07", "2026-09-07", "Labor Day"),
+    _closed("2026-11-25", "2026-11-27", "Thanksgiving break"),
+    _closed("2026-12-21", "2027-01-01", "Winter break"),
+    _closed("2027-01-18", "2027-01-18", "Martin Luther King Jr. Day"),
+    _closed("2027-02-15", "2027-02-15", "Presidents' Day"),
+    _closed("2027-03-22", "2027-03-26", "Spring break"),
+    _closed("2027-05-31", "2027-05-31", "Memorial Day"),
+    _closed("2027-06-14", "2027-08-13", "Summer break"),
+]
+
+
+@demo_step(order=12)
+def school_calendar(context: DemoContext) -> None:
+    """District hours Mon-Fri 7:30-16:00, the 2025-26 and 2026-27 holidays and breaks, and
+    the first high school, which starts and finishes earlier."""
+    weekdays = range(5)
+    services.school_hours_set(
+        actor=None,
+        site=None,
+        school_days=weekdays,
+        opens_at=datetime.time(7, 30),
+        closes_at=datetime.time(16),
+    )
+    high_school = next(site for site in context.shared["sites"] if site.type == SiteType.HIGH)
+    services.school_hours_set(
+        actor=None,
+        site=high_school,
+        school_days=weekdays,
+        opens_at=datetime.time(7),
+        closes_at=datetime.time(14, 30),
+    )
+    for first, last, reason in DISTRICT_CLOSED_DAYS:
+        services.closed_day_add(actor=None, site=None, starts_on=first, ends_on=last, reason=reason)

@@ -1,9 +1,11 @@
 """List filters. Each list's filter is defined once here and used by its page and its API."""
 
+import datetime
 from typing import Annotated
 
 from django.contrib import messages
-from ninja import FilterLookup, FilterSchema
+from django.db.models import Q
+from ninja import Field, FilterLookup, FilterSchema
 from pydantic import ValidationError
 
 from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
@@ -22,6 +24,17 @@ class AuditFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(["object_repr__icontains", "actor_name__icontains"])] = (
         None
     )
+
+
+class ClosedDayFilter(FilterSchema):
+    site: int | None = Field(
+        None, description="Closed days that apply to this site: its own and the district's."
+    )
+    on_or_after: Annotated[datetime.date | None, FilterLookup("ends_on__gte")] = None
+    on_or_before: Annotated[datetime.date | None, FilterLookup("starts_on__lte")] = None
+
+    def filter_site(self, value: int | None) -> Q:
+        return Q(site__isnull=True) | Q(site_id=value) if value else Q()
 
 
 def filtered(request, filter_class: type[FilterSchema], queryset, *, site_field: str = ""):

@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from homeroom.core import icalendar
 from homeroom.core.models import Room, Site
 
 
@@ -28,3 +29,116 @@ class RoomForm(forms.ModelForm):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+
+
+WEEKDAY_CHOICES = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class SchoolHoursForm(forms.Form):
+    use_district_hours = forms.BooleanField(
+        required=False,
+        label="Use the district hours",
+        help_text="Leave the days and times below as they are; this school follows the district.",
+    )
+    school_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The help desk clock runs only on these days.",
+    )
+    opens_at = forms.TimeField(
+        label="Opens at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="For example 07:30.",
+    )
+    closes_at = forms.TimeField(
+        label="Closes at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="For example 16:00.",
+    )
+
+    def __init__(self, *args, for_site: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_site:
+            del self.fields["use_district_hours"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("use_district_hours"):
+            return data
+        if not data.get("school_days"):
+            self.add_error("school_days", "Pick at least one school day.")
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "Closing time must be after opening time.")
+        return data
+
+
+class ClosedDayForm(forms.Form):
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="The whole district",
+        label="Where",
+        help_text="One school, or every school in the district.",
+    )
+    starts_on = forms.DateField(
+        label="First closed day", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="Last closed day",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a single day.",
+    )
+    reason = forms.CharField(
+        max_length=200, help_text="For example Thanksgiving break or Snow day."
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last closed day cannot be before the first.")
+        return data
+
+
+class ClosedDaysImportForm(forms.Form):
+    file = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text="The school calendar exported from Google Calendar, Outlook or your "
+        "student information system. All-day events become closed days.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+    )
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="The whole district",
+        label="Where",
+        help_text="The school these closed days belong to, or the whole district.",
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > icalendar.MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 1 MB; a school calendar is much smaller."
+            )
+        return upload

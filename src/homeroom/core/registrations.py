@@ -60,6 +60,15 @@ registry.add_nav(
 )
 registry.add_nav(
     NavItem(
+        "School calendar",
+        "core:district_calendar",
+        Rule("core.view_site"),
+        order=820,
+        section="District",
+    )
+)
+registry.add_nav(
+    NavItem(
         "Activity", "core:activity", Rule("core.view_auditevent"), order=850, section="District"
     )
 )

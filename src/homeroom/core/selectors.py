@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from homeroom.core.choices import AuditInterface, AuditVerb
-from homeroom.core.models import AuditEvent, Room, Site
+from homeroom.core.models import AuditEvent, ClosedDay, Room, SchoolHours, Site
 
 
 def sites_for(user) -> QuerySet[Site]:
@@ -68,3 +68,28 @@ def recent_changes(user, limit: int = 8) -> list[AuditEvent]:
         if interface != AuditInterface.IMPORT:
             latest += events.filter(interface=interface)[:limit]
     return sorted(latest, key=lambda event: (event.at, event.pk), reverse=True)[:limit]
+
+
+def closed_days_for(user) -> QuerySet[ClosedDay]:
+    """Closed days of the whole district and of the user's sites."""
+    closed = ClosedDay.objects.select_related("site")
+    if user.is_authenticated and user.sees_all_sites:
+        return closed
+    return closed.filter(Q(site__isnull=True) | Q(site__in=sites_for(user)))
+
+
+def closed_days_of_site(site: Site | None) -> QuerySet[ClosedDay]:
+    """The closed days that apply to one site (its own and the district's); with None, the
+    district's only."""
+    if site is None:
+        return ClosedDay.objects.filter(site__isnull=True)
+    return ClosedDay.objects.filter(Q(site__isnull=True) | Q(site=site)).select_related("site")
+
+
+def school_hours_of(site: Site | None) -> SchoolHours | None:
+    """The site's own hours, or with None the district default; None when not set."""
+    return SchoolHours.objects.filter(site=site).first()
+
+
+def sites_with_own_hours(user) -> QuerySet[SchoolHours]:
+    return SchoolHours.objects.filter(site__in=sites_for(user)).select_related("site")

@@ -1,11 +1,16 @@
-"""Writes to sites and rooms. Every change is validated and audited."""
+"""Writes to sites, rooms, school hours and closed days. Every change is validated and
+audited."""
 
-from django.core.exceptions import PermissionDenied
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from homeroom.core import audit
+from homeroom.core import audit, icalendar
 from homeroom.core.choices import AuditVerb
-from homeroom.core.models import Room, Site
+from homeroom.core.models import WEEKDAY_FIELDS, ClosedDay, Room, SchoolHours, Site
 from homeroom.core.selectors import sites_for
 
 
@@ -87,3 +92,157 @@ def room_update(*, actor, room: Room, **data) -> Room:
         room.save()
         audit.record(actor=actor, obj=room, verb=AuditVerb.UPDATED, site=room.site, changes=changes)
     return room
+
+
+def require_calendar_access(actor, site: Site | None) -> None:
+    """A site's calendar is changed by someone working there; the district's by someone who
+    works at every site."""
+    if site is not None:
+        require_site_access(actor, site)
+    elif actor is not None and not actor.sees_all_sites:
+        raise PermissionDenied("Only people who work at every site change the district calendar.")
+
+
+@transaction.atomic
+def school_hours_set(
+    *,
+    actor,
+    site: Site | None,
+    school_days: Iterable[int],
+    opens_at: datetime.time,
+    closes_at: datetime.time,
+) -> SchoolHours:
+    """Set the school days (Python weekday numbers, Monday 0) and hours of a site, or with no
+    site the district default."""
+    require_calendar_access(actor, site)
+    days = set(school_days)
+    if not days <= set(range(7)):
+        raise ValidationError({"school_days": "School days are weekday numbers 0 to 6."})
+    data = {name: index in days for index, name in enumerate(WEEKDAY_FIELDS)}
+    data |= {"opens_at": opens_at, "closes_at": closes_at}
+    hours = SchoolHours.objects.select_for_update().filter(site=site).first()
+    if hours is None:
+        hours = SchoolHours(site=site, **data)
+        hours.full_clean()
+        hours.save()
+        changes = {field: [None, audit.as_json(value)] for field, value in data.items()}
+        audit.record(actor=actor, obj=hours, verb=AuditVerb.CREATED, site=site, changes=changes)
+        return hours
+    changes = audit.apply_changes(hours, data)
+    if changes:
+        hours.full_clean()
+        hours.save()
+        audit.record(actor=actor, obj=hours, verb=AuditVerb.UPDATED, site=site, changes=changes)
+    return hours
+
+
+@transaction.atomic
+def school_hours_clear(*, actor, site: Site) -> bool:
+    """The site follows the district default hours again. False if it already did."""
+    require_calendar_access(actor, site)
+    hours = SchoolHours.objects.select_for_update().filter(site=site).first()
+    if hours is None:
+        return False
+    audit.record(
+        actor=actor,
+        obj=hours,
+        verb=AuditVerb.DELETED,
+        site=site,
+        message="Uses the district school hours again.",
+    )
+    hours.delete()
+    return True
+
+
+@transaction.atomic
+def closed_day_add(
+    *,
+    actor,
+    site: Site | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    reason: str,
+) -> ClosedDay:
+    """Close one site, or with no site the whole district, from `starts_on` to `ends_on`
+    (both included; one day when `ends_on` is left out)."""
+    require_calendar_access(actor, site)
+    closed = ClosedDay(site=site, starts_on=starts_on, ends_on=ends_on or starts_on, reason=reason)
+    closed.full_clean()
+    closed.save()
+    audit.record(
+        actor=actor,
+        obj=closed,
+        verb=AuditVerb.CREATED,
+        site=site,
+        changes={
+            "starts_on": [None, closed.starts_on.isoformat()],
+            "ends_on": [None, closed.ends_on.isoformat()],
+            "reason": [None, closed.reason],
+        },
+    )
+    return closed
+
+
+@transaction.atomic
+def closed_day_remove(*, actor, closed_day: ClosedDay) -> None:
+    require_calendar_access(actor, closed_day.site)
+    audit.record(
+        actor=actor,
+        obj=closed_day,
+        verb=AuditVerb.DELETED,
+        site=closed_day.site,
+        changes={
+            "starts_on": [closed_day.starts_on.isoformat(), None],
+            "ends_on": [closed_day.ends_on.isoformat(), None],
+            "reason": [closed_day.reason, None],
+        },
+    )
+    closed_day.delete()
+
+
+@dataclass(frozen=True)
+class ClosedDaysImported:
+    added: list[ClosedDay]
+    already_there: int
+    timed_events: int
+    repeating_events: int
+
+
+@transaction.atomic
+def closed_days_import(
+    *, actor, site: Site | None, content: bytes, file_name: str
+) -> ClosedDaysImported:
+    """Add the all-day events of an iCalendar file as closed days of a site or the district.
+
+    The whole file is checked first: any problem raises ValidationError with every problem
+    as `file:line: column: message`, and nothing changes. Days already in the calendar
+    with the same dates and reason are left alone, so importing a file twice adds nothing."""
+    require_calendar_access(actor, site)
+    parsed = icalendar.parse(content, file_name)
+    if parsed.problems:
+        raise ValidationError([str(problem) for problem in parsed.problems])
+    if not parsed.periods:
+        raise ValidationError(
+            f"{file_name} has no all-day events, so there are no closed days to add."
+        )
+    existing = set(
+        ClosedDay.objects.filter(site=site).values_list("starts_on", "ends_on", "reason")
+    )
+    added = []
+    already_there = 0
+    for period in parsed.periods:
+        key = (period.starts_on, period.ends_on, period.reason)
+        if key in existing:
+            already_there += 1
+            continue
+        existing.add(key)
+        added.append(
+            closed_day_add(
+                actor=actor,
+                site=site,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                reason=period.reason,
+            )
+        )
+    return ClosedDaysImported(added, already_there, parsed.timed_events, parsed.repeating_events)

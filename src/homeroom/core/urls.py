@@ -13,6 +13,14 @@ urlpatterns = [
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/hours/", views.site_hours_edit, name="site_hours_edit"),
+    path("calendar/", views.district_calendar, name="district_calendar"),
+    path("calendar/hours/", views.district_hours_edit, name="district_hours_edit"),
+    path("calendar/closed-days/new/", views.closed_day_create, name="closed_day_create"),
+    path(
+        "calendar/closed-days/<int:pk>/delete/", views.closed_day_delete, name="closed_day_delete"
+    ),
+    path("calendar/import/", views.closed_days_import, name="closed_days_import"),
     path("rooms/", views.room_list, name="room_list"),
     path("rooms/new/", views.room_create, name="room_create"),
     path("rooms/<int:pk>/", views.room_detail, name="room_detail"),

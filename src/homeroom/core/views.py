@@ -1,4 +1,7 @@
+import datetime
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -6,9 +9,16 @@ from django.views.decorators.http import require_POST
 
 from homeroom.core import selectors, services
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
+from homeroom.core.calendar import calendar_for, district_zone
 from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
 from homeroom.core.filters import AuditFilter, RoomFilter, filtered
-from homeroom.core.forms import RoomForm, SiteForm
+from homeroom.core.forms import (
+    ClosedDayForm,
+    ClosedDaysImportForm,
+    RoomForm,
+    SchoolHoursForm,
+    SiteForm,
+)
 from homeroom.core.lists import csv_response, paginate, sort
 from homeroom.core.middleware import SESSION_SITE_KEY
 from homeroom.core.registry import registry
@@ -77,9 +87,15 @@ def site_detail(request, pk: int):
     site = get_object_or_404(selectors.sites_for(request.user), pk=pk)
     rooms = site.rooms.order_by("number")
     events = selectors.audit_events_for(request.user, site)[:50]
-    return render(
-        request, "core/site_detail.html", {"site": site, "rooms": rooms, "events": events}
-    )
+    today = datetime.datetime.now(district_zone()).date()
+    context = {
+        "site": site,
+        "rooms": rooms,
+        "events": events,
+        "calendar": calendar_for(site),
+        "closed_days": selectors.closed_days_of_site(site).filter(ends_on__gte=today)[:12],
+    }
+    return render(request, "core/site_detail.html", context)
 
 
 @access("core.add_site")
@@ -185,3 +201,160 @@ def activity(request):
     }
     template = "core/activity.html#table" if request.htmx else "core/activity.html"
     return render(request, template, context)
+
+
+def school_year_of(day: datetime.date) -> int:
+    """School years run from July to June and are named by the year they start in."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+@access("core.view_site")
+def district_calendar(request):
+    today = datetime.datetime.now(district_zone()).date()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = school_year_of(today)
+    year = min(max(year, 2000), 2100)
+    first, last = datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)
+    closed_days = selectors.closed_days_for(request.user).filter(
+        starts_on__lte=last, ends_on__gte=first
+    )
+    calendar = calendar_for(None)
+    context = {
+        "year": year,
+        "first": first,
+        "last": last,
+        "calendar": calendar,
+        "school_days": calendar.school_day_count(first, last),
+        "page": paginate(request, closed_days, per_page=100),
+        "own_hours": selectors.sites_with_own_hours(request.user),
+    }
+    return render(request, "core/calendar.html", context)
+
+
+def save_or_explain(form, write):
+    """Run a service write and return what it returns; on a validation or permission error,
+    put the error on the form and return None."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    return None
+
+
+def hours_form(request, site):
+    calendar = calendar_for(site)
+    initial = {
+        "use_district_hours": calendar.uses_district_hours,
+        "school_days": sorted(calendar.weekdays),
+        "opens_at": calendar.opens_at,
+        "closes_at": calendar.closes_at,
+    }
+    form = SchoolHoursForm(request.POST or None, initial=initial, for_site=site is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data.get("use_district_hours"):
+            saved = save_or_explain(
+                form, lambda: services.school_hours_clear(actor=request.user, site=site)
+            )
+        else:
+            saved = save_or_explain(
+                form,
+                lambda: services.school_hours_set(
+                    actor=request.user,
+                    site=site,
+                    school_days=data["school_days"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                ),
+            )
+        if saved is not None:
+            messages.success(request, f"Saved the school hours of {site or 'the district'}.")
+            return redirect(site.get_absolute_url() if site else reverse("core:district_calendar"))
+    return render(request, "core/hours_form.html", {"form": form, "site": site})
+
+
+@access("core.change_site")
+def site_hours_edit(request, pk: int):
+    return hours_form(request, get_object_or_404(selectors.sites_for(request.user), pk=pk))
+
+
+@access("core.change_site")
+def district_hours_edit(request):
+    return hours_form(request, None)
+
+
+def back_to(site) -> str:
+    return site.get_absolute_url() if site else reverse("core:district_calendar")
+
+
+@access("core.change_site")
+def closed_day_create(request):
+    sites = selectors.sites_for(request.user)
+    site = sites.filter(pk=request.GET.get("site") or 0).first()
+    form = ClosedDayForm(request.POST or None, sites=sites, initial={"site": site})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        site = data["site"]
+        added = save_or_explain(
+            form,
+            lambda: services.closed_day_add(
+                actor=request.user,
+                site=site,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+            ),
+        )
+        if added is not None:
+            messages.success(request, f"{site or 'The district'} is closed: {data['reason']}.")
+            return redirect(back_to(site))
+    return render(request, "core/closed_day_form.html", {"form": form, "site": site})
+
+
+@access("core.change_site")
+@require_POST
+def closed_day_delete(request, pk: int):
+    closed_day = get_object_or_404(selectors.closed_days_for(request.user), pk=pk)
+    try:
+        services.closed_day_remove(actor=request.user, closed_day=closed_day)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Removed {closed_day}; the help desk clock runs those days.")
+    return redirect(back_to(closed_day.site))
+
+
+@access("core.change_site")
+def closed_days_import(request):
+    sites = selectors.sites_for(request.user)
+    form = ClosedDaysImportForm(request.POST or None, request.FILES or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        site = form.cleaned_data["site"]
+        imported = save_or_explain(
+            form,
+            lambda: services.closed_days_import(
+                actor=request.user, site=site, content=upload.read(), file_name=upload.name
+            ),
+        )
+        if imported is not None:
+            summary = f"Added {len(imported.added)} closed days from {upload.name}"
+            skipped = [
+                (imported.already_there, "already in the calendar"),
+                (imported.timed_events, "not all-day events"),
+                (imported.repeating_events, "repeating events"),
+            ]
+            notes = [f"{count} {what}" for count, what in skipped if count]
+            messages.success(
+                request, summary + (f" (left out: {', '.join(notes)})." if notes else ".")
+            )
+            return redirect(back_to(site))
+    return render(request, "core/closed_days_import.html", {"form": form})
