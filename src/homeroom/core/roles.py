@@ -55,20 +55,16 @@ REPAIR_WORK = [
     "repairs.add_loaner",
 ]
 
-# Teachers and staff file tickets and follow their own; technicians work them at their
-# sites. Students hold nothing: the district's help-desk setting lets them file.
-HELPDESK_FILE = ["helpdesk.add_ticket"]
-HELPDESK_WORK = [
-    *HELPDESK_FILE,
-    "helpdesk.view_ticket",
-    "helpdesk.change_ticket",
-    "helpdesk.work_ticket",
-    "helpdesk.view_internal_note",
-    "helpdesk.view_article",
-    "helpdesk.add_article",
-    "helpdesk.change_article",
-    "helpdesk.view_issuetype",
-    "helpdesk.view_cannedresponse",
+# Charges, payments and waivers at the user's sites; the fee schedule and the fee policy
+# stay with the district admin.
+FEE_WORK = [
+    "fees.view_charge",
+    "fees.add_charge",
+    "fees.view_payment",
+    "fees.add_payment",
+    "fees.view_waiver",
+    "fees.add_waiver",
+    "fees.view_feereason",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
@@ -81,14 +77,14 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "core.add_room",
         "core.change_room",
         "core.view_auditevent",
-        *HELPDESK_WORK,
+        *FEE_WORK,
         "people.view_student_ids",
         "people.view_rosterimport",
         "people.add_rosterimport",
     ],
-    TEACHER: [*SITE_READ, *HELPDESK_FILE, "people.view_person", "people.view_schoolclass"],
-    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *HELPDESK_FILE],
-    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, *HELPDESK_FILE, "people.view_student_ids"],
+    TEACHER: [*SITE_READ, "people.view_person", "people.view_schoolclass"],
+    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK],
+    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, "people.view_student_ids"],
     STUDENT: [],
 }
 

@@ -20,7 +20,6 @@ def repairs_for(user) -> QuerySet[RepairOrder]:
         "site",
         "vendor",
         "person",
-        "ticket",
     )
     if user.sees_all_sites:
         return repairs

@@ -167,7 +167,7 @@ def repair_open(request):
 
 
 def _repair(request, pk: int):
-    return get_object_or_404(selectors.repairs_for(request.user), pk=pk)
+    return get_object_or_404(selectors.repairs_for(request.user).select_related("ticket"), pk=pk)
 
 
 @access("repairs.view_repairorder")
