@@ -67,6 +67,22 @@ FEE_WORK = [
     "fees.view_feereason",
 ]
 
+# Teachers and staff file tickets and follow their own; technicians work them at their
+# sites. Students hold nothing: the district's help-desk setting lets them file.
+HELPDESK_FILE = ["helpdesk.add_ticket"]
+HELPDESK_WORK = [
+    *HELPDESK_FILE,
+    "helpdesk.view_ticket",
+    "helpdesk.change_ticket",
+    "helpdesk.work_ticket",
+    "helpdesk.view_internal_note",
+    "helpdesk.view_article",
+    "helpdesk.add_article",
+    "helpdesk.change_article",
+    "helpdesk.view_issuetype",
+    "helpdesk.view_cannedresponse",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -77,14 +93,15 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "core.add_room",
         "core.change_room",
         "core.view_auditevent",
+        *HELPDESK_WORK,
         *FEE_WORK,
         "people.view_student_ids",
         "people.view_rosterimport",
         "people.add_rosterimport",
     ],
-    TEACHER: [*SITE_READ, "people.view_person", "people.view_schoolclass"],
-    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK],
-    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, "people.view_student_ids"],
+    TEACHER: [*SITE_READ, *HELPDESK_FILE, "people.view_person", "people.view_schoolclass"],
+    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE],
+    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, *HELPDESK_FILE, "people.view_student_ids"],
     STUDENT: [],
 }
 
