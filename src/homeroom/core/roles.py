@@ -98,6 +98,8 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "people.view_student_ids",
         "people.view_rosterimport",
         "people.add_rosterimport",
+        "devices.view_deviceimport",
+        "devices.add_deviceimport",
     ],
     TEACHER: [*SITE_READ, *HELPDESK_FILE, "people.view_person", "people.view_schoolclass"],
     LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE],

@@ -1,5 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -7,6 +8,10 @@ from homeroom.core.access import requires
 from homeroom.core.selectors import rooms_for
 from homeroom.devices import selectors, services
 from homeroom.devices.filters import DeviceFilter
+from homeroom.devices.importers import forms as import_forms
+from homeroom.devices.importers import services as import_services
+from homeroom.devices.importers.schemas import DeviceImportOptions, DeviceImportOut
+from homeroom.devices.importers.selectors import device_imports_for
 from homeroom.devices.models import Assignment
 from homeroom.devices.schemas import AssignmentOut, CheckInIn, CheckOutIn, DeviceOut, StatusIn
 from homeroom.people.selectors import people_for
@@ -105,3 +110,61 @@ def list_assignments(request, open: bool | None = None, person_id: int | None = 
     if person_id is not None:
         assignments = assignments.filter(person_id=person_id)
     return assignments
+
+
+@router.get("/imports/devices", response=list[DeviceImportOut], tags=["Imports"])
+@requires("devices.view_deviceimport")
+@paginate(PageNumberPagination)
+def list_device_imports(request):
+    return device_imports_for(request.auth)
+
+
+@router.get("/imports/devices/{device_import_id}", response=DeviceImportOut, tags=["Imports"])
+@requires("devices.view_deviceimport")
+def get_device_import(request, device_import_id: int):
+    return get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+
+
+@router.post("/imports/devices", response={202: DeviceImportOut}, tags=["Imports"])
+@requires("devices.add_deviceimport")
+def upload_device_import(request, file: File[UploadedFile], options: Form[DeviceImportOptions]):
+    """Upload a device file. It is checked in the background; with `dry_run=false` it is
+    applied as soon as the check finds no problems. Poll the import for its status."""
+    form = import_forms.ApiImportForm(
+        {
+            "kind": options.kind,
+            "site": options.site,
+            "default_category": options.category,
+            "mapping": options.mapping,
+        },
+        {"file": file},
+        user=request.auth,
+    )
+    if not form.is_valid():
+        names = {"default_category": "category"}
+        raise ValidationError(
+            {
+                names.get(name, name): [error["message"] for error in errors]
+                for name, errors in form.errors.get_json_data().items()
+            }
+        )
+    data = form.cleaned_data
+    record = import_services.device_import_upload(
+        actor=request.auth,
+        upload=data["file"],
+        kind=data["kind"],
+        site=data["site"],
+        default_category=data["default_category"],
+        mapping=data["mapping"],
+        apply=not options.dry_run,
+    )
+    return Status(202, record)
+
+
+@router.post(
+    "/imports/devices/{device_import_id}/apply", response={202: DeviceImportOut}, tags=["Imports"]
+)
+@requires("devices.add_deviceimport")
+def apply_device_import(request, device_import_id: int):
+    record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+    return Status(202, import_services.device_import_queue_apply(record, actor=request.auth))

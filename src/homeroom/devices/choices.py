@@ -63,3 +63,36 @@ class AssignmentKind(models.TextChoices):
     ONE_TO_ONE = "one_to_one", "1:1"
     LOANER = "loaner", "Loaner"
     SHORT_TERM = "short_term", "Short-term"
+
+
+class DeviceImportKind(models.TextChoices):
+    GOOGLE = "google-devices", "Google Admin device list"
+    SNIPEIT = "snipeit-assets", "Snipe-IT asset export"
+    CSV = "csv", "Other CSV file"
+
+
+class DeviceImportStatus(models.TextChoices):
+    MAPPING = "mapping", "Needs its columns matched"
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked, ready to apply"
+    REJECTED = "rejected", "Has errors, nothing changed"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed, nothing changed"
+
+
+DI = DeviceImportStatus
+# Which device import statuses may follow which. A checked or rejected import may be checked
+# again (after a site is added, or with other columns matched); an applied one is finished.
+DEVICE_IMPORT_TRANSITIONS: dict[str, set[str]] = {
+    DI.MAPPING: {DI.QUEUED},
+    DI.QUEUED: {DI.CHECKING, DI.FAILED},
+    DI.CHECKING: {DI.CHECKED, DI.REJECTED, DI.FAILED},
+    DI.CHECKED: {DI.APPLYING, DI.QUEUED},
+    DI.REJECTED: {DI.QUEUED},
+    DI.APPLYING: {DI.APPLIED, DI.REJECTED, DI.FAILED},
+    DI.APPLIED: set(),
+    DI.FAILED: set(),
+}
+DEVICE_IMPORT_RUNNING = {DI.QUEUED, DI.CHECKING, DI.APPLYING}

@@ -1,8 +1,9 @@
-"""`homeroom import google-devices FILE` and `homeroom import snipeit-assets FILE`, each with
-[--dry-run] [--json] [--site CODE] [--as USERNAME]; Snipe-IT also takes [--category KIND].
+"""`homeroom import google-devices FILE`, `homeroom import snipeit-assets FILE` and
+`homeroom import devices-csv FILE --map FIELD=COLUMN ...`, each with [--dry-run] [--json]
+[--site CODE] [--as USERNAME]; Snipe-IT and other CSV files also take [--category KIND].
 
 Exit code 0 when the file was applied (or, in a dry run, would apply) cleanly, 1 when it has
-problems and nothing was changed, 2 for a wrong --as."""
+problems and nothing was changed, 2 for a wrong --as or --map."""
 
 import json
 from functools import partial
@@ -10,13 +11,15 @@ from functools import partial
 from django.contrib.auth import get_user_model
 
 from homeroom.core.importers import Importer, register
-from homeroom.devices.choices import DeviceCategory
+from homeroom.devices.choices import DeviceCategory, DeviceImportKind
+from homeroom.devices.importers import generic
 from homeroom.devices.importers.run import GOOGLE, SNIPEIT, Kind, Outcome, run_import
+from homeroom.devices.importers.upload import HEAD_BYTES, NotADeviceFile, preview
 
 CHANGES_PRINTED = 20
 
 
-def add_arguments(parser, *, snipeit: bool = False) -> None:
+def add_arguments(parser, *, snipeit: bool = False, mapped: bool = False) -> None:
     parser.add_argument("path", help="The CSV file")
     parser.add_argument(
         "--dry-run",
@@ -34,7 +37,18 @@ def add_arguments(parser, *, snipeit: bool = False) -> None:
     parser.add_argument(
         "--as", dest="username", default=None, help="Record the import as made by this user"
     )
-    if snipeit:
+    if mapped:
+        parser.add_argument(
+            "--map",
+            dest="mapping",
+            action="append",
+            default=[],
+            metavar="FIELD=COLUMN",
+            help="Which column holds a Homeroom field, e.g. --map serial_number=Serial; "
+            f"the fields: {', '.join(generic.FIELD_LABELS)}. Without any, columns are matched "
+            "by their names",
+        )
+    if snipeit or mapped:
         parser.add_argument(
             "--category",
             choices=DeviceCategory.values,
@@ -50,7 +64,11 @@ def run(kind: Kind, command, options) -> int:
         if actor is None:
             command.stderr.write(f"No user named {options['username']!r}.")
             return 2
-    extra = {"default_category": options["category"]} if kind is SNIPEIT else {}
+    extra = {"default_category": options["category"]} if "category" in options else {}
+    if "mapping" in options:
+        kind = csv_kind(command, options)
+        if kind is None:
+            return 2
     outcome = run_import(
         kind,
         options["path"],
@@ -93,6 +111,35 @@ def report(command, kind: Kind, outcome: Outcome, *, as_json: bool) -> None:
         command.stdout.write(f"  … and {outcome.changes_total - CHANGES_PRINTED} more devices")
 
 
+def csv_kind(command, options) -> Kind | None:
+    """The kind that reads an other CSV file through the --map options (or, without any,
+    the columns matched by their names), or None after saying what is wrong."""
+    mapping = {}
+    for item in options["mapping"]:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            command.stderr.write(f"--map {item!r}: write FIELD=COLUMN, e.g. serial_number=Serial")
+            return None
+        mapping[field.strip()] = column.strip()
+    try:
+        with open(options["path"], "rb") as handle:
+            found = preview(handle.read(HEAD_BYTES), DeviceImportKind.CSV)
+    except OSError as error:
+        command.stderr.write(f"{options['path']}: {error.strerror or error}")
+        return None
+    except NotADeviceFile as error:
+        command.stderr.write(f"{options['path']}: {error}")
+        return None
+    if not mapping:
+        mapping = generic.guess_mapping(found.header, found.samples)
+        matched = ", ".join(f"{field}={column}" for field, column in mapping.items())
+        command.stderr.write(f"Columns matched by their names: {matched or 'none'}")
+    problems = generic.mapping_problems(mapping, found.header)
+    for problem in problems:
+        command.stderr.write(problem)
+    return None if problems else generic.kind_for(mapping)
+
+
 def short(value, length: int = 40) -> str:
     text = str(value)
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -112,5 +159,13 @@ register(
         "Import a Snipe-IT asset export (CSV)",
         partial(add_arguments, snipeit=True),
         partial(run, SNIPEIT),
+    )
+)
+register(
+    Importer(
+        "devices-csv",
+        "Import any CSV file of devices, saying which column holds which field with --map",
+        partial(add_arguments, mapped=True),
+        partial(run, generic.kind_for({})),
     )
 )

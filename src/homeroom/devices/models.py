@@ -5,9 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeroom.devices.choices import (
+    DEVICE_IMPORT_RUNNING,
     AssignmentKind,
     Condition,
     DeviceCategory,
+    DeviceImportKind,
+    DeviceImportStatus,
     DeviceStatus,
     FundingSource,
 )
@@ -213,3 +216,82 @@ class AcceptableUseAcknowledgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} accepted {self.policy_version}"
+
+
+class DeviceImport(models.Model):
+    """One device file loaded from the browser or the API: the file, who loaded it and how,
+    what the check found and what applying it changed."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interface = models.CharField(max_length=10, default="web")
+    kind = models.CharField(max_length=20, choices=DeviceImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500, editable=False)
+    file_sha256 = models.CharField(max_length=64)
+    site = models.ForeignKey(
+        "core.Site",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Where new devices go when their row names no site.",
+    )
+    default_category = models.CharField(
+        max_length=30,
+        choices=DeviceCategory.choices,
+        blank=True,
+        help_text="The kind of device of new models whose row tells none.",
+    )
+    mapping = models.JSONField(
+        default=dict, blank=True, help_text="Other CSV files: Homeroom field to the file's column."
+    )
+    status = models.CharField(
+        max_length=20, choices=DeviceImportStatus.choices, default=DeviceImportStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(
+        default=list, blank=True, help_text="The first devices that change, for the preview."
+    )
+    changes_total = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="device_import_newest"),
+            models.Index(fields=["site", "-created_at"], name="device_import_site_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Device import {self.pk} ({self.file_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("devices:import_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status in {
+            DeviceImportStatus.CHECKED,
+            DeviceImportStatus.APPLIED,
+            DeviceImportStatus.REJECTED,
+        }:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in DEVICE_IMPORT_RUNNING

@@ -48,6 +48,9 @@ registry.add_nav(NavItem("Fleet", "devices:fleet", Rule("devices.view_device"), 
 registry.add_nav(
     NavItem("Scan station", "devices:scan_station", Rule("devices.add_assignment"), order=200)
 )
+registry.add_nav(
+    NavItem("Device imports", "devices:import_list", Rule("devices.view_deviceimport"), order=205)
+)
 registry.add_person_section(
     PersonSection(
         "devices/sections/person_devices.html",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from homeroom.devices import views
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("devices/labels/", views.device_labels, name="device_labels"),
     path("devices/scan/", views.scan_station, name="scan_station"),
     path("devices/scan/undo/", views.scan_undo, name="scan_undo"),
+    path("devices/imports/", include("homeroom.devices.importers.urls")),
     path("devices/<int:pk>/", views.device_detail, name="device_detail"),
 ]

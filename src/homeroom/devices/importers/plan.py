@@ -27,6 +27,7 @@ Rules, the same for every kind of device file:
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -46,6 +47,7 @@ from homeroom.people.models import Person
 
 NO_SERIAL = "NO-SERIAL-"
 CHANGES_LISTED = 500
+PROGRESS_EVERY = 1000  # rows between two progress reports
 TELEMETRY = {"last_sync", "os_version"}
 STAYS_OUT = {DeviceStatus.DEPLOYED, DeviceStatus.LOST, DeviceStatus.STOLEN}
 # What is read of every device the file names; the fields the file sets are read too.
@@ -142,8 +144,10 @@ class Planner:
         findings: Findings,
         site_code: str | None = None,
         actor=None,
+        progress: Callable[[int], None] | None = None,
     ):
         self.file = file
+        self.progress = progress
         self.rows = rows
         self.columns = columns
         self.findings = findings
@@ -287,8 +291,10 @@ class Planner:
         self.new_serials: dict[str, int] = {}
         self.unknown_sites: set[str] = set()
         self.aue: dict[ModelKey, list[tuple[datetime.date, int]]] = defaultdict(list)
-        for row, pk in zip(self.rows, matched, strict=True):
+        for number, (row, pk) in enumerate(zip(self.rows, matched, strict=True), start=1):
             self.plan_row(row, pk)
+            if self.progress is not None and number % PROGRESS_EVERY == 0:
+                self.progress(number)
         self.check_tags()
         self.plan_models()
         if self.new_serials:

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 
 from homeroom.devices.importers import google, snipeit
 from homeroom.devices.importers.apply import Writer
-from homeroom.devices.importers.plan import Incoming, Planner
+from homeroom.devices.importers.plan import PROGRESS_EVERY, Incoming, Planner
 from homeroom.devices.importers.source import CsvSource, Findings, Layout
 
 IGNORED_SHOWN = 15
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is happening)
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,30 @@ def run_import(
     dry_run: bool = False,
     site_code: str | None = None,
     actor=None,
+    progress: Progress | None = None,
+    on_applied: Callable[[Outcome], None] | None = None,
     **options,
 ) -> Outcome:
-    """Import one file. `options` go to the kind's row converter (e.g. default_category)."""
+    """Import one file. `options` go to the kind's row converter (e.g. default_category).
+
+    `progress(done, total, note)` is told how far the import has got every PROGRESS_EVERY
+    rows: reading the rows, checking them, and (unless a dry run) writing the plan, each
+    counting as many steps as the file has rows. `on_applied(outcome)` runs inside the
+    transaction that wrote the plan, so what it writes commits or rolls back with the plan."""
     findings = Findings()
     source = CsvSource(path, kind.layout, findings)
-    rows = [kind.convert(row, **options) for row in source.rows()]
+    report = progress or (lambda done, total, note: None)
+    expected = data_lines(source.path)
+    steps = expected * (2 if dry_run else 3)
+    rows = []
+    for row in source.rows():
+        rows.append(kind.convert(row, **options))
+        if len(rows) % PROGRESS_EVERY == 0:
+            report(len(rows), steps, f"Reading row {len(rows):,} of about {expected:,}")
+    if len(rows) != expected:  # blank lines, or rows spread over several lines
+        expected = max(len(rows), 1)
+        steps = expected * (2 if dry_run else 3)
+    report(expected, steps, f"Read {len(rows):,} rows; checking them")
     if source.ignored:
         names = ", ".join(source.ignored[:IGNORED_SHOWN])
         more = len(source.ignored) - IGNORED_SHOWN
@@ -99,6 +118,9 @@ def run_import(
         findings=findings,
         site_code=site_code,
         actor=actor,
+        progress=lambda done: report(
+            expected + done, steps, f"Checking row {done:,} of {len(rows):,}"
+        ),
     )
     planner.check_file()
     if findings.problems:
@@ -110,7 +132,11 @@ def run_import(
             plan = planner.run()
             if plan is None:
                 raise _Rejected
+            report(2 * expected, steps, f"Writing {plan.changes_total:,} changed devices")
             Writer(plan, actor=actor, message=f"From the {kind.label} {source.file}").run()
+            applied = outcome("applied", planner)
+            if on_applied is not None:
+                on_applied(applied)
     except _Rejected:
         return outcome("rejected", planner)
     except IntegrityError as error:
@@ -122,7 +148,22 @@ def run_import(
             "import it again",
         )
         return outcome("rejected", planner)
-    return outcome("applied", planner)
+    report(steps, steps, "Done")
+    return applied
+
+
+def data_lines(path: Path) -> int:
+    """About how many data rows a file has, for the progress bar: its lines less the header,
+    whatever ends them (Excel for Mac ends lines with a lone CR)."""
+    newlines = returns = 0
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                newlines += block.count(b"\n")
+                returns += block.count(b"\r")
+    except OSError:
+        return 1
+    return max((newlines or returns) - 1, 1)
 
 
 def columns_of(kind: Kind, source: CsvSource) -> dict[str, str]:
@@ -133,5 +174,5 @@ def columns_of(kind: Kind, source: CsvSource) -> dict[str, str]:
         for column in kind.layout.columns
     }
     for key, stand_in in kind.stand_ins.items():
-        names[key] = names[stand_in]
+        names[key] = names.get(stand_in, key)
     return names

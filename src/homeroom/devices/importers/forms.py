@@ -1,0 +1,129 @@
+import json
+
+from django import forms
+
+from homeroom.core.selectors import sites_for
+from homeroom.devices.choices import DeviceCategory, DeviceImportKind
+from homeroom.devices.importers import generic
+from homeroom.devices.importers.upload import HEAD_BYTES, NotADeviceFile, Preview, preview
+
+
+class DeviceImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of file is it?",
+        choices=[
+            (DeviceImportKind.GOOGLE, "Google Admin ChromeOS device list (console or GAM)"),
+            (DeviceImportKind.SNIPEIT, "Snipe-IT asset export"),
+            (DeviceImportKind.CSV, "Other CSV file: you match its columns next"),
+        ],
+        widget=forms.RadioSelect,
+        initial=DeviceImportKind.GOOGLE,
+    )
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Saved as CSV (UTF-8). Nothing changes until you have seen the check and "
+        "pressed Apply.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    site = forms.ModelChoiceField(
+        label="Site for new devices",
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label="Only the site each row names",
+        help_text="Where a new device goes when its row names no site. Devices Homeroom "
+        "already has stay where they are.",
+    )
+    default_category = forms.ChoiceField(
+        label="Kind of device for new models",
+        choices=[("", "Tell from each row"), *DeviceCategory.choices],
+        required=False,
+        help_text="Snipe-IT and other files: for new models whose category and name do not "
+        "tell what they are.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_for(user).order_by("name")
+        self.preview: Preview | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is None or kind is None:
+            return cleaned
+        head = upload.read(HEAD_BYTES)
+        upload.seek(0)
+        try:
+            self.preview = preview(head, kind)
+        except NotADeviceFile as error:
+            self.add_error("file", str(error))
+        return cleaned
+
+
+class ApiImportForm(DeviceImportForm):
+    """The API's upload: the same checks, and an other CSV file's mapping as JSON."""
+
+    mapping = forms.CharField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("mapping") or ""
+        cleaned["mapping"] = {}
+        if self.preview is None or cleaned.get("kind") != DeviceImportKind.CSV:
+            return cleaned
+        try:
+            mapping = json.loads(text) if text.strip() else None
+        except json.JSONDecodeError as error:
+            self.add_error("mapping", f"Not valid JSON: {error}")
+            return cleaned
+        if mapping is None:
+            mapping = generic.guess_mapping(self.preview.header, self.preview.samples)
+        if not isinstance(mapping, dict) or not all(
+            isinstance(column, str) for column in mapping.values()
+        ):
+            self.add_error("mapping", 'An object such as {"serial_number": "Serial"}.')
+            return cleaned
+        mapping = {key: column for key, column in mapping.items() if column}
+        problems = generic.mapping_problems(mapping, self.preview.header)
+        for problem in problems:
+            self.add_error("mapping", problem)
+        cleaned["mapping"] = mapping
+        return cleaned
+
+
+class MappingForm(forms.Form):
+    """One select per Homeroom field, listing the file's columns with a few of their values."""
+
+    NOT_IN_FILE = ("", "— not in this file —")
+
+    def __init__(self, *args, preview: Preview, initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = preview.header
+        choices = [self.NOT_IN_FILE] + [
+            (name, f"{name}: {', '.join(map(short, preview.samples[name]))}")
+            if preview.samples[name]
+            else (name, name)
+            for name in preview.header
+            if name
+        ]
+        for field in generic.FIELDS:
+            self.fields[field.key] = forms.ChoiceField(
+                label=field.label,
+                choices=choices,
+                required=False,
+                help_text=field.hint,
+                initial=initial_mapping.get(field.key, ""),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        mapping = {key: column for key, column in cleaned.items() if column}
+        for problem in generic.mapping_problems(mapping, self.header):
+            self.add_error(None, problem)
+        cleaned["mapping"] = mapping
+        return cleaned
+
+
+def short(value: str, length: int = 24) -> str:
+    return value if len(value) <= length else value[: length - 1] + "…"

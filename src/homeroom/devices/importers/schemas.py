@@ -1,0 +1,55 @@
+from ninja import ModelSchema, Schema
+
+from homeroom.devices.models import DeviceImport
+
+
+class DeviceImportOut(ModelSchema):
+    created_by: str | None
+    site: str | None
+    percent: int
+
+    class Meta:
+        model = DeviceImport
+        fields = [
+            "id",
+            "created_at",
+            "interface",
+            "kind",
+            "file_name",
+            "file_sha256",
+            "default_category",
+            "mapping",
+            "status",
+            "progress_done",
+            "progress_total",
+            "progress_note",
+            "counts",
+            "errors",
+            "warnings",
+            "changes",
+            "changes_total",
+            "checked_at",
+            "applied_at",
+        ]
+
+    @staticmethod
+    def resolve_created_by(record) -> str | None:
+        return record.created_by.username if record.created_by else None
+
+    @staticmethod
+    def resolve_site(record) -> str | None:
+        return record.site.code if record.site else None
+
+
+class DeviceImportOptions(Schema):
+    """`kind`: google-devices, snipeit-assets or csv. `site`: the code of the site for new
+    devices whose row names none. `category`: the kind of device of new models that tell
+    none. `mapping` (csv only): JSON such as {"serial_number": "Serial", "asset_tag": "Tag"};
+    without it Homeroom uses its own guess, which the answer shows. With `dry_run` false the
+    file is applied as soon as its check finds no problems."""
+
+    kind: str
+    dry_run: bool = True
+    site: str = ""
+    category: str = ""
+    mapping: str = ""

@@ -1,0 +1,297 @@
+"""Device imports from the browser and the API: record an upload, match an other CSV file's
+columns, check the file (a dry run) and apply it, the check and the apply as background tasks.
+
+Applying checks the file again against what Homeroom holds at that moment, in the transaction
+that writes it; applying a file whose devices Homeroom already has as the file says changes
+nothing."""
+
+import hashlib
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from homeroom.core import audit
+from homeroom.core.choices import AuditVerb
+from homeroom.core.exceptions import Conflict
+from homeroom.devices.choices import (
+    DEVICE_IMPORT_TRANSITIONS,
+    DeviceImportKind,
+    DeviceImportStatus,
+)
+from homeroom.devices.importers import generic
+from homeroom.devices.importers.run import Kind, Outcome, run_import
+from homeroom.devices.importers.upload import HEAD_BYTES, KINDS, Preview, preview
+from homeroom.devices.models import DeviceImport
+
+PROGRESS_SECONDS = 0.5  # the progress bar is written at most this often
+S = DeviceImportStatus
+
+
+def import_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "devices"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_preview(record: DeviceImport) -> Preview:
+    """The stored file's header and a few values of each column."""
+    with open(record.file_path, "rb") as handle:
+        return preview(handle.read(HEAD_BYTES), record.kind)
+
+
+def device_import_upload(
+    *,
+    actor,
+    upload,
+    kind: str,
+    site=None,
+    default_category: str = "",
+    mapping: dict[str, str] | None = None,
+    apply: bool = False,
+) -> DeviceImport:
+    """Keep an uploaded file in the data folder and record it. A Google Admin or Snipe-IT
+    file, or another CSV file with its `mapping`, is checked in the background straight away
+    (with `apply`, applied as well when the check finds no problems); another CSV file
+    without one waits for its columns to be matched. The upload must have passed `preview`."""
+    folder = import_dir() / f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    name = Path(upload.name or "devices.csv").name
+    stored = folder / (get_valid_filename(name) or "devices.csv")
+    with open(stored, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    waits = kind == DeviceImportKind.CSV and not mapping
+    with transaction.atomic():
+        record = DeviceImport(
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            interface=audit.current_interface(),
+            kind=kind,
+            file_name=name[:255],
+            file_path=str(stored.resolve()),
+            file_sha256=_sha256(stored),
+            site=site,
+            default_category=default_category,
+            mapping=mapping or {},
+            status=S.MAPPING if waits else S.QUEUED,
+        )
+        record.full_clean()
+        record.save()
+        audit.record(
+            actor=actor,
+            obj=record,
+            verb=AuditVerb.CREATED,
+            site=site,
+            message=f"Uploaded {record.file_name} ({record.get_kind_display()})",
+        )
+        if not waits:
+            _queue_check(record, apply_as=actor.pk if apply else None)
+    return record
+
+
+def _queue_check(record: DeviceImport, *, apply_as: int | None) -> None:
+    from homeroom.devices.importers.tasks import check_device_import
+
+    transaction.on_commit(lambda: check_device_import.enqueue(record.pk, apply_as))
+
+
+def device_import_set_mapping(
+    record: DeviceImport, *, actor, mapping: dict[str, str]
+) -> DeviceImport:
+    """Match an other CSV file's columns to Homeroom's fields and check the file again with
+    them. A ValueError lists what is wrong with the mapping."""
+    if record.kind != DeviceImportKind.CSV:
+        raise Conflict("Only other CSV files have their columns matched by hand.")
+    mapping = {key: column for key, column in mapping.items() if column}
+    problems = generic.mapping_problems(mapping, file_preview(record).header)
+    if problems:
+        raise ValueError(" ".join(problems))
+    with transaction.atomic():
+        before = record.mapping
+        record = device_import_set_status(record, S.QUEUED, mapping=mapping, progress_done=0)
+        audit.record(
+            actor=actor,
+            obj=record,
+            verb=AuditVerb.UPDATED,
+            site=record.site,
+            changes={"mapping": [before or None, mapping]},
+            message="Columns matched",
+        )
+        _queue_check(record, apply_as=None)
+    return record
+
+
+def device_import_recheck(record: DeviceImport) -> DeviceImport:
+    """Check a checked or rejected import again, e.g. after adding the site it named."""
+    if record.kind == DeviceImportKind.CSV and not record.mapping:
+        raise Conflict("Match the file's columns first.")
+    with transaction.atomic():
+        record = device_import_set_status(record, S.QUEUED, progress_done=0)
+        _queue_check(record, apply_as=None)
+    return record
+
+
+def device_import_queue_apply(record: DeviceImport, *, actor) -> DeviceImport:
+    from homeroom.devices.importers.tasks import apply_device_import
+
+    with transaction.atomic():
+        record = device_import_start_apply(record)
+        transaction.on_commit(lambda: apply_device_import.enqueue(record.pk, actor.pk))
+    return record
+
+
+def device_import_set_status(record: DeviceImport, status: str, **fields) -> DeviceImport:
+    """Move an import along its lifecycle (devices.choices); an illegal move is a Conflict."""
+    current = DeviceImport.objects.filter(pk=record.pk).values_list("status", flat=True).first()
+    if current is None:
+        raise Conflict("This import no longer exists.")
+    if status not in DEVICE_IMPORT_TRANSITIONS[S(current)]:
+        raise Conflict(
+            f"This import is “{S(current).label.lower()}”; it cannot be moved to "
+            f"“{S(status).label.lower()}”."
+        )
+    updated = DeviceImport.objects.filter(pk=record.pk, status=current).update(
+        status=status, **fields
+    )
+    if not updated:
+        raise Conflict("Someone else moved this import on at the same moment.")
+    record.refresh_from_db()
+    return record
+
+
+def device_import_start_apply(record: DeviceImport) -> DeviceImport:
+    return device_import_set_status(
+        record, S.APPLYING, progress_done=0, progress_note="Waiting for the worker"
+    )
+
+
+def kind_of(record: DeviceImport) -> Kind:
+    if record.kind == DeviceImportKind.CSV:
+        return generic.kind_for(record.mapping)
+    return KINDS[record.kind]
+
+
+def _options(record: DeviceImport) -> dict:
+    if record.kind == DeviceImportKind.GOOGLE:
+        return {}
+    return {"default_category": record.default_category}
+
+
+def _progress(record: DeviceImport):
+    """A progress report that writes to the import at most every PROGRESS_SECONDS."""
+    last = [0.0]
+
+    def report(done: int, total: int, note: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_SECONDS and done < total:
+            return
+        last[0] = now
+        DeviceImport.objects.filter(pk=record.pk).update(
+            progress_done=done, progress_total=total, progress_note=note[:200]
+        )
+
+    return report
+
+
+def _found(outcome: Outcome) -> dict:
+    return {
+        "counts": outcome.counts,
+        "errors": outcome.errors,
+        "warnings": outcome.warnings,
+        "changes": outcome.changes,
+        "changes_total": outcome.changes_total,
+    }
+
+
+def device_import_check(record: DeviceImport) -> DeviceImport:
+    """Read and check the whole file and work out what applying it would change (dry run),
+    as the person who uploaded it: the sites they work at bound what it may change."""
+    record = device_import_set_status(
+        record, S.CHECKING, progress_done=0, progress_note="Reading the file"
+    )
+    outcome = run_import(
+        kind_of(record),
+        record.file_path,
+        dry_run=True,
+        site_code=record.site.code if record.site else None,
+        actor=record.created_by,
+        progress=_progress(record),
+        **_options(record),
+    )
+    status = S.CHECKED if outcome.status == "checked" else S.REJECTED
+    return device_import_set_status(
+        record, status, checked_at=timezone.now(), progress_note="", **_found(outcome)
+    )
+
+
+def device_import_apply(record: DeviceImport, *, actor) -> DeviceImport:
+    """Check the file again against Homeroom as it is now and write it in one transaction,
+    together with the import's new status and its audit event. The import must have been
+    started with `device_import_start_apply`."""
+
+    def applied(outcome: Outcome) -> None:
+        done = device_import_set_status(
+            record,
+            S.APPLIED,
+            applied_at=timezone.now(),
+            applied_by=actor if actor is not None and actor.is_authenticated else None,
+            progress_note="Done",
+            **_found(outcome),
+        )
+        audit.record(
+            actor=actor,
+            obj=done,
+            verb=AuditVerb.APPLIED,
+            site=done.site,
+            message=summary(outcome.counts),
+            changes={"counts": [None, outcome.counts]},
+        )
+
+    outcome = run_import(
+        kind_of(record),
+        record.file_path,
+        dry_run=False,
+        site_code=record.site.code if record.site else None,
+        actor=actor,
+        progress=_progress(record),
+        on_applied=applied,
+        **_options(record),
+    )
+    if outcome.status != "applied":
+        return device_import_set_status(
+            record, S.REJECTED, checked_at=timezone.now(), progress_note="", **_found(outcome)
+        )
+    record.refresh_from_db()
+    return record
+
+
+def device_import_fail(record: DeviceImport, error: Exception) -> None:
+    """What a background task records when something it did not foresee stopped it."""
+    DeviceImport.objects.filter(pk=record.pk).update(
+        status=S.FAILED, errors=[f"Homeroom could not finish: {error}"]
+    )
+
+
+def summary(counts: dict) -> str:
+    """ "12 new devices, 3 updated, 4 checked out"."""
+    devices = counts.get("devices", {})
+    parts = [
+        f"{devices.get('created', 0)} new devices" if devices.get("created") else "",
+        f"{devices.get('updated', 0)} updated" if devices.get("updated") else "",
+        f"{counts.get('assignments', {}).get('created', 0)} checked out"
+        if counts.get("assignments", {}).get("created")
+        else "",
+    ]
+    return ", ".join(part for part in parts if part) or "nothing changed"

@@ -1,0 +1,15 @@
+"""Under /devices/imports/, in the devices namespace (devices:import_list …)."""
+
+from django.urls import path
+
+from homeroom.devices.importers import views
+
+urlpatterns = [
+    path("", views.import_list, name="import_list"),
+    path("new/", views.import_create, name="import_create"),
+    path("<int:pk>/", views.import_detail, name="import_detail"),
+    path("<int:pk>/columns/", views.import_mapping, name="import_mapping"),
+    path("<int:pk>/problems.csv", views.import_problems, name="import_problems"),
+    path("<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("<int:pk>/check/", views.import_recheck, name="import_recheck"),
+]

@@ -1,0 +1,206 @@
+"""Device import pages: the history, a new import, matching an other CSV file's columns, and
+an import's progress, preview (counts, device by device changes, problems) and result."""
+
+import csv
+import io
+import re
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from homeroom.core.access import access
+from homeroom.core.exceptions import Conflict
+from homeroom.core.lists import paginate
+from homeroom.devices.choices import DeviceImportKind, DeviceImportStatus, DeviceStatus
+from homeroom.devices.importers import generic, services
+from homeroom.devices.importers.forms import DeviceImportForm, MappingForm
+from homeroom.devices.importers.selectors import device_imports_for
+from homeroom.devices.importers.upload import NotADeviceFile
+from homeroom.devices.models import Device
+
+CHANGES_SHOWN = 200
+REMAPPABLE = {DeviceImportStatus.MAPPING, DeviceImportStatus.CHECKED, DeviceImportStatus.REJECTED}
+PROBLEM = re.compile(r"(?P<file>[^:]*):(?P<line>\d+): (?P<rest>.*)", re.DOTALL)
+FIELD_NAMES = {
+    "asset_tag": "Asset tag",
+    "serial_number": "Serial number",
+    "model": "Model",
+    "site": "Site",
+    "status": "Status",
+    "holder": "Checked out to",
+    "mac_addresses": "MAC addresses",
+    "os_version": "OS version",
+    "org_unit_path": "Org unit path",
+    "last_sync": "Last sync",
+}
+
+
+@access("devices.view_deviceimport")
+def import_list(request):
+    page = paginate(request, device_imports_for(request.user), per_page=25)
+    return render(request, "devices/imports/import_list.html", {"page": page})
+
+
+@access("devices.add_deviceimport")
+def import_create(request):
+    form = DeviceImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        record = services.device_import_upload(
+            actor=request.user,
+            upload=data["file"],
+            kind=data["kind"],
+            site=data["site"],
+            default_category=data["default_category"],
+        )
+        if record.status == DeviceImportStatus.MAPPING:
+            messages.success(request, f"Uploaded {record.file_name}. Match its columns next.")
+            return redirect("devices:import_mapping", record.pk)
+        messages.success(
+            request,
+            f"Uploaded {record.file_name}. Checking it now; nothing changes until you apply it.",
+        )
+        return redirect(record)
+    return render(request, "devices/imports/import_form.html", {"form": form})
+
+
+@access("devices.add_deviceimport")
+def import_mapping(request, pk: int):
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    if record.kind != DeviceImportKind.CSV or record.status not in REMAPPABLE:
+        messages.error(request, "This import's columns cannot be matched now.")
+        return redirect(record)
+    try:
+        preview = services.file_preview(record)
+    except (OSError, NotADeviceFile) as error:
+        messages.error(request, f"The uploaded file cannot be read any more ({error}).")
+        return redirect(record)
+    initial = record.mapping or generic.guess_mapping(preview.header, preview.samples)
+    form = MappingForm(request.POST or None, preview=preview, initial_mapping=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_import_set_mapping(
+                record, actor=request.user, mapping=form.cleaned_data["mapping"]
+            )
+        except Conflict as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Columns matched. Checking the file now.")
+        return redirect(record)
+    context = {"record": record, "form": form, "preview": preview}
+    return render(request, "devices/imports/import_mapping.html", context)
+
+
+@access("devices.view_deviceimport")
+def import_detail(request, pk: int):
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    context = {
+        "record": record,
+        "counts": count_rows(record.counts),
+        "changes": [change_row(change) for change in record.changes[:CHANGES_SHOWN]],
+        "changes_hidden": record.changes_total - min(len(record.changes), CHANGES_SHOWN),
+        "mapping": [
+            (generic.FIELD_LABELS.get(key, key), column) for key, column in record.mapping.items()
+        ],
+        "remappable": record.kind == DeviceImportKind.CSV and record.status in REMAPPABLE,
+    }
+    template = "devices/imports/import_detail.html"
+    return render(request, f"{template}#progress" if request.htmx else template, context)
+
+
+@access("devices.view_deviceimport")
+def import_problems(request, pk: int):
+    """The problems and warnings as a CSV file: kind, file, line, column, message."""
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    try:
+        header = services.file_preview(record).header
+    except (OSError, NotADeviceFile):
+        header = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["kind", "file", "line", "column", "message"])
+    for kind, found in (("problem", record.errors), ("warning", record.warnings)):
+        for text in found:
+            writer.writerow([kind, *split_problem(text, header)])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="device-import-{pk}-problems.csv"'
+    return response
+
+
+@access("devices.add_deviceimport")
+@require_POST
+def import_apply(request, pk: int):
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    try:
+        services.device_import_queue_apply(record, actor=request.user)
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Applying the file. You can leave this page; it keeps going.")
+    return redirect(record)
+
+
+@access("devices.add_deviceimport")
+@require_POST
+def import_recheck(request, pk: int):
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    try:
+        services.device_import_recheck(record)
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Checking the file again.")
+    return redirect(record)
+
+
+def split_problem(text: str, header: list[str]) -> list:
+    """`file:line: column: message` back into its parts. A column name may itself hold
+    “: ” (Snipe-IT's “Checked Out To: Email”), so the file's own column names go first."""
+    match = PROBLEM.fullmatch(text)
+    if match is None:
+        return ["", "", "", text]
+    rest = match["rest"]
+    for name in sorted((name for name in header if name), key=len, reverse=True):
+        if rest.startswith(f"{name}: "):
+            return [match["file"], int(match["line"]), name, rest[len(name) + 2 :]]
+    column, _, message = rest.partition(": ")
+    return [match["file"], int(match["line"]), column, message]
+
+
+COUNT_LABELS = {
+    "devices": "Devices",
+    "models": "Models",
+    "manufacturers": "Manufacturers",
+    "assignments": "Check-outs",
+}
+
+
+def count_rows(counts: dict) -> list[tuple[str, dict]]:
+    return [(label, counts[key]) for key, label in COUNT_LABELS.items() if key in counts]
+
+
+def change_row(change: dict) -> dict:
+    """One device's change in words: “Status: In stock → Deployed”."""
+    shown = []
+    for name, (old, new) in change["fields"].items():
+        if name == "asset_tag" and old is None:
+            continue  # the tag is its own column
+        label = FIELD_NAMES.get(name) or _verbose(name)
+        if name == "status":
+            old, new = _status(old), _status(new)
+        shown.append((label, "" if old in (None, "") else str(old), str(new or "")))
+    return {**change, "shown": shown}
+
+
+def _verbose(name: str) -> str:
+    try:
+        return str(Device._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name.replace("_", " ").capitalize()
+
+
+def _status(value):
+    return DeviceStatus(value).label if value in DeviceStatus.values else value
