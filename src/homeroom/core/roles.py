@@ -100,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "people.add_rosterimport",
         "devices.view_deviceimport",
         "devices.add_deviceimport",
+        "reports.view_helpdesk_metrics",
     ],
     TEACHER: [*SITE_READ, *HELPDESK_FILE, "people.view_person", "people.view_schoolclass"],
     LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE],
