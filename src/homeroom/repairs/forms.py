@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from homeroom.repairs.choices import (
@@ -116,8 +118,19 @@ class LoanerForm(forms.Form):
 
 
 class ChargeForm(forms.Form):
-    amount = forms.DecimalField(min_value=0.01, max_digits=10, decimal_places=2, label="Amount ($)")
-    reason = forms.CharField(max_length=200)
+    reason = forms.ModelChoiceField(queryset=None, label="Fee")
+    amount = forms.DecimalField(
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        label="Amount ($)",
+        help_text="Filled in with the repair's total; change it to what the policy says.",
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = reasons
 
 
 class PartForm(forms.Form):

@@ -435,6 +435,35 @@ def repair_use_part(*, actor, repair: RepairOrder, part: Part, quantity: int = 1
 
 
 @transaction.atomic
+def repair_charge(*, actor, repair: RepairOrder, reason, amount: Decimal, note: str = ""):
+    """Charge the repair's student for the damage (an explicit step; the page offers the
+    repair's total as the amount). The charge links back to the repair."""
+    from homeroom.fees import services as fee_services
+
+    repair = _locked(repair)
+    require_site_access(actor, repair.site)
+    if repair.person is None:
+        raise Conflict(f"Nobody is named on {repair}; there is no one to charge.")
+    charge = fee_services.charge_create(
+        actor=actor,
+        person=repair.person,
+        reason=reason,
+        amount=amount,
+        site=repair.site,
+        note=note or f"{repair.number}: {repair.problem}"[:300],
+        source=repair,
+    )
+    audit.record(
+        actor=actor,
+        obj=repair,
+        verb=AuditVerb.UPDATED,
+        site=repair.site,
+        changes={"charged": [None, f"${charge.amount} to {repair.person}"]},
+    )
+    return charge
+
+
+@transaction.atomic
 def vendor_create(*, actor, name: str, **data) -> Vendor:
     vendor = Vendor(name=name, **data)
     vendor.full_clean()

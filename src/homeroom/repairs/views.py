@@ -11,6 +11,7 @@ from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, scoped_sites, sites_for
 from homeroom.devices.models import DeviceModel
 from homeroom.devices.selectors import devices_for, find_device
+from homeroom.fees import selectors as fee_selectors
 from homeroom.repairs import selectors, services
 from homeroom.repairs.choices import (
     REPAIR_TRANSITIONS,
@@ -22,6 +23,7 @@ from homeroom.repairs.choices import (
 from homeroom.repairs.filters import PartFilter, RepairFilter
 from homeroom.repairs.forms import (
     AdjustForm,
+    ChargeForm,
     ChecklistForm,
     LoanerForm,
     PartForm,
@@ -212,6 +214,12 @@ def repair_detail(request, pk: int):
         context["part_form"] = UsePartForm(parts=site_parts)
     if repair.is_open and request.user.has_perm("repairs.add_loaner"):
         context["loaner_form"] = LoanerForm()
+    if request.user.has_perm("fees.view_charge"):
+        context["charges"] = fee_selectors.charges_for(request.user).filter(
+            pk__in=fee_selectors.charges_from(repair).values("pk")
+        )
+    if repair.person is not None and request.user.has_perm("fees.add_charge"):
+        context["charge_form"] = _charge_form(repair)
     return render(request, "repairs/repair_detail.html", context)
 
 
@@ -305,6 +313,37 @@ def repair_add_part(request, pk: int):
     else:
         messages.success(request, f"✓ Used {used} on {repair.number}.")
     return redirect(f"{repair.get_absolute_url()}#parts-heading")
+
+
+def _charge_form(repair, data=None) -> ChargeForm:
+    reasons = fee_selectors.reasons().filter(is_active=True)
+    damage = reasons.filter(category="device_damage").first()
+    return ChargeForm(
+        data,
+        reasons=reasons,
+        initial={"amount": repair.total_cost or None, "reason": damage},
+    )
+
+
+@access("fees.add_charge")
+@require_POST
+def repair_charge(request, pk: int):
+    """Charge the repair's student; the amount comes prefilled from the repair's total."""
+    repair = _repair(request, pk)
+    form = _charge_form(repair, request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Charge"
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect(f"{repair.get_absolute_url()}#charge-heading")
+    try:
+        charge = services.repair_charge(actor=request.user, repair=repair, **form.cleaned_data)
+    except (Conflict, ValidationError) as error:
+        messages.error(request, _problem(error))
+    else:
+        text = f"✓ Charged {charge.person} ${charge.amount} for {charge.reason}."
+        messages.success(request, text)
+    return redirect(f"{repair.get_absolute_url()}#charge-heading")
 
 
 @access("repairs.add_loaner")

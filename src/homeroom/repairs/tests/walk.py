@@ -46,6 +46,7 @@ def samples(base) -> WalkSamples:
             "repairs:repair_checklist": repair.pk,
             "repairs:repair_add_part": repair.pk,
             "repairs:repair_loaner": repair.pk,
+            "repairs:repair_charge": repair.pk,
             "repairs:part_detail": part.pk,
             "repairs:part_receive": part.pk,
             "repairs:part_adjust": part.pk,
