@@ -20,7 +20,7 @@ class DeviceImportForm(forms.Form):
         initial=DeviceImportKind.GOOGLE,
     )
     file = forms.FileField(
-        label="CSV file",
+        label="File to import",
         help_text="Saved as CSV (UTF-8). Nothing changes until you have seen the check and "
         "pressed Apply.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
