@@ -261,7 +261,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField()
+    body = models.TextField(blank=True, help_text="May be empty when the reply is photos.")
     is_internal = models.BooleanField(default=False)
     time_spent_minutes = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

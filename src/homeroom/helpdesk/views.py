@@ -14,6 +14,7 @@ from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites, sites_for
+from homeroom.devices.models import Device
 from homeroom.devices.selectors import devices_for, find_device
 from homeroom.helpdesk import attachments, mail, selectors, services, sla
 from homeroom.helpdesk.choices import (
@@ -92,9 +93,17 @@ def technicians_at(site_ids) -> "list[User]":
 
 
 def _device_from(request, value):
-    if value and str(value).isdigit():
+    """The device a link names: any the user may see, or for people who do not browse the
+    fleet (teachers following a “Report a problem” link), one at their sites."""
+    if not (value and str(value).isdigit()):
+        return None
+    if request.user.has_perm("devices.view_device"):
         return devices_for(request.user).filter(pk=value).first()
-    return None
+    return (
+        Device.objects.filter(pk=value, site__in=sites_for(request.user))
+        .select_related("site", "model")
+        .first()
+    )
 
 
 def _person_from(request, value):
@@ -270,8 +279,6 @@ def _file_from_form(request, form, *, technician: bool, person):
 def _device_for_requester(request, scan: str):
     """Requesters do not browse the fleet; a tag they type must be an exact asset tag or
     serial at one of their sites."""
-    from homeroom.devices.models import Device
-
     scan = scan.strip()
     return (
         Device.objects.filter(Q(asset_tag__iexact=scan) | Q(serial_number__iexact=scan))

@@ -44,7 +44,7 @@ def student_person(sites):
 
 
 @pytest.fixture
-def cracked_screen():
+def cracked_screen(db):
     return IssueType.objects.get(parent__name="Chromebook", name="Cracked screen")
 
 
