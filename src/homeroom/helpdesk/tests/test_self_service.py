@@ -1,0 +1,111 @@
+"""Self-service first: picking an issue shows its troubleshooting steps; “This fixed it”
+counts a deflection and files nothing. Articles are sanitized and searchable."""
+
+from homeroom.core import roles
+from homeroom.helpdesk import services
+from homeroom.helpdesk.models import Article, Deflection, Ticket
+
+
+def test_picking_an_issue_shows_its_steps_first(screen_article, cracked_screen, teacher, client_as):
+    page = client_as(teacher).get(f"/help/?issue={cracked_screen.pk}").content.decode()
+    assert "Chromebook: Cracked screen: try this first" in page
+    assert "Bring it to the library." in page
+    assert "This fixed it" in page
+    assert f"/help/new/?issue={cracked_screen.pk}" in page
+
+
+def test_this_fixed_it_counts_a_deflection_and_files_no_ticket(
+    screen_article, cracked_screen, teacher, client_as, sites
+):
+    response = client_as(teacher).post(
+        "/help/fixed/", {"issue": cracked_screen.pk, "article": screen_article.pk}, follow=True
+    )
+    assert "Glad that fixed it" in response.content.decode()
+    deflection = Deflection.objects.get()
+    assert (deflection.issue_type, deflection.article, deflection.user, deflection.site) == (
+        cracked_screen,
+        screen_article,
+        teacher,
+        sites[0],
+    )
+    assert Ticket.objects.count() == 0
+
+
+def test_i_still_need_help_prefills_the_ticket(cracked_screen, chromebook, teacher, client_as):
+    page = (
+        client_as(teacher)
+        .get(f"/help/new/?issue={cracked_screen.pk}&device={chromebook.pk}")
+        .content.decode()
+    )
+    assert 'value="Cracked screen"' in page
+    assert 'value="NES-0001"' in page
+
+
+def test_filing_from_a_device_page_links_the_device(cracked_screen, chromebook, tech, client_as):
+    response = client_as(tech).post(
+        f"/help/new/?device={chromebook.pk}",
+        {
+            "device": chromebook.pk,
+            "issue_type": cracked_screen.pk,
+            "subject": "Cracked screen",
+            "site": chromebook.site_id,
+            "asset_tag": "NES-0001",
+            "impact": 3,
+            "urgency": 2,
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert ticket.device == chromebook
+    assert ticket.issue_type == cracked_screen
+    assert ticket.source == "technician"
+
+
+def test_article_html_is_sanitized(screen_article, teacher, client_as):
+    assert "<script" not in screen_article.body_html
+    assert "<ol>" in screen_article.body_html
+    article = services.article_save(
+        actor=None,
+        title="Links",
+        body='[bad](javascript:alert(1)) <img src=x onerror="alert(1)"> <b onclick="x()">b</b>',
+        audience="teacher",
+    )
+    assert "javascript:" not in article.body_html
+    assert "onerror" not in article.body_html
+    assert "onclick" not in article.body_html
+    page = client_as(teacher).get(f"/kb/{screen_article.slug}/").content.decode()
+    assert "alert('x')" not in page
+
+
+def test_knowledge_base_search_and_audiences(users, client_as):
+    for title, audience in [
+        ("Reset your Google password", "student"),
+        ("Google Classroom for teachers", "teacher"),
+        ("Powerwash a Chromebook", "technician"),
+    ]:
+        services.article_save(actor=None, title=title, body="Google steps", audience=audience)
+    teacher_page = client_as(users[roles.TEACHER]).get("/kb/?q=google").content.decode()
+    assert "Reset your Google password" in teacher_page
+    assert "Google Classroom for teachers" in teacher_page
+    assert "Powerwash" not in teacher_page
+    tech_page = client_as(users[roles.TECHNICIAN]).get("/kb/?q=powerwash").content.decode()
+    assert "Powerwash a Chromebook" in tech_page
+    assert "Reset your Google password" not in tech_page
+
+
+def test_technicians_write_articles(cracked_screen, tech, client_as):
+    response = client_as(tech).post(
+        "/kb/new/",
+        {
+            "title": "Charging port",
+            "summary": "",
+            "audience": "teacher",
+            "body": "## Steps\n\n1. Try another charger",
+            "issue_types": [cracked_screen.pk],
+            "is_published": "on",
+        },
+    )
+    article = Article.objects.get(title="Charging port")
+    assert response["Location"] == f"/kb/{article.slug}/"
+    assert "<h2>Steps</h2>" in article.body_html
+    assert list(article.issue_types.all()) == [cracked_screen]
