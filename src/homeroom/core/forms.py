@@ -45,8 +45,8 @@ WEEKDAY_CHOICES = [
 class SchoolHoursForm(forms.Form):
     use_district_hours = forms.BooleanField(
         required=False,
-        label="Use the district hours",
-        help_text="Leave the days and times below as they are; this school follows the district.",
+        label="Use the district hours instead",
+        help_text="This school then follows the district's days and times.",
     )
     school_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAY_CHOICES,
@@ -66,10 +66,14 @@ class SchoolHoursForm(forms.Form):
         help_text="For example 16:00.",
     )
 
-    def __init__(self, *args, for_site: bool, **kwargs):
+    def __init__(self, *args, district_hours: str | None, **kwargs):
+        """`district_hours` describes the district's hours for a site that has its own, which
+        it can go back to; None hides that choice."""
         super().__init__(*args, **kwargs)
-        if not for_site:
+        if district_hours is None:
             del self.fields["use_district_hours"]
+        else:
+            self.fields["use_district_hours"].help_text = f"The district's hours: {district_hours}."
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from homeroom.core import selectors, services
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
-from homeroom.core.calendar import calendar_for, district_zone
+from homeroom.core.calendar import calendar_for, calendars_for, district_zone
 from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
 from homeroom.core.filters import AuditFilter, RoomFilter, filtered
 from homeroom.core.forms import (
@@ -250,14 +250,16 @@ def save_or_explain(form, write):
 
 
 def hours_form(request, site):
-    calendar = calendar_for(site)
+    calendars = calendars_for([None] if site is None else [None, site.pk])
+    calendar = calendars[None if site is None else site.pk]
     initial = {
-        "use_district_hours": calendar.uses_district_hours,
         "school_days": sorted(calendar.weekdays),
         "opens_at": calendar.opens_at,
         "closes_at": calendar.closes_at,
     }
-    form = SchoolHoursForm(request.POST or None, initial=initial, for_site=site is not None)
+    own_hours = site is not None and not calendar.uses_district_hours
+    district_hours = calendars[None].hours_label if own_hours else None
+    form = SchoolHoursForm(request.POST or None, initial=initial, district_hours=district_hours)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("use_district_hours"):
