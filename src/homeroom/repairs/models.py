@@ -81,6 +81,11 @@ class Part(models.Model):
         return self.quantity_on_hand < self.reorder_point
 
 
+class RepairOrderQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
 class RepairOrder(models.Model):
     """One repair of one device, in-house or at a vendor's depot, from open to completed.
 
@@ -144,6 +149,8 @@ class RepairOrder(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RepairOrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-pk"]

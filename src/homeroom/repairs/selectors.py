@@ -6,7 +6,6 @@ from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import AssignmentKind
 from homeroom.devices.models import Assignment, DeviceModel
 from homeroom.helpdesk.models import Ticket
-from homeroom.repairs.choices import OPEN_STATUSES
 from homeroom.repairs.models import Part, RepairOrder, StockMovement, Vendor
 
 
@@ -27,12 +26,12 @@ def repairs_for(user) -> QuerySet[RepairOrder]:
 
 
 def open_repairs(user) -> QuerySet[RepairOrder]:
-    return repairs_for(user).filter(status__in=OPEN_STATUSES)
+    return repairs_for(user).open()
 
 
 def tickets_to_link(user) -> QuerySet[Ticket]:
     """Tickets a repair or loaner may be opened from: those at the user's sites."""
-    if not user.has_perm("repairs.add_repairorder"):
+    if not (user.has_perm("repairs.add_repairorder") or user.has_perm("repairs.add_loaner")):
         return Ticket.objects.none()
     tickets = Ticket.objects.select_related("site", "device", "affected_person")
     if user.sees_all_sites:

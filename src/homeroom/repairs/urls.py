@@ -14,6 +14,7 @@ urlpatterns = [
     path("repairs/<int:pk>/parts/", views.repair_add_part, name="repair_add_part"),
     path("repairs/<int:pk>/loaner/", views.repair_loaner, name="repair_loaner"),
     path("repairs/<int:pk>/charge/", views.repair_charge, name="repair_charge"),
+    path("repairs/tickets/<int:ticket_id>/loaner/", views.ticket_loaner, name="ticket_loaner"),
     path("repairs/loaners/", views.loaner_list, name="loaner_list"),
     path("parts/", views.part_list, name="part_list"),
     path("parts/new/", views.part_new, name="part_new"),

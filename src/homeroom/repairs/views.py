@@ -376,6 +376,43 @@ def repair_loaner(request, pk: int):
     return redirect(f"{repair.get_absolute_url()}#loaner-heading")
 
 
+@access("repairs.add_loaner")
+@require_POST
+def ticket_loaner(request, ticket_id: int):
+    """Give the student a ticket is about a loaner, in one step from the ticket's page. With
+    an open repair of the ticket's device, the loaner is due when that repair is."""
+    ticket = get_object_or_404(selectors.tickets_to_link(request.user), pk=ticket_id)
+    if ticket.affected_person is None:
+        messages.error(request, "The ticket names no student or staff member to lend to.")
+        return redirect(ticket)
+    repair = None
+    if ticket.device is not None:
+        repair = selectors.open_repairs(request.user).filter(device=ticket.device).first()
+    scan = request.POST.get("scan", "").strip()
+    device = find_device(request.user, scan) if scan else None
+    if scan and device is None:
+        messages.error(request, f"No device has the tag or serial “{scan}”.")
+        return redirect(ticket)
+    try:
+        loaner = services.loaner_issue(
+            actor=request.user,
+            person=ticket.affected_person,
+            repair=repair,
+            ticket=ticket,
+            device=device,
+        )
+    except (Conflict, ValidationError) as error:
+        messages.error(request, _problem(error))
+    else:
+        assignment = loaner.assignment
+        messages.success(
+            request,
+            f"✓ Loaner {assignment.device} checked out to {assignment.person}, due back "
+            f"{timezone.localtime(assignment.due_at):%a %-d %b}.",
+        )
+    return redirect(ticket)
+
+
 PART_SORTS = {
     "name": ("name",),
     "site": ("site__name", "name"),

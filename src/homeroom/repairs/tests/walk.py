@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from homeroom.core.testing import WalkSamples
 from homeroom.devices.models import Device, DeviceModel, Manufacturer
+from homeroom.helpdesk.models import Ticket
 from homeroom.repairs import services
 from homeroom.repairs.models import Part, Vendor
 
@@ -38,6 +39,10 @@ def samples(base) -> WalkSamples:
     )
     services.part_receive(actor=None, part=part, quantity=50)
     device("loaner_pool")
+    device("loaner_pool")
+    ticket = Ticket.objects.create(
+        site=base.site, subject="Walk: cracked screen", affected_person=base.person
+    )
     return WalkSamples(
         by_url_name={
             "repairs:repair_detail": repair.pk,
@@ -47,6 +52,7 @@ def samples(base) -> WalkSamples:
             "repairs:repair_add_part": repair.pk,
             "repairs:repair_loaner": repair.pk,
             "repairs:repair_charge": repair.pk,
+            "repairs:ticket_loaner": ticket.pk,
             "repairs:part_detail": part.pk,
             "repairs:part_receive": part.pk,
             "repairs:part_adjust": part.pk,
