@@ -157,3 +157,11 @@ def test_technician_files_on_behalf_of_a_teacher(tech, teacher, client_as, sites
     ticket = Ticket.objects.get()
     assert response.status_code == 302
     assert (ticket.requester, ticket.filed_by, ticket.priority) == (teacher, tech, 2)
+
+
+def test_device_page_lists_its_tickets_with_a_report_link(file_ticket, tech, chromebook, client_as):
+    file_ticket(subject="Hinge loose", device=chromebook)
+    page = client_as(tech).get(f"/devices/{chromebook.pk}/").content.decode()
+    assert "Hinge loose" in page
+    assert f"/help/?device={chromebook.pk}" in page
+    assert "Report a problem" in page

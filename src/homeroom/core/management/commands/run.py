@@ -13,7 +13,7 @@ from homeroom.core.models import Site
 class Command(BaseCommand):
     help = (
         "Apply migrations, load the demo district into an empty database, then serve Homeroom "
-        "with gunicorn and one background task worker until Ctrl-C."
+        "with gunicorn, one background task worker and the help-desk sweep until Ctrl-C."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +50,10 @@ class Command(BaseCommand):
             ),
             subprocess.Popen(
                 [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
+            ),
+            # Help-desk reminders, auto-close and SLA breach flags, every five minutes.
+            subprocess.Popen(
+                [sys.executable, "-m", "homeroom.cli", "helpdesk-sweep", "--every", "300"]
             ),
         ]
         self.stdout.write(
