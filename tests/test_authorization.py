@@ -153,7 +153,7 @@ class Samples:
         }
         qualified = f"{namespace}:{name}" if namespace else name
         if qualified in by_url_name:
-            return by_url_name[qualified]
+            return fresh(by_url_name[qualified])
         by_key = {
             "site_id": self.site.pk,
             "room_id": self.room.pk,
@@ -165,7 +165,7 @@ class Samples:
             **self.by_key,
         }
         if key in by_key:
-            return by_key[key]
+            return fresh(by_key[key])
         raise AssertionError(f"No sample value for <{key}> in {route} ({qualified})")
 
     def payload(self, method: str, view) -> dict:
@@ -181,8 +181,12 @@ class Samples:
             **self.bodies,
         }
         assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
-        body = bodies[view.__name__]
-        return body() if callable(body) else body
+        return fresh(bodies[view.__name__])
+
+
+def fresh(value):
+    """A sample value; a callable makes a new one for each URL (e.g. a device to delete)."""
+    return value() if callable(value) else value
 
 
 def to_url(route: str, kwargs: dict) -> str:

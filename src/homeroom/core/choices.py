@@ -43,3 +43,5 @@ class AuditVerb(models.TextChoices):
     APPLIED = "applied", "Applied"
     CHECKED_OUT = "checked_out", "Checked out"
     CHECKED_IN = "checked_in", "Checked in"
+    DELETED = "deleted", "Deleted"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"

@@ -35,6 +35,7 @@ DEVICE_WORK = [
     "devices.view_device",
     "devices.add_device",
     "devices.change_device",
+    "devices.delete_device",
     "devices.view_assignment",
     "devices.add_assignment",
     "devices.change_assignment",

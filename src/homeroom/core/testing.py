@@ -116,8 +116,9 @@ def run_queued_tasks() -> int:
 class WalkSamples:
     """What one app gives the authorization walk (tests/test_authorization.py): values for
     URL parameters by qualified URL name ("devices:device_detail") and by parameter name
-    ("device_id"), and a valid body per API operation (by view function name; a callable
-    is called each time, for bodies that must differ)."""
+    ("device_id"), and a valid body per API operation (by view function name). A callable
+    value is called for each URL or body, for samples that must be new each time (an object
+    an operation deletes, a name that must be unique)."""
 
     by_url_name: dict = field(default_factory=dict)
     by_key: dict = field(default_factory=dict)

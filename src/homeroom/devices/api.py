@@ -5,15 +5,32 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from homeroom.core.access import requires
-from homeroom.core.selectors import rooms_for
+from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.devices import selectors, services
+from homeroom.devices.choices import DeviceCategory
 from homeroom.devices.filters import DeviceFilter
 from homeroom.devices.importers import forms as import_forms
 from homeroom.devices.importers import services as import_services
 from homeroom.devices.importers.schemas import DeviceImportOptions, DeviceImportOut
 from homeroom.devices.importers.selectors import device_imports_for
-from homeroom.devices.models import Assignment
-from homeroom.devices.schemas import AssignmentOut, CheckInIn, CheckOutIn, DeviceOut, StatusIn
+from homeroom.devices.models import Assignment, DeviceModel
+from homeroom.devices.schemas import (
+    AcknowledgmentOut,
+    AssignmentOut,
+    BulkIn,
+    BulkOut,
+    CartOut,
+    CheckInIn,
+    CheckOutIn,
+    DeviceIn,
+    DeviceModelIn,
+    DeviceModelOut,
+    DeviceOut,
+    DevicePatch,
+    SlotIn,
+    SlotOut,
+    StatusIn,
+)
 from homeroom.people.selectors import people_for
 
 router = Router(tags=["Devices"])
@@ -44,13 +61,13 @@ def lookup_device(request, scan: str):
     return _device(request, device.pk)
 
 
-@router.get("/devices/{device_id}", response=DeviceOut)
+@router.get("/devices/{int:device_id}", response=DeviceOut)
 @requires("devices.view_device")
 def get_device(request, device_id: int):
     return _device(request, device_id)
 
 
-@router.post("/devices/{device_id}/status", response=DeviceOut)
+@router.post("/devices/{int:device_id}/status", response=DeviceOut)
 @requires("devices.change_device")
 def set_device_status(request, device_id: int, payload: StatusIn):
     services.device_set_status(
@@ -62,7 +79,7 @@ def set_device_status(request, device_id: int, payload: StatusIn):
     return _device(request, device_id)
 
 
-@router.post("/devices/{device_id}/check-out", response={201: AssignmentOut})
+@router.post("/devices/{int:device_id}/check-out", response={201: AssignmentOut})
 @requires("devices.add_assignment")
 def check_out(request, device_id: int, payload: CheckOutIn):
     if (payload.person_id is None) == (payload.room_id is None):
@@ -85,7 +102,7 @@ def check_out(request, device_id: int, payload: CheckOutIn):
     return Status(201, assignment)
 
 
-@router.post("/devices/{device_id}/check-in", response=AssignmentOut)
+@router.post("/devices/{int:device_id}/check-in", response=AssignmentOut)
 @requires("devices.change_assignment")
 def check_in(request, device_id: int, payload: CheckInIn):
     return services.device_check_in(
@@ -110,6 +127,153 @@ def list_assignments(request, open: bool | None = None, person_id: int | None = 
     if person_id is not None:
         assignments = assignments.filter(person_id=person_id)
     return assignments
+
+
+def _references(request, payload: dict) -> dict:
+    """Turn the ids of a device payload into the objects the services take, each looked up
+    among what the caller may see."""
+    data = dict(payload)
+    if data.get("model_id") is not None:
+        data["model"] = get_object_or_404(DeviceModel, pk=data.pop("model_id"))
+    data.pop("model_id", None)
+    if data.get("site_id") is not None:
+        data["site"] = get_object_or_404(sites_for(request.auth), pk=data.pop("site_id"))
+    data.pop("site_id", None)
+    if "home_room_id" in data:
+        room_id = data.pop("home_room_id")
+        data["home_room"] = (
+            get_object_or_404(rooms_for(request.auth), pk=room_id) if room_id else None
+        )
+    return data
+
+
+@router.post("/devices", response={201: DeviceOut})
+@requires("devices.add_device")
+def create_device(request, payload: DeviceIn):
+    device = services.device_create(actor=request.auth, **_references(request, payload.dict()))
+    return Status(201, _device(request, device.pk))
+
+
+@router.patch("/devices/{int:device_id}", response=DeviceOut)
+@requires("devices.change_device")
+def update_device(request, device_id: int, payload: DevicePatch):
+    services.device_update(
+        actor=request.auth,
+        device=_device(request, device_id),
+        **_references(request, payload.dict(exclude_unset=True)),
+    )
+    return _device(request, device_id)
+
+
+@router.delete("/devices/{int:device_id}", response={204: None})
+@requires("devices.delete_device")
+def delete_device(request, device_id: int):
+    """Only a device with no check-outs on record; retire the others."""
+    services.device_delete(actor=request.auth, device=_device(request, device_id))
+    return Status(204, None)
+
+
+@router.post("/devices/bulk", response=BulkOut)
+@requires("devices.change_device")
+def bulk_update_devices(request, payload: BulkIn):
+    """Change the status, site or home room of up to 500 devices: all of them or none."""
+    visible = list(
+        selectors.devices_for(request.auth)
+        .filter(pk__in=payload.device_ids)
+        .values_list("pk", flat=True)
+    )
+    missing = sorted(set(payload.device_ids) - set(visible))
+    if missing:
+        raise HttpError(404, f"No device with the id {missing[0]}.")
+    site = None
+    if payload.site_id is not None:
+        site = get_object_or_404(sites_for(request.auth), pk=payload.site_id)
+    changed = services.devices_bulk_update(
+        actor=request.auth,
+        device_ids=visible,
+        status=payload.status,
+        site=site,
+        room_number=payload.room_number,
+        note=payload.note,
+    )
+    return {"changed": changed}
+
+
+@router.get("/device-models", response=list[DeviceModelOut])
+@requires("devices.view_devicemodel")
+@paginate(PageNumberPagination)
+def list_device_models(request, category: DeviceCategory | None = None):
+    models = DeviceModel.objects.select_related("manufacturer")
+    return models.filter(category=category) if category else models
+
+
+@router.post("/device-models", response={201: DeviceModelOut})
+@requires("devices.add_devicemodel")
+def create_device_model(request, payload: DeviceModelIn):
+    return Status(201, services.device_model_create(actor=request.auth, **payload.dict()))
+
+
+def _carts(request):
+    return (
+        selectors.devices_for(request.auth)
+        .filter(model__category=DeviceCategory.CART)
+        .prefetch_related("slots__device")
+    )
+
+
+@router.get("/carts", response=list[CartOut])
+@requires("devices.view_device")
+@paginate(PageNumberPagination)
+def list_carts(request, site: int | None = None):
+    carts = _carts(request).order_by("asset_tag")
+    return carts.filter(site_id=site) if site else carts
+
+
+@router.get("/carts/{int:cart_id}", response=CartOut)
+@requires("devices.view_device")
+def get_cart(request, cart_id: int):
+    return get_object_or_404(_carts(request), pk=cart_id)
+
+
+@router.post("/carts/{int:cart_id}/slots", response={201: SlotOut})
+@requires("devices.change_assignment")
+def fill_cart_slot(request, cart_id: int, payload: SlotIn):
+    """Put the scanned device in the slot `number`, or the first empty one."""
+    cart = get_object_or_404(_carts(request), pk=cart_id)
+    device = selectors.find_device(request.auth, payload.scan)
+    if device is None:
+        raise HttpError(404, f"No device has the tag or serial “{payload.scan}”.")
+    slot = services.cart_slot_fill(
+        actor=request.auth, cart=cart, device=device, number=payload.number
+    )
+    return Status(201, {"number": slot.number, "device_id": device.pk, "asset_tag": str(device)})
+
+
+@router.delete("/carts/{int:cart_id}/slots/{int:number}", response={204: None})
+@requires("devices.change_assignment")
+def empty_cart_slot(request, cart_id: int, number: int):
+    cart = get_object_or_404(_carts(request), pk=cart_id)
+    services.cart_slot_empty(actor=request.auth, cart=cart, number=number)
+    return Status(204, None)
+
+
+@router.get("/people/{int:person_id}/acceptable-use", response=list[AcknowledgmentOut])
+@requires("devices.view_assignment")
+def list_acknowledgments(request, person_id: int):
+    return get_object_or_404(people_for(request.auth), pk=person_id).acceptable_use.all()
+
+
+@router.post("/people/{int:person_id}/acceptable-use", response={201: AcknowledgmentOut})
+@requires("devices.add_assignment")
+def record_acknowledgment(request, person_id: int, policy_version: str | None = None):
+    """Record that the person signed the policy in force (or `policy_version`)."""
+    person = get_object_or_404(people_for(request.auth), pk=person_id)
+    return Status(
+        201,
+        services.acceptable_use_record(
+            actor=request.auth, person=person, policy_version=policy_version
+        ),
+    )
 
 
 @router.get("/imports/devices", response=list[DeviceImportOut], tags=["Imports"])

@@ -1,6 +1,7 @@
 from django import forms
 
-from homeroom.devices.choices import AssignmentKind, Condition, DeviceStatus
+from homeroom.devices.choices import AssignmentKind, Condition, DeviceCategory, DeviceStatus
+from homeroom.devices.models import Device, DeviceModel
 
 CHECK_IN_STATUSES = [
     (DeviceStatus.IN_STOCK, "In stock"),
@@ -66,3 +67,111 @@ class CheckOutForm(forms.Form):
         anyway."""
         self.fields["override_fees"].widget = forms.CheckboxInput()
         self.add_error("override_fees", str(block))
+
+
+class DeviceForm(forms.ModelForm):
+    """Add or edit one device. Status is picked only when adding; later it moves through
+    check-outs, repairs and the status buttons."""
+
+    NEW_STATUSES = [
+        (DeviceStatus.IN_STOCK, "In stock"),
+        (DeviceStatus.LOANER_POOL, "Loaner pool"),
+        (DeviceStatus.DEPLOYED, "Deployed (e.g. mounted in a classroom)"),
+    ]
+
+    status = forms.ChoiceField(choices=NEW_STATUSES, initial=DeviceStatus.IN_STOCK)
+
+    class Meta:
+        model = Device
+        fields = [
+            "asset_tag",
+            "serial_number",
+            "model",
+            "site",
+            "home_room",
+            "status",
+            "condition",
+            "funding_source",
+            "purchase_date",
+            "purchase_cost",
+            "order_number",
+            "vendor",
+            "warranty_end",
+            "mac_addresses",
+            "org_unit_path",
+            "notes",
+        ]
+        widgets = {
+            "purchase_date": forms.DateInput(attrs={"type": "date"}),
+            "warranty_end": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"home_room": "Home room", "mac_addresses": "MAC addresses"}
+
+    def __init__(self, *args, sites, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["home_room"].queryset = rooms.select_related("site")
+        self.fields["home_room"].label_from_instance = lambda room: f"{room.site.name} · {room}"
+        self.fields["model"].queryset = DeviceModel.objects.select_related("manufacturer")
+        if self.instance.pk:
+            del self.fields["status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        room, site = cleaned.get("home_room"), cleaned.get("site")
+        if room and site and room.site_id != site.pk:
+            self.add_error("home_room", f"Room {room} is not at {site}.")
+        return cleaned
+
+
+class DeviceModelForm(forms.Form):
+    manufacturer = forms.CharField(max_length=100, help_text="e.g. Acer, Dell, Lenovo")
+    name = forms.CharField(max_length=200, label="Model name", help_text="e.g. Chromebook 311")
+    category = forms.ChoiceField(choices=DeviceCategory.choices, label="Kind")
+    auto_update_through = forms.DateField(
+        required=False,
+        label="Updates until",
+        help_text="Chromebooks: the last month Google sends updates.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    warranty_months = forms.IntegerField(min_value=0, max_value=120, initial=12)
+
+
+class BulkForm(forms.Form):
+    """Change the ticked devices of the list at once."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Keep status"), *DeviceStatus.choices], required=False, label="Status"
+    )
+    site = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Keep site", label="Move to site"
+    )
+    room_number = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Home room number",
+        help_text="At the site chosen, or the devices' own site.",
+    )
+    note = forms.CharField(max_length=200, required=False, label="Why (for the history)")
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "selection-form"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("status") or cleaned.get("site") or cleaned.get("room_number")):
+            raise forms.ValidationError("Choose a status, a site or a room to change.")
+        return cleaned
+
+
+class SlotForm(forms.Form):
+    scan = forms.CharField(
+        max_length=128, label="Scan a device into the cart", help_text="Asset tag or serial."
+    )
+    number = forms.IntegerField(
+        min_value=1, required=False, label="Slot", help_text="Empty: the first free slot."
+    )

@@ -1,9 +1,17 @@
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, ModelSchema, Schema
 
-from homeroom.devices.choices import AssignmentKind, Condition, DeviceStatus
-from homeroom.devices.models import Assignment, Device
+from homeroom.devices.choices import (
+    AssignmentKind,
+    Condition,
+    DeviceCategory,
+    DeviceStatus,
+    FundingSource,
+)
+from homeroom.devices.models import AcceptableUseAcknowledgment, Assignment, Device, DeviceModel
 
 
 class AssignmentOut(ModelSchema):
@@ -27,9 +35,11 @@ class AssignmentOut(ModelSchema):
 
 
 class DeviceOut(ModelSchema):
+    model_id: int
     model_name: str
     category: str
     site_id: int
+    home_room_id: int | None
     checked_out_to: str | None
 
     class Meta:
@@ -41,8 +51,12 @@ class DeviceOut(ModelSchema):
             "status",
             "condition",
             "purchase_date",
+            "purchase_cost",
+            "order_number",
+            "vendor",
             "funding_source",
             "warranty_end",
+            "mac_addresses",
             "os_version",
             "org_unit_path",
             "last_sync",
@@ -86,3 +100,109 @@ class CheckInIn(Schema):
     checklist: dict[str, bool] = {}
     status: DeviceStatus | None = None
     notes: str = ""
+
+
+class DeviceFields(Schema):
+    home_room_id: int | None = None
+    condition: Condition = Condition.GOOD
+    purchase_date: date | None = None
+    purchase_cost: Decimal | None = None
+    order_number: str = ""
+    vendor: str = ""
+    funding_source: FundingSource = FundingSource.GENERAL_FUND
+    warranty_end: date | None = None
+    mac_addresses: str = ""
+    os_version: str = ""
+    org_unit_path: str = ""
+    notes: str = ""
+
+
+class DeviceIn(DeviceFields):
+    asset_tag: str
+    serial_number: str
+    model_id: int
+    site_id: int
+    status: Literal["in_stock", "loaner_pool", "deployed"] = "in_stock"
+
+
+class DevicePatch(DeviceFields):
+    """Only the fields sent change."""
+
+    asset_tag: str | None = None
+    serial_number: str | None = None
+    model_id: int | None = None
+    site_id: int | None = None
+
+
+class BulkIn(Schema):
+    device_ids: list[int]
+    status: DeviceStatus | None = None
+    site_id: int | None = None
+    room_number: str | None = None
+    note: str = ""
+
+
+class BulkOut(Schema):
+    changed: int
+
+
+class DeviceModelIn(Schema):
+    manufacturer: str
+    name: str
+    category: DeviceCategory
+    auto_update_through: date | None = None
+    warranty_months: int = 12
+
+
+class DeviceModelOut(ModelSchema):
+    manufacturer_name: str
+
+    class Meta:
+        model = DeviceModel
+        fields = ["id", "name", "category", "auto_update_through", "warranty_months"]
+
+    @staticmethod
+    def resolve_manufacturer_name(model) -> str:
+        return model.manufacturer.name
+
+
+class SlotOut(Schema):
+    number: int
+    device_id: int | None
+    asset_tag: str | None
+
+
+class CartOut(Schema):
+    id: int
+    asset_tag: str
+    site_id: int
+    slots: list[SlotOut]
+    empty_slots: int
+
+    @staticmethod
+    def resolve_slots(cart) -> list[dict]:
+        return [
+            {
+                "number": slot.number,
+                "device_id": slot.device_id,
+                "asset_tag": slot.device.asset_tag if slot.device else None,
+            }
+            for slot in cart.slots.all()
+        ]
+
+    @staticmethod
+    def resolve_empty_slots(cart) -> int:
+        return sum(1 for slot in cart.slots.all() if slot.device_id is None)
+
+
+class SlotIn(Schema):
+    scan: str
+    number: int | None = None
+
+
+class AcknowledgmentOut(ModelSchema):
+    person_id: int
+
+    class Meta:
+        model = AcceptableUseAcknowledgment
+        fields = ["id", "policy_version", "acknowledged_at"]

@@ -1,11 +1,12 @@
 """Reads of devices, scoped to the user's sites."""
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import AssignmentKind, DeviceCategory, DeviceStatus
-from homeroom.devices.models import Assignment, Device
+from homeroom.devices.models import Assignment, Device, DeviceModel
 from homeroom.people.models import Person
 
 
@@ -51,15 +52,25 @@ def status_counts(devices: QuerySet[Device]) -> list[tuple[str, int]]:
 
 
 def auto_update_years(devices: QuerySet[Device]) -> list[tuple[str, int]]:
-    """Chromebooks in service by the school year (July to June) their updates end."""
-    in_service = devices.filter(
-        model__category=DeviceCategory.CHROMEBOOK, model__auto_update_through__isnull=False
-    ).exclude(status__in=[DeviceStatus.RETIRED, DeviceStatus.DISPOSED])
-    by_month = in_service.values_list("model__auto_update_through").annotate(n=Count("pk"))
+    """Chromebooks in service by the school year (July to June) their updates end. Counted
+    per model on the (model, status) index, then each model's count goes to its year."""
+    per_model = (
+        devices.exclude(status__in=[DeviceStatus.RETIRED, DeviceStatus.DISPOSED])
+        .values_list("model_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    ends = dict(
+        DeviceModel.objects.filter(
+            category=DeviceCategory.CHROMEBOOK, auto_update_through__isnull=False
+        ).values_list("pk", "auto_update_through")
+    )
     years: dict[int, int] = {}
-    for month, count in by_month.order_by():
-        year = month.year + (1 if month.month >= 7 else 0)
-        years[year] = years.get(year, 0) + count
+    for model_id, count in per_model:
+        month = ends.get(model_id)
+        if month is not None:
+            year = month.year + (1 if month.month >= 7 else 0)
+            years[year] = years.get(year, 0) + count
     return [(f"{year - 1}-{year % 100:02d}", count) for year, count in sorted(years.items())]
 
 
@@ -101,3 +112,10 @@ def overdue_loaners(user) -> QuerySet[Assignment]:
         .select_related("device", "person")
         .order_by("due_at")
     )
+
+
+def acceptable_use_signed(person) -> bool:
+    """Whether the person signed the acceptable-use policy in force."""
+    return person.acceptable_use.filter(
+        policy_version=settings.ACCEPTABLE_USE_POLICY_VERSION
+    ).exists()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
-from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites
+from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites, sites_for
 from homeroom.devices import labels, selectors, services
 from homeroom.devices.choices import (
     AssignmentKind,
@@ -19,7 +20,15 @@ from homeroom.devices.choices import (
     FundingSource,
 )
 from homeroom.devices.filters import DeviceFilter
-from homeroom.devices.forms import CheckOutForm, ScanForm
+from homeroom.devices.forms import (
+    BulkForm,
+    CheckOutForm,
+    DeviceForm,
+    DeviceModelForm,
+    ScanForm,
+    SlotForm,
+)
+from homeroom.devices.models import Device
 from homeroom.fees.services import UnpaidFeesBlock, dollars
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
@@ -68,6 +77,10 @@ def scan_station(request):
         "form": form,
         "mode": mode,
         "person": person,
+        "aup_missing": person is not None
+        and person.kind == "student"
+        and not selectors.acceptable_use_signed(person),
+        "aup_version": settings.ACCEPTABLE_USE_POLICY_VERSION,
         "who": who,
         "matches": matches,
         "result": result,
@@ -199,6 +212,12 @@ def device_detail(request, pk: int):
                     request, f"Checked {device} out to {data['room'] or data['person']}."
                 )
                 return redirect(device)
+    slots = (
+        list(device.slots.select_related("device"))
+        if device.model.category == DeviceCategory.CART
+        else None
+    )
+    filled = sum(1 for slot in slots if slot.device_id) if slots else 0
     return render(
         request,
         "devices/device_detail.html",
@@ -206,8 +225,11 @@ def device_detail(request, pk: int):
             "device": device,
             "current": device.current[0] if device.current else None,
             "history": device.assignments.select_related("person", "room", "cart")[:50],
-            "slots": device.slots.select_related("device")
-            if device.model.category == "cart"
+            "slots": slots,
+            "filled_slots": filled,
+            "empty_slots": len(slots) - filled if slots else 0,
+            "slot_form": SlotForm()
+            if slots is not None and request.user.has_perm("devices.change_assignment")
             else None,
             "form": form,
             "events": audit_events_for(request.user, device)[:50],
@@ -281,12 +303,8 @@ def device_list(request):
         "statuses": DeviceStatus.choices,
         "categories": DeviceCategory.choices,
         "sheets": labels.SHEET_CHOICES,
-        "kept_filters": [
-            (key, value)
-            for key, value in request.GET.items()
-            if key not in {"page", "export"} and value
-        ],
         "fundings": FundingSource.choices,
+        "bulk_form": bulk_form(request) if request.user.has_perm("devices.change_device") else None,
     }
     template = "devices/device_list.html#table" if request.htmx else "devices/device_list.html"
     return render(request, template, context)
@@ -324,18 +342,20 @@ LABELS_AT_ONCE = 300
 
 @access("devices.change_device")
 def device_labels(request):
-    """Asset-tag labels as a PDF: for the ticked devices (`device`, repeated) or else for
-    all the list's filters show, in the list's order. `sheet` picks the label stock (a key
-    of labels.LABEL_SHEETS), `start` the first unused label on a partly used sheet, and
-    `outlines=1` draws the label edges for a test print on plain paper."""
+    """Asset-tag labels as a PDF: for the ticked devices (`device`, repeated, posted from the
+    list or in the query) or else for all the list's filters show, in the list's order.
+    `sheet` picks the label stock (a key of labels.LABEL_SHEETS), `start` the first unused
+    label on a partly used sheet, and `outlines=1` draws the label edges for a test print on
+    plain paper."""
     _, devices = filtered(
         request, DeviceFilter, selectors.devices_for(request.user), site_field="site"
     )
-    ticked = [pk for pk in request.GET.getlist("device") if pk.isdigit()]
+    options = request.POST if request.method == "POST" else request.GET
+    ticked = [pk for pk in options.getlist("device") if pk.isdigit()]
     if ticked:
         devices = devices.filter(pk__in=ticked)
     devices, _ = sort(request, devices, DEVICE_SORTS, "tag")
-    back = f"{reverse('devices:device_list')}?{request.GET.urlencode()}"
+    back = list_url(request)
     count = devices.count()
     if count > LABELS_AT_ONCE:
         messages.error(
@@ -344,15 +364,15 @@ def device_labels(request):
             "Filter by site or model, or tick the devices you need.",
         )
         return redirect(back)
-    sheet = request.GET.get("sheet") or labels.DEFAULT_SHEET
-    start = request.GET.get("start", "").strip() or "1"
+    sheet = options.get("sheet") or labels.DEFAULT_SHEET
+    start = options.get("start", "").strip() or "1"
     try:
         pdf = labels.render_labels(
             devices,
             sheet,
             base_url=settings.SITE_URL,
             start_position=int(start) if start.isdigit() else 0,
-            outlines=request.GET.get("outlines") == "1",
+            outlines=options.get("outlines") == "1",
         )
     except ValueError as error:
         messages.error(request, str(error))
@@ -360,3 +380,184 @@ def device_labels(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="asset-labels-{sheet}.pdf"'
     return response
+
+
+def list_url(request) -> str:
+    """The device list with the filters of this request."""
+    query = request.GET.copy()
+    query.pop("export", None)
+    return (
+        f"{reverse('devices:device_list')}?{query.urlencode()}"
+        if query
+        else reverse("devices:device_list")
+    )
+
+
+def bulk_form(request) -> BulkForm:
+    return BulkForm(
+        request.POST if request.method == "POST" else None,
+        prefix="bulk",
+        sites=sites_for(request.user).filter(is_active=True),
+    )
+
+
+@access("devices.change_device")
+@require_POST
+def device_bulk(request):
+    """Change the status, site or home room of the devices ticked in the list."""
+    form = bulk_form(request)
+    back = list_url(request)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("__all__", [])) or "Check the choices.")
+        return redirect(back)
+    ticked = [pk for pk in request.POST.getlist("device") if pk.isdigit()]
+    device_ids = list(
+        selectors.devices_for(request.user).filter(pk__in=ticked).values_list("pk", flat=True)
+    )
+    data = form.cleaned_data
+    try:
+        changed = services.devices_bulk_update(
+            actor=request.user,
+            device_ids=device_ids,
+            status=data["status"] or None,
+            site=data["site"],
+            room_number=data["room_number"] or None,
+            note=data["note"],
+        )
+    except (Conflict, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Changed {changed} of {len(device_ids)} devices.")
+    return redirect(back)
+
+
+def error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def device_form(request, instance=None) -> DeviceForm:
+    return DeviceForm(
+        request.POST or None,
+        instance=instance,
+        sites=sites_for(request.user).filter(is_active=True),
+        rooms=rooms_for(request.user).filter(is_active=True),
+    )
+
+
+def save_device(request, form: DeviceForm, device=None):
+    """Create or update through the services; model errors go back onto the form."""
+    data = {key: value for key, value in form.cleaned_data.items()}
+    try:
+        if device is None:
+            return services.device_create(actor=request.user, **data)
+        return services.device_update(actor=request.user, device=device, **data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    except Conflict as error:
+        form.add_error(None, str(error))
+    return None
+
+
+@access("devices.add_device")
+def device_create(request):
+    initial_model = request.GET.get("model")
+    form = device_form(request)
+    if initial_model and initial_model.isdigit() and not request.POST:
+        form.initial["model"] = int(initial_model)
+    if request.method == "POST" and form.is_valid():
+        device = save_device(request, form)
+        if device is not None:
+            messages.success(request, f"Added {device}.")
+            if "add_another" in request.POST:
+                return redirect(f"{reverse('devices:device_create')}?model={device.model_id}")
+            return redirect(device)
+    return render(request, "devices/device_form.html", {"form": form, "device": None})
+
+
+@access("devices.change_device")
+def device_edit(request, pk: int):
+    device = get_object_or_404(selectors.devices_for(request.user), pk=pk)
+    form = device_form(request, instance=device)
+    if request.method == "POST" and form.is_valid():
+        saved = save_device(request, form, device=Device.objects.get(pk=pk))
+        if saved is not None:
+            messages.success(request, f"Saved {saved}.")
+            return redirect(saved)
+    return render(request, "devices/device_form.html", {"form": form, "device": device})
+
+
+@access("devices.delete_device")
+@require_POST
+def device_delete(request, pk: int):
+    device = get_object_or_404(selectors.devices_for(request.user), pk=pk)
+    try:
+        services.device_delete(actor=request.user, device=device)
+    except Conflict as error:
+        messages.error(request, str(error))
+        return redirect(device)
+    messages.success(request, f"Deleted {device}.")
+    return redirect("devices:device_list")
+
+
+@access("devices.add_devicemodel")
+def device_model_create(request):
+    form = DeviceModelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            model = services.device_model_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, f"Added the model {model}.")
+            return redirect(f"{reverse('devices:device_create')}?model={model.pk}")
+    return render(request, "devices/device_model_form.html", {"form": form})
+
+
+@access("devices.change_assignment")
+@require_POST
+def cart_slots(request, pk: int):
+    """Fill a cart's slot by scanning a device, or empty one (`empty` = the slot number)."""
+    cart = get_object_or_404(selectors.devices_for(request.user), pk=pk)
+    try:
+        if request.POST.get("empty", "").isdigit():
+            device = services.cart_slot_empty(
+                actor=request.user, cart=cart, number=int(request.POST["empty"])
+            )
+            messages.success(request, f"Took {device} out of {cart}.")
+        else:
+            form = SlotForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Scan a device tag or serial number first.")
+                return redirect(cart)
+            device = selectors.find_device(request.user, form.cleaned_data["scan"])
+            if device is None:
+                messages.error(request, f"No device has the tag “{form.cleaned_data['scan']}”.")
+                return redirect(cart)
+            slot = services.cart_slot_fill(
+                actor=request.user, cart=cart, device=device, number=form.cleaned_data["number"]
+            )
+            messages.success(request, f"Put {device} in slot {slot.number}.")
+    except Conflict as error:
+        messages.error(request, str(error))
+    return redirect(cart)
+
+
+@access("devices.add_assignment")
+@require_POST
+def acceptable_use_record(request, person_id: int):
+    """Record a signed acceptable-use policy, from the scan station or the person page."""
+    person = get_object_or_404(people_for(request.user), pk=person_id)
+    services.acceptable_use_record(actor=request.user, person=person)
+    messages.success(
+        request,
+        f"Recorded that {person} signed the acceptable-use policy "
+        f"{settings.ACCEPTABLE_USE_POLICY_VERSION}.",
+    )
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else person)
