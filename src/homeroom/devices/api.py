@@ -11,7 +11,11 @@ from homeroom.devices.choices import DeviceCategory
 from homeroom.devices.filters import DeviceFilter
 from homeroom.devices.importers import forms as import_forms
 from homeroom.devices.importers import services as import_services
-from homeroom.devices.importers.schemas import DeviceImportOptions, DeviceImportOut
+from homeroom.devices.importers.schemas import (
+    DeviceImportOptions,
+    DeviceImportOut,
+    DeviceImportSummaryOut,
+)
 from homeroom.devices.importers.selectors import device_imports_for
 from homeroom.devices.models import Assignment, DeviceModel
 from homeroom.devices.schemas import (
@@ -276,11 +280,11 @@ def record_acknowledgment(request, person_id: int, policy_version: str | None = 
     )
 
 
-@router.get("/imports/devices", response=list[DeviceImportOut], tags=["Imports"])
+@router.get("/imports/devices", response=list[DeviceImportSummaryOut], tags=["Imports"])
 @requires("devices.view_deviceimport")
 @paginate(PageNumberPagination)
 def list_device_imports(request):
-    return device_imports_for(request.auth)
+    return device_imports_for(request.auth).defer("changes")
 
 
 @router.get("/imports/devices/{device_import_id}", response=DeviceImportOut, tags=["Imports"])

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from homeroom.core.choices import AuditInterface
 from homeroom.devices.choices import (
     DEVICE_IMPORT_RUNNING,
     AssignmentKind,
@@ -226,7 +227,9 @@ class DeviceImport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    interface = models.CharField(max_length=10, default="web")
+    interface = models.CharField(
+        max_length=10, choices=AuditInterface.choices, default=AuditInterface.WEB
+    )
     kind = models.CharField(max_length=20, choices=DeviceImportKind.choices)
     file_name = models.CharField(max_length=255)
     file_path = models.CharField(max_length=500, editable=False)

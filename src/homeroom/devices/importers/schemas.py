@@ -2,39 +2,66 @@ from ninja import ModelSchema, Schema
 
 from homeroom.devices.models import DeviceImport
 
+SUMMARY_FIELDS = [
+    "id",
+    "created_at",
+    "interface",
+    "kind",
+    "file_name",
+    "file_sha256",
+    "default_category",
+    "mapping",
+    "status",
+    "progress_done",
+    "progress_total",
+    "progress_note",
+    "counts",
+    "errors",
+    "warnings",
+    "changes_total",
+    "checked_at",
+    "applied_at",
+]
 
-class DeviceImportOut(ModelSchema):
+
+def _username(user) -> str | None:
+    return user.username if user else None
+
+
+class DeviceImportSummaryOut(ModelSchema):
+    """An import in the list: everything but the device by device changes."""
+
     created_by: str | None
     site: str | None
     percent: int
 
     class Meta:
         model = DeviceImport
-        fields = [
-            "id",
-            "created_at",
-            "interface",
-            "kind",
-            "file_name",
-            "file_sha256",
-            "default_category",
-            "mapping",
-            "status",
-            "progress_done",
-            "progress_total",
-            "progress_note",
-            "counts",
-            "errors",
-            "warnings",
-            "changes",
-            "changes_total",
-            "checked_at",
-            "applied_at",
-        ]
+        fields = SUMMARY_FIELDS
 
     @staticmethod
     def resolve_created_by(record) -> str | None:
-        return record.created_by.username if record.created_by else None
+        return _username(record.created_by)
+
+    @staticmethod
+    def resolve_site(record) -> str | None:
+        return record.site.code if record.site else None
+
+
+class DeviceImportOut(ModelSchema):
+    """An import with the first devices it changes (or would change)."""
+
+    created_by: str | None
+    site: str | None
+    percent: int
+
+    class Meta:
+        model = DeviceImport
+        fields = [*SUMMARY_FIELDS, "changes"]
+
+    @staticmethod
+    def resolve_created_by(record) -> str | None:
+        return _username(record.created_by)
 
     @staticmethod
     def resolve_site(record) -> str | None:

@@ -40,7 +40,8 @@ FIELD_NAMES = {
 
 @access("devices.view_deviceimport")
 def import_list(request):
-    page = paginate(request, device_imports_for(request.user), per_page=25)
+    imports = device_imports_for(request.user).defer("changes", "warnings", "mapping")
+    page = paginate(request, imports, per_page=25)
     return render(request, "devices/imports/import_list.html", {"page": page})
 
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('interface', models.CharField(default='web', max_length=10)),
+                ('interface', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('cli', 'Command line'), ('import', 'Import'), ('system', 'System')], default='web', max_length=10)),
                 ('kind', models.CharField(choices=[('google-devices', 'Google Admin device list'), ('snipeit-assets', 'Snipe-IT asset export'), ('csv', 'Other CSV file')], max_length=20)),
                 ('file_name', models.CharField(max_length=255)),
                 ('file_path', models.CharField(editable=False, max_length=500)),

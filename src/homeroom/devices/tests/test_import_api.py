@@ -86,6 +86,7 @@ def test_the_api_uploads_a_csv_with_its_mapping_and_applies_it(
     assert Device.objects.get(serial_number="PX-2").status == DeviceStatus.LOST
     listed = api.get(URL).json()
     assert listed["count"] == 1 and listed["items"][0]["id"] == body["id"]
+    assert "changes" not in listed["items"][0]  # the list leaves out the device by device changes
 
 
 def test_the_api_checks_first_and_applies_when_asked(
