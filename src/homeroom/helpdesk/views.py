@@ -320,7 +320,9 @@ def queue_tickets(request):
         tickets = tickets.filter(assignee__isnull=True)
     elif view == "breaching":
         tickets = tickets.filter(resolution_due_at__lte=now + sla.DUE_SOON)
-    key = request.GET.get("sort", "due")
+    # Open tickets are a small part of the table and read soonest-due first; everything
+    # reads newest first, straight from the created_at index.
+    key = request.GET.get("sort", "-created" if view == "all" else "due")
     if key.lstrip("-") == "due":
         due = F("resolution_due_at")
         order = due.desc(nulls_last=True) if key.startswith("-") else due.asc(nulls_last=True)
