@@ -2,7 +2,10 @@
 
 from django.db.models import Count, Q
 
-from homeroom.core import selectors
+from homeroom.core import (
+    cli,  # noqa: F401  (registers `homeroom import closed-days`)
+    selectors,
+)
 from homeroom.core.access import SIGNED_IN, Rule
 from homeroom.core.charts import bar_chart
 from homeroom.core.registry import DashboardCard, NavItem, SearchProvider, SearchResult, registry

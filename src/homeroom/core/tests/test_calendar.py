@@ -5,13 +5,20 @@ The district is in America/Chicago; school hours default to Mon-Fri 7:30-16:00.
 Sun 14 Mar 2027."""
 
 import datetime
+import random
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from homeroom.core.calendar import BusinessCalendar, calendar_for, calendars_for
+from homeroom.core.calendar import (
+    BusinessCalendar,
+    calendar_for,
+    calendars_for,
+    days_label,
+    time_label,
+)
 from homeroom.core.models import ClosedDay, SchoolHours
 from homeroom.core.testing import pinned_queries
 
@@ -174,3 +181,61 @@ def test_a_site_with_its_own_hours_and_closed_days(sites):
     assert calendars[south.pk].add(at(2026, 11, 25, 13), 2 * HOUR) == at(2026, 11, 28, 8)
     assert not calendars[south.pk].is_open(at(2026, 11, 26, 10))
     assert calendar_for(south) == calendars[south.pk]
+
+
+def test_add_and_elapsed_agree_across_a_whole_year(db):
+    """For many starts, targets and pauses: the business time from the start to the due
+    time is the target, and one second earlier it is not yet reached."""
+    ClosedDay.objects.create(
+        starts_on=datetime.date(2026, 11, 25),
+        ends_on=datetime.date(2026, 11, 27),
+        reason="Thanksgiving break",
+    )
+    ClosedDay.objects.create(
+        starts_on=datetime.date(2026, 12, 21), ends_on=datetime.date(2027, 1, 1), reason="Winter"
+    )
+    calendar = calendar_for(None)
+    rng = random.Random(2026)
+    for _ in range(300):
+        start = at(2026, 10, 1) + datetime.timedelta(minutes=rng.randrange(200 * 24 * 60))
+        seconds = rng.randrange(1, 40 * int(8.5 * HOUR))
+        pauses = []
+        for _ in range(rng.randrange(3)):
+            paused = start + datetime.timedelta(minutes=rng.randrange(30 * 24 * 60))
+            pauses.append((paused, paused + datetime.timedelta(minutes=rng.randrange(3 * 24 * 60))))
+        due = calendar.add(start, seconds, pauses)
+        assert calendar.elapsed(start, due, pauses) == seconds, (start, seconds, pauses)
+        earlier = due - datetime.timedelta(seconds=1)
+        assert calendar.elapsed(start, earlier, pauses) == seconds - 1, (start, seconds, pauses)
+
+
+def test_a_calendar_closed_for_years_has_no_due_time_instead_of_searching_forever(db):
+    closed_for_years = BusinessCalendar(
+        weekdays=frozenset(range(5)),
+        opens_at=datetime.time(7, 30),
+        closes_at=datetime.time(16),
+        closed_dates=frozenset(
+            datetime.date(2026, 11, 24) + datetime.timedelta(days=n) for n in range(20 * 366)
+        ),
+        zone=CHICAGO,
+    )
+    assert closed_for_years.add(at(2026, 11, 24, 9), HOUR) is None
+    assert closed_for_years.elapsed(at(2026, 11, 24, 9), at(2036, 11, 24, 9)) == 0
+
+
+def test_zero_and_negative_targets_and_naive_times(district):
+    assert district.add(at(2026, 11, 21, 10), 0) == at(2026, 11, 21, 10)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        district.add(at(2026, 11, 24, 9), -1)
+    with pytest.raises(ValueError, match="aware"):
+        district.is_open(datetime.datetime(2026, 11, 24, 9))
+    assert district.elapsed(at(2026, 11, 24, 12), at(2026, 11, 24, 9)) == 0
+
+
+def test_labels(district):
+    assert days_label([0, 1, 2, 3, 4]) == "Mon\u2013Fri"
+    assert days_label([0, 2, 4]) == "Mon, Wed, Fri"
+    assert days_label([0, 1, 2, 3, 5]) == "Mon\u2013Thu, Sat"
+    assert time_label(datetime.time(12, 5)) == "12:05 pm"
+    assert time_label(datetime.time(0, 0)) == "12:00 am"
+    assert district.hours_label == "Mon\u2013Fri, 7:30 am \u2013 4:00 pm"

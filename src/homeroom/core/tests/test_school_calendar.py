@@ -464,3 +464,40 @@ def test_the_demo_district_has_school_hours_and_holidays(db):
     due = calendar_for(elementary).add(filed, 4 * 3600)
     assert (due.date(), due.hour, due.minute) == (datetime.date(2026, 11, 30), 10, 30)
     assert not calendar_for(high).is_school_day(datetime.date(2027, 7, 4))
+
+
+# Command line
+
+
+def test_the_command_line_imports_closed_days_for_a_school(sites, tmp_path):
+    path = tmp_path / "south.ics"
+    path.write_bytes(SCHOOL_YEAR_ICS)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import", "closed-days", str(path), "--site", "SHS", "--dry-run", stdout=out)
+    assert exit_code.value.code == 0 and "2026-11-25 to 2026-11-27: Thanksgiving" in out.getvalue()
+    assert not ClosedDay.objects.exists()
+
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import", "closed-days", str(path), "--site", "SHS", stdout=out)
+    assert exit_code.value.code == 0
+    assert "Added 4 closed days to South High" in out.getvalue()
+    assert set(ClosedDay.objects.values_list("site__code", flat=True)) == {"SHS"}
+    event = AuditEvent.objects.filter(content_type__model="closedday").first()
+    assert (event.interface, event.actor_name) == ("cli", "")
+
+
+def test_the_command_line_reports_a_bad_file_and_changes_nothing(sites, tmp_path):
+    path = tmp_path / "broken.ics"
+    path.write_bytes(ics("DTSTART;VALUE=DATE:20261301\nSUMMARY:Bad month"))
+    err = StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import", "closed-days", str(path), stderr=err)
+    assert exit_code.value.code == 1
+    assert "broken.ics:5: DTSTART: 20261301 is not a real date" in err.getvalue()
+    assert "Nothing was changed." in err.getvalue()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import", "closed-days", str(path), "--site", "NOPE", stderr=StringIO())
+    assert exit_code.value.code == 2
+    assert not ClosedDay.objects.exists()
