@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
@@ -69,7 +68,7 @@ def device_import_upload(
     folder = import_dir() / f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
     folder.mkdir()
     name = Path(upload.name or "devices.csv").name
-    stored = folder / (get_valid_filename(name) or "devices.csv")
+    stored = folder / stored_name(name)
     with open(stored, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -99,6 +98,14 @@ def device_import_upload(
         if not waits:
             _queue_check(record, apply_as=actor.pk if apply else None)
     return record
+
+
+def stored_name(name: str) -> str:
+    """The uploaded file's own name where it is safe to keep, since problems name the file
+    by it (“Device list (2).csv:14: …”); each upload has a folder of its own."""
+    if name in {"", ".", ".."} or any(char in name for char in "/\\\x00"):
+        return "devices.csv"
+    return name[-200:]
 
 
 def _queue_check(record: DeviceImport, *, apply_as: int | None) -> None:

@@ -4,6 +4,7 @@ an import's progress, preview (counts, device by device changes, problems) and r
 import csv
 import io
 import re
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
@@ -23,7 +24,7 @@ from homeroom.devices.models import Device
 
 CHANGES_SHOWN = 200
 REMAPPABLE = {DeviceImportStatus.MAPPING, DeviceImportStatus.CHECKED, DeviceImportStatus.REJECTED}
-PROBLEM = re.compile(r"(?P<file>[^:]*):(?P<line>\d+): (?P<rest>.*)", re.DOTALL)
+LINE = re.compile(r"(\d+): ")
 FIELD_NAMES = {
     "asset_tag": "Asset tag",
     "serial_number": "Serial number",
@@ -125,7 +126,7 @@ def import_problems(request, pk: int):
     writer.writerow(["kind", "file", "line", "column", "message"])
     for kind, found in (("problem", record.errors), ("warning", record.warnings)):
         for text in found:
-            writer.writerow([kind, *split_problem(text, header)])
+            writer.writerow([kind, *split_problem(text, Path(record.file_path).name, header)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="device-import-{pk}-problems.csv"'
     return response
@@ -157,18 +158,18 @@ def import_recheck(request, pk: int):
     return redirect(record)
 
 
-def split_problem(text: str, header: list[str]) -> list:
+def split_problem(text: str, file: str, header: list[str]) -> list:
     """`file:line: column: message` back into its parts. A column name may itself hold
     “: ” (Snipe-IT's “Checked Out To: Email”), so the file's own column names go first."""
-    match = PROBLEM.fullmatch(text)
+    match = LINE.match(text.removeprefix(f"{file}:")) if text.startswith(f"{file}:") else None
     if match is None:
-        return ["", "", "", text]
-    rest = match["rest"]
+        return ["", "", "", text]  # “… and 12 more problems”
+    line, rest = int(match[1]), text[len(file) + 1 + match.end() :]
     for name in sorted((name for name in header if name), key=len, reverse=True):
         if rest.startswith(f"{name}: "):
-            return [match["file"], int(match["line"]), name, rest[len(name) + 2 :]]
+            return [file, line, name, rest[len(name) + 2 :]]
     column, _, message = rest.partition(": ")
-    return [match["file"], int(match["line"]), column, message]
+    return [file, line, column, message]
 
 
 COUNT_LABELS = {

@@ -303,10 +303,11 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
     post(
         tech,
         NEW,
-        {"kind": "csv", "file": upload(csv_bytes(MIXED))},
+        {"kind": "csv", "file": upload(csv_bytes(MIXED), "Device list: 2 (final).csv")},
         django_capture_on_commit_callbacks,
     )
     record = DeviceImport.objects.get()
+    assert record.file_name == "Device list: 2 (final).csv"
     url = f"/devices/imports/{record.pk}/columns/"
     post(
         tech,
@@ -317,9 +318,13 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
     run_queued_tasks()
     record.refresh_from_db()
     assert record.status == "rejected"
-    assert record.errors[0].startswith("devices.csv:2: Type: “Laptop” is not a status")
+    assert record.errors[0].startswith("Device list: 2 (final).csv:2: Type: “Laptop” is not a")
     page = text(tech.get(record.get_absolute_url()))
     assert "Change the matched columns" in page
+    download = text(tech.get(f"/devices/imports/{record.pk}/problems.csv"))
+    problem = list(csv.reader(io.StringIO(download)))[1]
+    assert problem[:4] == ["problem", "Device list: 2 (final).csv", "2", "Type"]
+    assert problem[4].startswith("“Laptop” is not a status Homeroom knows")
 
     post(
         tech,
