@@ -51,8 +51,8 @@ def run(command, options) -> int:
         return 1
     command.stdout.write(
         f"Added {len(imported.added)} closed days to {site or 'the district'}; "
-        f"{imported.already_there} were already there, {imported.timed_events} timed and "
-        f"{imported.repeating_events} repeating events were left out."
+        f"{imported.already_there} were already there; left out {imported.timed_events} timed, "
+        f"{imported.repeating_events} repeating and {imported.cancelled_events} cancelled events."
     )
     return 0
 

@@ -1,6 +1,6 @@
 """Reading closed days out of an iCalendar (.ics) file, as districts publish their school
 calendars (RFC 5545). Only all-day events become closed days; timed events (a board
-meeting at 6 pm) and repeating events are left out and counted."""
+meeting at 6 pm), repeating events and cancelled events are left out and counted."""
 
 import datetime
 import re
@@ -10,7 +10,10 @@ from homeroom.core.importers import Problem
 from homeroom.core.models import ClosedDay
 
 MAX_BYTES = 1_000_000
-CONTENT_LINE = re.compile(r"^(?P<name>[A-Za-z0-9-]+)(?P<params>(;[^:]*)?):(?P<value>.*)$")
+# NAME;PARAM=value;PARAM="quoted: may hold colons":VALUE
+CONTENT_LINE = re.compile(
+    r'^(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;(?:[^:;"]|"[^"]*")*)*):(?P<value>.*)$'
+)
 DATE_VALUE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 DAY_DURATION = re.compile(r"^\+?P(?:(\d+)W|(\d+)D)$")
 TEXT_ESCAPES = {"\\n": " ", "\\N": " ", "\\,": ",", "\\;": ";", "\\\\": "\\"}
@@ -28,6 +31,7 @@ class CalendarFile:
     periods: list[ClosedPeriod] = field(default_factory=list)
     timed_events: int = 0
     repeating_events: int = 0
+    cancelled_events: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -110,6 +114,9 @@ def _text(value: str) -> str:
 
 
 def _read_event(event: dict, event_line: int, result: CalendarFile, problem) -> None:
+    if "STATUS" in event and event["STATUS"][2].strip().upper() == "CANCELLED":
+        result.cancelled_events += 1
+        return
     if "DTSTART" not in event:
         problem(event_line, "DTSTART", "the event has no start date")
         return

@@ -206,6 +206,7 @@ class ClosedDaysImported:
     already_there: int
     timed_events: int
     repeating_events: int
+    cancelled_events: int
 
 
 @transaction.atomic
@@ -245,4 +246,10 @@ def closed_days_import(
                 reason=period.reason,
             )
         )
-    return ClosedDaysImported(added, already_there, parsed.timed_events, parsed.repeating_events)
+    return ClosedDaysImported(
+        added,
+        already_there,
+        parsed.timed_events,
+        parsed.repeating_events,
+        parsed.cancelled_events,
+    )

@@ -300,7 +300,8 @@ def back_to(site) -> str:
 @access("core.change_site")
 def closed_day_create(request):
     sites = selectors.sites_for(request.user)
-    site = sites.filter(pk=request.GET.get("site") or 0).first()
+    chosen = request.GET.get("site", "")
+    site = sites.filter(pk=chosen).first() if chosen.isdigit() else None
     form = ClosedDayForm(request.POST or None, sites=sites, initial={"site": site})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -353,6 +354,7 @@ def closed_days_import(request):
                 (imported.already_there, "already in the calendar"),
                 (imported.timed_events, "not all-day events"),
                 (imported.repeating_events, "repeating events"),
+                (imported.cancelled_events, "cancelled events"),
             ]
             notes = [f"{count} {what}" for count, what in skipped if count]
             messages.success(

@@ -160,6 +160,9 @@ def test_admin_adds_and_removes_closed_days(admin, sites):
 
 
 def test_a_bad_closed_day_explains_and_changes_nothing(admin, sites):
+    assert admin.get("/calendar/closed-days/new/?site=abc").status_code == 200
+    preset = admin.get(f"/calendar/closed-days/new/?site={sites[1].pk}").content.decode()
+    assert f'<option value="{sites[1].pk}" selected>' in preset
     response = admin.post(
         "/calendar/closed-days/new/",
         {"site": "", "starts_on": "2026-12-21", "ends_on": "2026-12-01", "reason": ""},
@@ -222,6 +225,9 @@ SCHOOL_YEAR_ICS = ics(
     "UID:pd@riverside\nDTSTART:20270215\nSUMMARY:Presidents' Day\n"
     "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Tomorrow\nTRIGGER:-P1D\nEND:VALARM",
     "UID:weekly@riverside\nDTSTART;VALUE=DATE:20260911\nRRULE:FREQ=WEEKLY\nSUMMARY:Spirit day",
+    "UID:snow@riverside\nDTSTART;VALUE=DATE:20270105\nSTATUS:CANCELLED\nSUMMARY:Snow day",
+    'UID:memorial@riverside\nDTSTART;VALUE=DATE:20270531\nSUMMARY;ALTREP="https://riverside.example'
+    '/memorial":Memorial Day',
 )
 
 
@@ -235,8 +241,8 @@ def test_importing_an_ics_file_adds_its_all_day_events(admin, sites):
     )
     page = response.content.decode()
     assert (
-        "Added 4 closed days from calendar.ics "
-        "(left out: 1 not all-day events, 1 repeating events)." in page
+        "Added 5 closed days from calendar.ics "
+        "(left out: 1 not all-day events, 1 repeating events, 1 cancelled events)." in page
     )
     rows = list(ClosedDay.objects.values_list("site", "starts_on", "ends_on", "reason"))
     assert rows == [
@@ -249,17 +255,18 @@ def test_importing_an_ics_file_adds_its_all_day_events(admin, sites):
         ),
         (None, datetime.date(2026, 12, 21), datetime.date(2027, 1, 3), "Winter break"),
         (None, datetime.date(2027, 2, 15), datetime.date(2027, 2, 15), "Presidents' Day"),
+        (None, datetime.date(2027, 5, 31), datetime.date(2027, 5, 31), "Memorial Day"),
     ]
-    assert AuditEvent.objects.filter(content_type__model="closedday", verb="created").count() == 4
+    assert AuditEvent.objects.filter(content_type__model="closedday", verb="created").count() == 5
 
     again = admin.post(
         "/calendar/import/", {"file": upload(SCHOOL_YEAR_ICS), "site": ""}, follow=True
     )
     assert (
         "Added 0 closed days" in again.content.decode()
-        and "4 already in the calendar" in again.content.decode()
+        and "5 already in the calendar" in again.content.decode()
     )
-    assert ClosedDay.objects.count() == 4
+    assert ClosedDay.objects.count() == 5
 
 
 def test_importing_for_one_school(admin, sites):
@@ -482,7 +489,7 @@ def test_the_command_line_imports_closed_days_for_a_school(sites, tmp_path):
     with pytest.raises(SystemExit) as exit_code:
         call_command("import", "closed-days", str(path), "--site", "SHS", stdout=out)
     assert exit_code.value.code == 0
-    assert "Added 4 closed days to South High" in out.getvalue()
+    assert "Added 5 closed days to South High" in out.getvalue()
     assert set(ClosedDay.objects.values_list("site__code", flat=True)) == {"SHS"}
     event = AuditEvent.objects.filter(content_type__model="closedday").first()
     assert (event.interface, event.actor_name) == ("cli", "")
