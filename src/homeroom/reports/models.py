@@ -59,6 +59,27 @@ class IssueTypeDay(models.Model):
         return f"{self.day} {self.site_id} {self.issue_type_id}: {self.created}"
 
 
+class IssueTypeMonth(models.Model):
+    """The same counts per calendar month (`month` is its first day), summed from the days
+    at each refresh: a district files tickets of most types at most sites on most days, so
+    a school year of days would be tens of thousands of rows; its months are a few
+    hundred."""
+
+    month = models.DateField()
+    site = models.ForeignKey("core.Site", on_delete=models.CASCADE, related_name="+")
+    issue_type = models.ForeignKey(
+        "helpdesk.IssueType", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "site"]
+        indexes = [models.Index(fields=["month", "site"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.site_id} {self.issue_type_id}: {self.created}"
+
+
 class DeflectionDay(models.Model):
     """Self-service fixes on one day at one site (None: the person had no site)."""
 

@@ -14,11 +14,12 @@ from homeroom.reports.models import (
     DeflectionDay,
     FleetCount,
     IssueTypeDay,
+    IssueTypeMonth,
     RepairDay,
     RollupState,
     TicketDay,
 )
-from homeroom.reports.services import BUCKET_COUNT, quantile, today
+from homeroom.reports.services import BUCKET_COUNT, month_end, quantile, today
 
 PERIODS = {
     "7": "Last 7 days",
@@ -27,6 +28,7 @@ PERIODS = {
     "year": "This school year",
 }
 DEFAULT_PERIOD = "30"
+ONE_DAY = datetime.timedelta(days=1)
 # How old an open ticket is, by calendar time since it was filed.
 AGE_BANDS = [
     ("Under a day", datetime.timedelta(days=1)),
@@ -185,25 +187,48 @@ def _deflections(scope: Scope, period: Period) -> int:
     )
 
 
+def whole_months(period: Period) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the first and last calendar months wholly inside the period."""
+    start = period.first if period.first.day == 1 else month_end(period.first) + ONE_DAY
+    last_start = (period.last + ONE_DAY).replace(day=1) - ONE_DAY
+    last_start = last_start.replace(day=1) if month_end(last_start) <= period.last else None
+    if last_start is None or start > last_start:
+        return None
+    return start, last_start
+
+
 def _issue_types(scope: Scope, period: Period) -> list[tuple[str, int]]:
-    rows = (
-        IssueTypeDay.objects.filter(
-            site__in=scope.site_ids, day__gte=period.first, day__lte=period.last
+    """Tickets per issue type: whole months from the month rows, the days at either end
+    from the day rows."""
+    months = whole_months(period)
+    days = IssueTypeDay.objects.filter(site__in=scope.site_ids)
+    if months is None:
+        days = days.filter(day__gte=period.first, day__lte=period.last)
+        month_rows = IssueTypeMonth.objects.none()
+    else:
+        days = days.filter(
+            Q(day__gte=period.first, day__lt=months[0])
+            | Q(day__gt=month_end(months[1]), day__lte=period.last)
         )
-        .order_by()
-        .values("issue_type_id", "issue_type__name", "issue_type__parent__name")
-        .annotate(tickets=Sum("created"))
-    )
-    found = []
-    for row in rows:
-        if row["issue_type_id"] is None:
+        month_rows = IssueTypeMonth.objects.filter(
+            site__in=scope.site_ids, month__gte=months[0], month__lte=months[1]
+        )
+    fields = ("issue_type_id", "issue_type__name", "issue_type__parent__name")
+    found: dict[tuple, int] = {}
+    for rows in (days, month_rows):
+        for row in rows.order_by().values(*fields).annotate(tickets=Sum("created")):
+            key = tuple(row[name] for name in fields)
+            found[key] = found.get(key, 0) + row["tickets"]
+    labelled = []
+    for (type_id, name, parent), tickets in found.items():
+        if type_id is None:
             label = "No issue type"
-        elif row["issue_type__parent__name"]:
-            label = f"{row['issue_type__parent__name']}: {row['issue_type__name']}"
+        elif parent:
+            label = f"{parent}: {name}"
         else:
-            label = row["issue_type__name"]
-        found.append((label, row["tickets"]))
-    return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+            label = name
+        labelled.append((label, tickets))
+    return sorted(labelled, key=lambda pair: (-pair[1], pair[0]))
 
 
 def _repairs(scope: Scope, period: Period) -> list[dict]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from homeroom.core.calendar import district_zone
@@ -22,6 +23,7 @@ from homeroom.reports.models import (
     DeflectionDay,
     FleetCount,
     IssueTypeDay,
+    IssueTypeMonth,
     RepairDay,
     RollupState,
     TicketDay,
@@ -280,11 +282,37 @@ def rollups_refresh(*, first: datetime.date, last: datetime.date) -> RefreshRepo
     IssueTypeDay.objects.bulk_create(type_days, batch_size=1000)
     DeflectionDay.objects.bulk_create(deflection_days, batch_size=1000)
     RepairDay.objects.bulk_create(repair_days, batch_size=1000)
+    _rebuild_months(first, last)
     FleetCount.objects.all().delete()
     FleetCount.objects.bulk_create(_fleet_rows(), batch_size=1000)
     RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": timezone.now()})
     return RefreshReport(
         first, last, len(ticket_days), len(type_days), len(deflection_days), len(repair_days)
+    )
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def _rebuild_months(first: datetime.date, last: datetime.date) -> None:
+    """Sum the issue-type days of every month the rebuilt days touch into its month rows."""
+    start, end = first.replace(day=1), month_end(last)
+    IssueTypeMonth.objects.filter(month__gte=start, month__lte=end).delete()
+    sums = (
+        IssueTypeDay.objects.filter(day__gte=start, day__lte=end)
+        .order_by()
+        .annotate(month=TruncMonth("day"))
+        .values_list("month", "site_id", "issue_type_id")
+        .annotate(created=Sum("created"))
+    )
+    IssueTypeMonth.objects.bulk_create(
+        (
+            IssueTypeMonth(month=month, site_id=site_id, issue_type_id=type_id, created=created)
+            for month, site_id, type_id, created in sums
+        ),
+        batch_size=1000,
     )
 
 

@@ -87,18 +87,29 @@ def test_admin_narrows_to_one_site(counted, admin, api_client_as, sites):
 
 
 def test_periods(counted, admin, api_client_as, sites):
-    Ticket.objects.create(
-        site=sites[0],
-        subject="Early in the year",
-        status="closed",
-        created_at=at(datetime.date(2026, 8, 3), 9),
-        closed_at=at(datetime.date(2026, 8, 3), 10),
-    )
+    for day in (datetime.date(2026, 8, 3), datetime.date(2026, 9, 30)):
+        Ticket.objects.create(
+            site=sites[0],
+            subject="Earlier in the year",
+            issue_type=counted["screen"],
+            status="closed",
+            created_at=at(day, 9),
+            closed_at=at(day, 10),
+        )
     call_command("reports-refresh", "--all", stdout=None)
     client = api_client_as(admin)
-    assert metrics(client, period="90")["created"] == 4
+    ninety = metrics(client, period="90")
+    assert (ninety["first_day"], ninety["created"]) == ("2026-08-21", 5)
+    # 21 Aug to 18 Nov: the days of August and November, the months of September and
+    # October.
+    assert ninety["by_issue_type"][0] == {
+        "label": "Reports Chromebook: Cracked screen",
+        "count": 3,
+    }
     year = metrics(client, period="year")
-    assert (year["first_day"], year["created"]) == ("2026-07-01", 5)
+    assert (year["first_day"], year["created"]) == ("2026-07-01", 6)
+    assert year["by_issue_type"][0]["count"] == 4
+    assert metrics(client, period="30")["by_issue_type"][0]["count"] == 2
     assert client.get("/api/v1/reports/helpdesk", {"period": "12"}).status_code == 400
 
 
@@ -184,6 +195,7 @@ def test_metrics_page_query_count(counted, admin, client_as):
     client = client_as(admin)
     client.get("/reports/helpdesk/")
     # Session, user and permissions (5), the sites, the site-days, deflections, the
-    # backlog, issue types, fleet counts, repairs, the state row, the site switcher.
-    with pinned_queries(14):
+    # backlog, issue types by day and by month, fleet counts, repairs, the state row, the
+    # site switcher.
+    with pinned_queries(15):
         assert client.get("/reports/helpdesk/?period=year").status_code == 200

@@ -5,7 +5,13 @@ import random
 import pytest
 from django.core.management import call_command
 
-from homeroom.reports.models import DeflectionDay, IssueTypeDay, RepairDay, TicketDay
+from homeroom.reports.models import (
+    DeflectionDay,
+    IssueTypeDay,
+    IssueTypeMonth,
+    RepairDay,
+    TicketDay,
+)
 from homeroom.reports.services import BUCKET_RATIO, bucket_bounds, bucket_of, quantile
 from homeroom.reports.tests.conftest import MONDAY, TUESDAY
 
@@ -41,6 +47,7 @@ def snapshot() -> dict:
             "resolution_minutes",
         ),
         "types": rows(IssueTypeDay, "day", "site_id", "issue_type_id", "created"),
+        "months": rows(IssueTypeMonth, "month", "site_id", "issue_type_id", "created"),
         "deflections": rows(DeflectionDay, "day", "site_id", "deflections"),
         "repairs": rows(
             RepairDay, "day", "site_id", "device_model_id", "opened", "completed", "cost"
@@ -82,6 +89,17 @@ def test_rollups_match_the_hand_counts(helpdesk, sites):
             (TUESDAY, north.pk, None, 1),
             (MONDAY, south.pk, None, 1),
         ]
+    )
+    assert sorted(
+        IssueTypeMonth.objects.values_list("month", "site_id", "issue_type_id", "created"),
+        key=repr,
+    ) == sorted(
+        [
+            (MONDAY.replace(day=1), north.pk, helpdesk["screen"].pk, 2),
+            (MONDAY.replace(day=1), north.pk, None, 1),
+            (MONDAY.replace(day=1), south.pk, None, 1),
+        ],
+        key=repr,
     )
     assert sorted(
         DeflectionDay.objects.values_list("day", "site_id", "deflections"), key=repr
