@@ -17,7 +17,7 @@ from homeroom.helpdesk.choices import (
 
 
 class HelpdeskSettings(models.Model):
-    """The district's help-desk settings: one row (pk 1), made on first use."""
+    """The district's help-desk settings: one row (pk 1), kept in the admin."""
 
     student_tickets = models.BooleanField(
         default=False, help_text="Students may sign in and file their own tickets."
@@ -43,8 +43,8 @@ class HelpdeskSettings(models.Model):
 
     @classmethod
     def current(cls) -> "HelpdeskSettings":
-        found, _ = cls.objects.get_or_create(pk=1)
-        return found
+        """The saved settings, or the defaults until the district saves its own."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class SlaTarget(models.Model):

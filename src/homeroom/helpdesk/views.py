@@ -429,6 +429,8 @@ def ticket_detail(request, pk: int):
     ticket = _ticket(request, pk)
     worker = services.works_at(request.user, ticket.site)
     comments = list(selectors.comments_for(request.user, ticket))
+    watchers = list(ticket.watchers.all())
+    moves = _allowed_moves(request, ticket)
     attached = [
         a
         for a in selectors.attachments_for(request.user).filter(ticket=ticket, comment__isnull=True)
@@ -439,13 +441,11 @@ def ticket_detail(request, pk: int):
         "sla": sla.sla_state(ticket, timezone.now()),
         "comments": comments,
         "attachments": attached,
-        "watchers": list(ticket.watchers.all()),
-        "watching": any(w.pk == request.user.pk for w in ticket.watchers.all()),
+        "watchers": watchers,
+        "watching": any(w.pk == request.user.pk for w in watchers),
         "comment_form": CommentForm(technician=worker),
         "canned": list(CannedResponse.objects.filter(is_active=True)) if worker else [],
-        "status_form": StatusForm(allowed=_allowed_moves(request, ticket))
-        if _allowed_moves(request, ticket)
-        else None,
+        "status_form": StatusForm(allowed=moves) if moves else None,
     }
     if worker:
         context.update(

@@ -5,6 +5,8 @@ the person and device pages."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from homeroom.core import roles
@@ -165,3 +167,20 @@ def test_device_page_lists_its_tickets_with_a_report_link(file_ticket, tech, chr
     assert "Hinge loose" in page
     assert f"/help/?device={chromebook.pk}" in page
     assert "Report a problem" in page
+
+
+def test_ticket_page_and_my_tickets_query_counts_do_not_grow(file_ticket, tech, teacher, client_as):
+    ticket = file_ticket()
+    for n in range(2):
+        services.comment_add(actor=tech, ticket=ticket, body=f"Reply {n}")
+    tech_client, teacher_client = client_as(tech), client_as(teacher)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            tech_client.get(f"/tickets/{ticket.pk}/")
+            teacher_client.get("/help/mine/")
+        counts.append(len(captured.captured_queries))
+        for n in range(6):
+            services.comment_add(actor=teacher, ticket=ticket, body=f"More {n}")
+            file_ticket(subject=f"Another {n}")
+    assert counts[0] == counts[1]
