@@ -255,7 +255,7 @@ class _Plan:
             part = self._part_for(parts)
             repair.problem = rng.choice(PROBLEMS[part.kind])
             repair.status = rng.choice([RepairStatus.IN_PROGRESS, RepairStatus.AWAITING_PARTS])
-            repair.expected_back = (opened + datetime.timedelta(days=3)).date()
+            repair.expected_back = self.now.date() + datetime.timedelta(days=rng.randint(1, 4))
         if overdue:
             repair.expected_back = (self.now - datetime.timedelta(days=2)).date()
         self.closed_assignments.append((assignment, opened))
@@ -427,6 +427,20 @@ class _Plan:
                         "Reorder",
                     )
                 )
+            if part.kind == PartKind.SCREEN and on_hand >= part.reorder_point:
+                # Screens go fastest: every school's shelf is low, the order not yet in.
+                found = part.reorder_point - 1
+                movements.append(
+                    self._movement(
+                        part,
+                        MovementKind.ADJUSTED,
+                        found - on_hand,
+                        found,
+                        last + datetime.timedelta(minutes=3),
+                        "Shelf count before the order",
+                    )
+                )
+                on_hand = found
             part.quantity_on_hand = on_hand
         RepairPart.objects.bulk_create(used_parts, batch_size=1000)
         StockMovement.objects.bulk_create(movements, batch_size=1000)

@@ -20,6 +20,7 @@ class RepairOpenForm(forms.Form):
         max_length=128,
         label="Device",
         help_text="Scan or type the asset tag or serial number.",
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     problem = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What is wrong")
     kind = forms.ChoiceField(
@@ -93,6 +94,7 @@ class UsePartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.parts = parts
         self.fields["part"].queryset = parts
+        self.fields["part"].empty_label = "Choose a part"
         self.fields["part"].label_from_instance = lambda p: f"{p.name} ({p.quantity_on_hand} left)"
 
     def clean(self):

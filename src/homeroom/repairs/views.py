@@ -194,6 +194,7 @@ def repair_detail(request, pk: int):
         ],
         "can_complete": RepairStatus.COMPLETED in REPAIR_TRANSITIONS[RepairStatus(repair.status)],
         "outcomes": Outcome.choices,
+        "now": timezone.now(),
         "events": audit_events_for(request.user, repair)[:50],
     }
     if can_change:
@@ -211,9 +212,10 @@ def repair_detail(request, pk: int):
                 "notes": repair.notes,
             },
         )
-        context["part_form"] = UsePartForm(parts=site_parts)
+        # Each form of the page gets its own ids: two “scan” fields must not share one.
+        context["part_form"] = UsePartForm(parts=site_parts, auto_id="part_%s")
     if repair.is_open and request.user.has_perm("repairs.add_loaner"):
-        context["loaner_form"] = LoanerForm()
+        context["loaner_form"] = LoanerForm(auto_id="loaner_%s")
     if request.user.has_perm("fees.view_charge"):
         context["charges"] = fee_selectors.charges_for(request.user).filter(
             pk__in=fee_selectors.charges_from(repair).values("pk")

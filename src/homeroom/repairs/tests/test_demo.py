@@ -9,6 +9,7 @@ from homeroom.devices.choices import DeviceStatus
 from homeroom.devices.models import Assignment
 from homeroom.repairs.choices import OPEN_STATUSES, RepairStatus
 from homeroom.repairs.models import Part, RepairOrder, StockMovement
+from homeroom.repairs.selectors import low_stock
 
 
 def snapshot() -> list[tuple]:
@@ -27,6 +28,7 @@ def test_the_demo_district_has_a_year_of_repairs_that_add_up():
         assert repairs.filter(status=RepairStatus.COMPLETED).count() >= 20, site
         assert repairs.filter(status__in=OPEN_STATUSES).count() >= 4, site
         assert Part.objects.filter(site=site).count() == 7
+        assert low_stock(Part.objects.filter(site=site)).exists(), site
     assert set(RepairOrder.objects.values_list("status", flat=True)) >= {
         "open",
         "in_progress",

@@ -229,3 +229,11 @@ def test_today_shows_open_repairs_and_parts_to_reorder(tech_client, devices, scr
     services.part_adjust(actor=tech, part=screen, quantity_on_hand=0, reason="All broken")
     page = tech_client.get("/").content.decode()
     assert "1 open repair" in page and "Parts below reorder point" in page and "0 left" in page
+
+
+def test_the_global_search_finds_a_repair_by_number_or_rma(tech_client, devices, tech):
+    repair = services.repair_open(actor=tech, device=devices[0], problem="Screen")
+    services.repair_update(actor=tech, repair=repair, rma_number="RMA-4242")
+    for query in (repair.number, repair.number.lower(), "RMA-4242"):
+        page = tech_client.get("/search/", {"q": query}).content.decode()
+        assert f"{repair.number} · NES-0001" in page, query
