@@ -61,6 +61,29 @@ class DeviceImportForm(forms.Form):
         return cleaned
 
 
+class RecheckForm(forms.Form):
+    """The options an import may be checked again with."""
+
+    site = forms.ModelChoiceField(
+        label="Site for new devices",
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label="Only the site each row names",
+    )
+    default_category = forms.ChoiceField(
+        label="Kind of device for new models",
+        choices=[("", "Tell from each row"), *DeviceCategory.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, user, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_for(user).order_by("name")
+        if kind == DeviceImportKind.GOOGLE:
+            del self.fields["default_category"]
+
+
 class ApiImportForm(DeviceImportForm):
     """The API's upload: the same checks, and an other CSV file's mapping as JSON."""
 

@@ -6,6 +6,7 @@ that writes it; applying a file whose devices Homeroom already has as the file s
 nothing."""
 
 import hashlib
+import re
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +29,8 @@ from homeroom.devices.importers.upload import HEAD_BYTES, KINDS, Preview, previe
 from homeroom.devices.models import DeviceImport
 
 PROGRESS_SECONDS = 0.5  # the progress bar is written at most this often
+CHOOSE_SITE = "choose a site for new devices and check again"
+CHOOSE_CATEGORY = "choose a kind of device for new models and check again"
 S = DeviceImportStatus
 
 
@@ -140,12 +143,34 @@ def device_import_set_mapping(
     return record
 
 
-def device_import_recheck(record: DeviceImport) -> DeviceImport:
-    """Check a checked or rejected import again, e.g. after adding the site it named."""
+KEEP = object()  # an option left as it is
+
+
+def device_import_recheck(
+    record: DeviceImport, *, actor, site=KEEP, default_category=KEEP
+) -> DeviceImport:
+    """Check a checked or rejected import again: after adding the site or the person it
+    named, or with another site for new devices (`site`, None for none) or kind of device
+    for new models (`default_category`, "" for none)."""
     if record.kind == DeviceImportKind.CSV and not record.mapping:
         raise Conflict("Match the file's columns first.")
+    options = {}
+    if site is not KEEP and site != record.site:
+        options["site"] = site
+    if default_category is not KEEP and default_category != record.default_category:
+        options["default_category"] = default_category
     with transaction.atomic():
-        record = device_import_set_status(record, S.QUEUED, progress_done=0)
+        before = {"site": str(record.site or ""), "default_category": record.default_category}
+        record = device_import_set_status(record, S.QUEUED, progress_done=0, **options)
+        if options:
+            audit.record(
+                actor=actor,
+                obj=record,
+                verb=AuditVerb.UPDATED,
+                site=record.site,
+                changes={name: [before[name], str(value or "")] for name, value in options.items()},
+                message="Options changed",
+            )
         _queue_check(record, apply_as=None)
     return record
 
@@ -212,11 +237,27 @@ def _progress(record: DeviceImport):
     return report
 
 
+# The importers speak of the command line's options; a page or API caller chose the same
+# things as the import's site for new devices and kind of device for new models.
+WEB_WORDS = (
+    (re.compile(r"pass --category( \([^)]*\) for such models)?"), CHOOSE_CATEGORY),
+    (re.compile(r"pass --site CODE"), CHOOSE_SITE),
+    (re.compile(r"no --site was given"), "no site for new devices was chosen"),
+    (re.compile(r" \(--site\)"), " (the site for new devices)"),
+)
+
+
+def in_web_words(message: str) -> str:
+    for pattern, words in WEB_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
 def _found(outcome: Outcome) -> dict:
     return {
         "counts": outcome.counts,
-        "errors": outcome.errors,
-        "warnings": outcome.warnings,
+        "errors": [in_web_words(message) for message in outcome.errors],
+        "warnings": [in_web_words(message) for message in outcome.warnings],
         "changes": outcome.changes,
         "changes_total": outcome.changes_total,
     }

@@ -17,7 +17,7 @@ from homeroom.core.exceptions import Conflict
 from homeroom.core.lists import paginate
 from homeroom.devices.choices import DeviceImportKind, DeviceImportStatus, DeviceStatus
 from homeroom.devices.importers import generic, services
-from homeroom.devices.importers.forms import DeviceImportForm, MappingForm
+from homeroom.devices.importers.forms import DeviceImportForm, MappingForm, RecheckForm
 from homeroom.devices.importers.selectors import device_imports_for
 from homeroom.devices.importers.upload import NotADeviceFile
 from homeroom.devices.models import Device
@@ -108,6 +108,14 @@ def import_detail(request, pk: int):
             (generic.FIELD_LABELS.get(key, key), column) for key, column in record.mapping.items()
         ],
         "remappable": record.kind == DeviceImportKind.CSV and record.status in REMAPPABLE,
+        "recheck_form": RecheckForm(
+            user=request.user,
+            kind=record.kind,
+            initial={
+                "site": record.site.code if record.site else "",
+                "default_category": record.default_category,
+            },
+        ),
     }
     template = "devices/imports/import_detail.html"
     return render(request, f"{template}#progress" if request.htmx else template, context)
@@ -149,8 +157,12 @@ def import_apply(request, pk: int):
 @require_POST
 def import_recheck(request, pk: int):
     record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    form = RecheckForm(request.POST, user=request.user, kind=record.kind)
+    if not form.is_valid():
+        messages.error(request, "Choose one of your sites for new devices.")
+        return redirect(record)
     try:
-        services.device_import_recheck(record)
+        services.device_import_recheck(record, actor=request.user, **form.cleaned_data)
     except Conflict as error:
         messages.error(request, str(error))
     else:

@@ -90,7 +90,7 @@ def test_a_snipeit_export_is_checked_then_applied_in_the_background(
     assert "ICC-2065556" in page and "Purchase cost: 2266.13" in page
     assert (
         "assets-sample.csv:2: Location: “Wilkinson, Waters and Kerluke” is not the name or "
-        "code of a site; its new devices go to North Elementary (--site)"
+        "code of a site; its new devices go to North Elementary (the site for new devices)"
     ) in page
     assert not Device.objects.exists()
 
@@ -170,10 +170,56 @@ def test_the_bad_snipeit_sample_is_rejected_with_its_messages_on_the_page(
     # Applying a rejected import is refused; checking it again finds the same problems.
     refused = tech.post(f"/devices/imports/{record.pk}/apply/", follow=True)
     assert "it cannot be moved" in text(refused)
-    post(tech, f"/devices/imports/{record.pk}/check/", {}, django_capture_on_commit_callbacks)
+    post(
+        tech,
+        f"/devices/imports/{record.pk}/check/",
+        {"site": "NES"},
+        django_capture_on_commit_callbacks,
+    )
     run_queued_tasks()
     record.refresh_from_db()
     assert record.status == "rejected" and len(record.errors) == 24
+
+
+def test_a_rejected_import_is_checked_again_with_a_site_for_new_devices(
+    tech, sites, django_capture_on_commit_callbacks
+):
+    post(
+        tech,
+        NEW,
+        {"kind": "snipeit-assets", "file": upload(ASSETS)},
+        django_capture_on_commit_callbacks,
+    )
+    run_queued_tasks()
+    record = DeviceImport.objects.get()
+    assert record.status == "rejected"
+    assert record.errors[0] == (
+        "assets-sample.csv:2: Location: “Wilkinson, Waters and Kerluke” is not the name or "
+        "code of a site; add the site or choose a site for new devices and check again"
+    )
+    page = text(tech.get(record.get_absolute_url()))
+    assert f'action="/devices/imports/{record.pk}/check/"' in page
+
+    refused = tech.post(f"/devices/imports/{record.pk}/check/", {"site": "SHS"}, follow=True)
+    assert "Choose one of your sites for new devices." in text(refused)  # not their site
+    record.refresh_from_db()
+    assert record.status == "rejected" and record.site is None
+
+    post(
+        tech,
+        f"/devices/imports/{record.pk}/check/",
+        {"site": "NES", "default_category": "windows_laptop"},
+        django_capture_on_commit_callbacks,
+    )
+    run_queued_tasks()
+    record.refresh_from_db()
+    assert record.status == "checked", record.errors
+    assert (record.site, record.default_category) == (sites[0], "windows_laptop")
+    changed = AuditEvent.objects.get(message="Options changed")
+    assert changed.changes == {
+        "site": ["", "North Elementary"],
+        "default_category": ["", "windows_laptop"],
+    }
 
 
 GAM = ["serialNumber", "annotatedAssetId", "annotatedUser", "orgUnitPath", "model", "osVersion"]
