@@ -285,7 +285,8 @@ def help_desk(context: DemoContext) -> None:
             ticket.response_breached = ticket.response_seconds > response_minutes * 60
         elif ticket.response_due_at and ticket.response_due_at < now:
             ticket.response_breached = True
-        if age_days > 10 or (age_days > 2 and rng.random() < 0.6):
+        # Older tickets are done; the last few days' are spread along the lifecycle.
+        if age_days > 4 or (age_days > 1 and rng.random() < 0.6):
             resolved = created + datetime.timedelta(hours=rng.choice([1, 3, 6, 20, 30, 70, 150]))
             resolved = min(resolved, now - datetime.timedelta(minutes=1))
             ticket.first_response_at = ticket.first_response_at or resolved

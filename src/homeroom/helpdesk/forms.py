@@ -51,7 +51,9 @@ class TicketForm(forms.Form):
         help_text="What you were doing, what you see, what you tried.",
     )
     site = forms.ModelChoiceField(queryset=None, label="School")
-    room = forms.ModelChoiceField(queryset=None, required=False, label="Room")
+    room = forms.ModelChoiceField(
+        queryset=None, required=False, label="Room", empty_label="Not in a room, or not sure"
+    )
     asset_tag = forms.CharField(
         max_length=128,
         required=False,
