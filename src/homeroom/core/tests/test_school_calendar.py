@@ -196,6 +196,19 @@ def test_the_district_calendar_lists_the_school_year(tech, sites):
     assert tech.get("/calendar/?year=soon").status_code == 200
 
 
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_district_calendar_runs_a_fixed_number_of_queries(admin, sites, extra):
+    SchoolHours.objects.create(
+        site=sites[1], opens_at=datetime.time(7), closes_at=datetime.time(14)
+    )
+    closed(reason="Thanksgiving", starts_on=datetime.date(2026, 11, 26))
+    for n in range(extra):
+        closed(site=sites[n % 2], starts_on=datetime.date(2026, 9, 1) + datetime.timedelta(days=n))
+    admin.get("/calendar/")
+    with pinned_queries(11):
+        assert admin.get("/calendar/").status_code == 200
+
+
 @pytest.mark.parametrize("role", ["Technician", "Teacher", "Librarian"])
 def test_only_people_who_change_sites_change_the_calendar(users, client_as, sites, role):
     client = client_as(users[role])
