@@ -1,8 +1,11 @@
 """Playwright fixtures: one Debian Chromium per session, a fresh context per test, the demo
 district in the database, and `check_page` to run axe-core and take screenshots."""
 
+import email
+import email.policy
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -232,3 +235,42 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD, *, next: st
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Sign in")).to_have_count(0)
+
+
+class _Mailbox:
+    """What a real SMTP server received: each message parsed, with its envelope."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list:
+        return [message for rcpt, message in self.messages if address in rcpt]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Homeroom's mail goes to it through
+    Django's SMTP backend. Yields the mailbox."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
