@@ -614,12 +614,16 @@ def ticket_escalate(request, pk: int):
 def ticket_watch(request, pk: int):
     ticket = _ticket(request, pk)
     watching = request.POST.get("watch") == "1"
-    try:
-        services.ticket_watch(
-            actor=request.user, ticket=ticket, user=request.user, watching=watching
-        )
-    except ValidationError as error:
-        messages.error(request, _problem(error))
+    who = request.POST.get("who", "").strip()
+    user = request.user
+    if who:
+        user = User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who)).first()
+        if user is None:
+            messages.error(request, f"No account has the username or email “{who}”.")
+            return redirect(ticket)
+    services.ticket_watch(actor=request.user, ticket=ticket, user=user, watching=watching)
+    if user != request.user:
+        messages.success(request, f"{user} now gets this ticket's replies.")
     else:
         messages.success(request, "Watching this ticket." if watching else "Stopped watching.")
     if not watching and not selectors.tickets_for(request.user).filter(pk=ticket.pk).exists():

@@ -83,3 +83,26 @@ def test_mail_uses_the_configured_backend(
     with django_capture_on_commit_callbacks(execute=True):
         file_ticket()
     assert mail.outbox == []
+
+
+def test_a_watcher_added_by_the_technician_gets_the_replies(
+    file_ticket, teacher, tech, users, client_as, django_capture_on_commit_callbacks
+):
+    ticket = file_ticket()
+    librarian = users[roles.LIBRARIAN]
+    assert (
+        client_as(teacher)
+        .post(f"/tickets/{ticket.pk}/watch/", {"watch": "1", "who": librarian.email})
+        .status_code
+        == 403
+    )
+    response = client_as(tech).post(
+        f"/tickets/{ticket.pk}/watch/", {"watch": "1", "who": librarian.email}, follow=True
+    )
+    assert "now gets this ticket&#x27;s replies" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(actor=tech, ticket=ticket, body="Ordered a new lamp.")
+    # One message per person, so nobody sees the others' addresses.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([teacher.email, librarian.email])
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert client_as(librarian).get(f"/tickets/{ticket.pk}/").status_code == 200
