@@ -6,6 +6,7 @@ from homeroom.core.access import Rule
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
+    PersonSection,
     SearchProvider,
     SearchResult,
     registry,
@@ -15,6 +16,7 @@ from homeroom.repairs.choices import RepairStatus
 from homeroom.repairs.filters import RepairFilter
 
 LOW_PARTS_ON_CARD = 5
+REPAIRS_ON_PERSON_PAGE = 10
 
 
 def repairs_card(request):
@@ -32,6 +34,15 @@ def repairs_card(request):
         "low": low,
         "low_count": parts.count() if len(low) == LOW_PARTS_ON_CARD else len(low),
     }
+
+
+def person_repairs(request, person):
+    repairs = (
+        selectors.repairs_for(request.user)
+        .filter(person=person)
+        .prefetch_related("loaners__assignment__device")[:REPAIRS_ON_PERSON_PAGE]
+    )
+    return {"repairs": repairs, "person": person}
 
 
 def search_repairs(request, query: str, limit: int):
@@ -63,4 +74,12 @@ registry.add_card(
 )
 registry.add_search(
     SearchProvider("Repairs", search_repairs, Rule("repairs.view_repairorder"), order=210)
+)
+registry.add_person_section(
+    PersonSection(
+        "repairs/sections/person_repairs.html",
+        person_repairs,
+        Rule("repairs.view_repairorder"),
+        order=120,
+    )
 )

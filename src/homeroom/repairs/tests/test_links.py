@@ -59,3 +59,11 @@ def test_the_device_page_opens_a_repair_or_shows_the_open_one(devices, tech, cli
     repair = services.repair_open(actor=tech, device=devices[0], problem="Screen")
     page = client.get(devices[0].get_absolute_url()).content.decode()
     assert f"{repair.number}: open" in page and "/repairs/new/?device=" not in page
+
+
+def test_the_persons_page_lists_their_repairs_and_loaner(checked_out, loaners, tech, client_as):
+    repair = services.repair_open(actor=tech, device=checked_out, problem="Cracked screen")
+    services.loaner_issue(actor=tech, person=None, repair=repair)
+    page = client_as(tech).get(repair.person.get_absolute_url()).content.decode()
+    assert f"{repair.number}</a> · NES-0001 · Cracked screen" in page
+    assert "loaner LOAN-1 due" in page
