@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
-from homeroom.fees import selectors, services
+from homeroom.fees import services
 from homeroom.fees.choices import ChargeStatus, FeeCategory, PaymentMethod
 from homeroom.fees.models import CENT, Charge, FeeReason, Payment, PaymentShare, Waiver
 from homeroom.people.models import Person
@@ -39,7 +39,7 @@ def fee_schedule(context: DemoContext) -> None:
     admin = context.shared["accounts"]["admin"]
     for name, category, amount, _ in SCHEDULE:
         services.reason_create(actor=admin, name=name, category=category, default_amount=amount)
-    selectors.fee_policy()
+    services.policy_update(actor=admin, block_check_out=False, block_above="25.00")
 
 
 @demo_step(order=70)

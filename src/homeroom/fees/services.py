@@ -347,7 +347,7 @@ def reason_update(*, actor, reason: FeeReason, **data) -> FeeReason:
 
 @transaction.atomic
 def policy_update(*, actor, block_check_out: bool, block_above: Decimal | str | int) -> FeePolicy:
-    selectors.fee_policy()
+    FeePolicy.objects.get_or_create(pk=1)
     policy = FeePolicy.objects.select_for_update().get(pk=1)
     changes = audit.apply_changes(
         policy,

@@ -53,6 +53,9 @@ def test_the_api_refuses_over_the_limit_unless_overridden(
         "anyway only with an override."
     )
     assert not Assignment.objects.exists()
+    balance = api.get(f"/api/v1/fees/people/{owing[0].pk}/balance").json()
+    assert balance["balance"] == "45.00" and balance["limit"] == "25.00"
+    assert balance["check_out_blocked"] is True
     assert check_out(api, chromebooks[1], owing[1]).status_code == 201  # $25.00 is the limit
     done = check_out(api, chromebooks[0], owing[0], override_fees=True)
     assert done.status_code == 201 and done.json()["person_id"] == owing[0].pk
