@@ -92,7 +92,10 @@ def run_import(
     if len(rows) != expected:  # blank lines, or rows spread over several lines
         expected = max(len(rows), 1)
         steps = expected * (2 if dry_run else 3)
-    report(expected, steps, f"Read {len(rows):,} rows; checking them")
+    # Applying checks and writes in one transaction: what it reports on the way is seen by
+    # others only once it is done, so this note has to stand for the whole of it.
+    then = "checking them" if dry_run else "checking them and writing the changes in one step"
+    report(expected, steps, f"Read {len(rows):,} rows; {then}")
     if source.ignored:
         names = ", ".join(source.ignored[:IGNORED_SHOWN])
         more = len(source.ignored) - IGNORED_SHOWN

@@ -222,14 +222,15 @@ def _options(record: DeviceImport) -> dict:
 
 
 def _progress(record: DeviceImport):
-    """A progress report that writes to the import at most every PROGRESS_SECONDS."""
-    last = [0.0]
+    """A progress report that writes to the import at most every PROGRESS_SECONDS, and
+    whenever the import moves on to its next step (reading, checking, writing)."""
+    last = {"at": 0.0, "step": ""}
 
     def report(done: int, total: int, note: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_SECONDS and done < total:
+        now, step = time.monotonic(), note.split(" ", 1)[0]
+        if now - last["at"] < PROGRESS_SECONDS and step == last["step"] and done < total:
             return
-        last[0] = now
+        last.update(at=now, step=step)
         DeviceImport.objects.filter(pk=record.pk).update(
             progress_done=done, progress_total=total, progress_note=note[:200]
         )

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from homeroom.core import roles
 from homeroom.core.testing import run_queued_tasks
@@ -228,3 +230,24 @@ def test_a_large_file_reports_its_progress_now_and_then(tmp_path, sites):
     assert reports[0] == (1000, 3 * rows, "Reading row 1,000 of about 2,500")
     assert ("Checking row 2,000 of 2,500") in [report[2] for report in reports]
     assert reports[-1] == (3 * rows, 3 * rows, "Done")
+
+
+def test_the_background_check_writes_its_progress_a_few_times_not_per_row(
+    api, sites, django_capture_on_commit_callbacks
+):
+    rows = [["serialNumber", "annotatedAssetId", "model", "orgUnitPath"]]
+    rows += [[f"SN{n:05d}", f"T{n:05d}", "Acer Chromebook 311", "/NES"] for n in range(5000)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(URL, {"file": upload(rows, "cros.csv"), "kind": "google-devices"})
+    with CaptureQueriesContext(connection) as queries:
+        assert run_queued_tasks() == 1
+    progress = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "devices_deviceimport" SET "progress_done"')
+    ]
+    # at least each step's first report (reading, read, checking), at most a few more
+    assert 3 <= len(progress) <= 12, progress
+    body = api.get(f"{URL}/{response.json()['id']}").json()
+    assert body["status"] == "checked" and body["counts"]["devices"]["created"] == 5000
+    assert body["progress_done"] == body["progress_total"] == 10000
