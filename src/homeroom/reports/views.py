@@ -48,6 +48,15 @@ def _site_choice(request) -> int | None:
 
 def _charts(metrics: dict) -> dict:
     repairs = metrics["repairs"]
+    repair_rate = bar_chart(
+        [(entry["model"], entry["rate"] or 0) for entry in repairs],
+        title="Repairs per 100 devices, by model",
+        unit="repairs per 100 devices",
+    )
+    # Rates do not add up: the total is the rate over every model together.
+    devices = sum(entry["devices"] for entry in repairs)
+    opened = sum(entry["opened"] for entry in repairs)
+    repair_rate["total"] = round(opened * 100 / devices, 1) if devices else 0
     return {
         "issue_types": bar_chart(
             metrics["by_issue_type"], title="Tickets by issue type", unit="tickets"
@@ -59,11 +68,7 @@ def _charts(metrics: dict) -> dict:
         "backlog_status": bar_chart(
             metrics["backlog"].by_status, title="Open tickets by status", unit="tickets"
         ),
-        "repair_rate": bar_chart(
-            [(entry["model"], entry["rate"] or 0) for entry in repairs],
-            title="Repairs per 100 devices, by model",
-            unit="repairs per 100 devices",
-        ),
+        "repair_rate": repair_rate,
         "repair_cost": bar_chart(
             [(entry["model"], entry["cost"]) for entry in repairs],
             title="Repair cost by model",

@@ -121,6 +121,7 @@ def test_page_shows_the_metrics_and_charts(counted, tech, client_as, sites):
     assert "66.7 %" in page  # responded on time at North
     assert "Tickets by issue type" in page and "Reports Chromebook: Cracked screen" in page
     assert "Repairs per 100 devices, by model" in page and "Reports Walkbook" in page
+    assert "25.0 repairs per 100 devices in all" in page
     assert sites[1].name not in page
     assert "As of" in page
 
