@@ -3,11 +3,13 @@
 from homeroom.core.access import Rule
 from homeroom.core.registry import DashboardCard, NavItem, registry
 from homeroom.reports import selectors
+from homeroom.reports.tasks import queue_refresh
 
 VIEW_METRICS = Rule("reports.view_helpdesk_metrics")
 
 
 def helpdesk_card(request):
+    queue_refresh()
     scope = selectors.scope_for(request.user, current_site=request.current_site)
     return {"backlog": selectors.backlog(scope), "sla": selectors.week_sla(scope)}
 

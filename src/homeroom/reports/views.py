@@ -1,40 +1,13 @@
-import datetime
-
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
 from homeroom.core.charts import bar_chart
 from homeroom.core.lists import export_response
 from homeroom.reports import selectors
-from homeroom.reports.models import RollupState
 from homeroom.reports.registrations import VIEW_METRICS
-from homeroom.reports.tasks import refresh_recent_rollups
-
-# The page queues a refresh when the rollups are older than this, at most once per span.
-STALE_AFTER = datetime.timedelta(minutes=10)
-
-
-def queue_refresh(*, force: bool = False) -> tuple[RollupState, bool]:
-    """Queue a rebuild of the recent rollups unless they are fresh or one is already
-    queued; the state and whether one was queued. The rebuild runs in the worker, never
-    in the request."""
-    now = timezone.now()
-    state, _ = RollupState.objects.get_or_create(pk=1)
-    fresh = state.refreshed_at is not None and now - state.refreshed_at < STALE_AFTER
-    pending = (
-        state.queued_at is not None
-        and now - state.queued_at < STALE_AFTER
-        and (state.refreshed_at is None or state.queued_at > state.refreshed_at)
-    )
-    if pending or (fresh and not force):
-        return state, False
-    RollupState.objects.filter(pk=1).update(queued_at=now)
-    transaction.on_commit(refresh_recent_rollups.enqueue)
-    return state, True
+from homeroom.reports.tasks import STALE_AFTER, queue_refresh
 
 
 def _site_choice(request) -> int | None:
