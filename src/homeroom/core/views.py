@@ -280,7 +280,9 @@ def hours_form(request, site):
         if saved is not None:
             messages.success(request, f"Saved the school hours of {site or 'the district'}.")
             return redirect(site.get_absolute_url() if site else reverse("core:district_calendar"))
-    return render(request, "core/hours_form.html", {"form": form, "site": site})
+    follows_district = site is not None and calendar.uses_district_hours
+    context = {"form": form, "site": site, "follows_district": follows_district}
+    return render(request, "core/hours_form.html", context)
 
 
 @access("core.change_site")

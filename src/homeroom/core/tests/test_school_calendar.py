@@ -81,10 +81,9 @@ def test_the_site_page_runs_a_fixed_number_of_queries(admin, sites):
 
 
 def test_admin_gives_a_school_its_own_hours_then_back_to_the_district(admin, sites):
-    assert (
-        "Use the district hours instead"
-        not in admin.get(f"/sites/{sites[0].pk}/hours/").content.decode()
-    )
+    form = admin.get(f"/sites/{sites[0].pk}/hours/").content.decode()
+    assert "Use the district hours instead" not in form
+    assert "This school follows the district hours now." in form
     response = admin.post(
         f"/sites/{sites[0].pk}/hours/",
         {"school_days": ["0", "1", "2", "3"], "opens_at": "08:15", "closes_at": "15:30"},
@@ -100,6 +99,7 @@ def test_admin_gives_a_school_its_own_hours_then_back_to_the_district(admin, sit
 
     form = admin.get(f"/sites/{sites[0].pk}/hours/").content.decode()
     assert "Use the district hours instead" in form and en("Mon-Fri, 7:30 am - 4:00 pm") in form
+    assert "This school follows the district hours now." not in form
     admin.post(
         f"/sites/{sites[0].pk}/hours/",
         {"use_district_hours": "on", "opens_at": "8:00", "closes_at": "9:00"},
