@@ -481,3 +481,45 @@ def test_the_history_list_runs_a_fixed_number_of_queries(users, client_as, sites
         response = tech.get("/devices/imports/")
     assert response.status_code == 200 and "export-29.csv" in text(response)
     assert "export-4.csv" not in text(response)  # 25 a page, newest first
+
+
+def test_an_excel_for_mac_file_as_an_other_csv_file_is_read_by_the_same_rules(
+    tech, sites, django_capture_on_commit_callbacks
+):
+    """The Snipe-IT sample with blank columns (CR-only line endings, unnamed columns, bytes
+    that are not UTF-8) loaded as an other CSV file: its columns are offered by name with
+    their first values, and the check finds what the Snipe-IT import finds."""
+    blanks = SAMPLES / "assets-sample-BLANKS.csv"
+    response = post(
+        tech,
+        NEW,
+        {"kind": "csv", "file": upload(blanks), "site": "NES"},
+        django_capture_on_commit_callbacks,
+    )
+    form = tech.get(response["Location"]).context["form"]
+    guessed = {name: field.initial for name, field in form.fields.items() if field.initial}
+    assert guessed == {
+        "serial_number": "Serial",
+        "asset_tag": "Asset Tag",
+        "manufacturer": "Manufacturer",
+        "model": "Model name",
+        "category": "Category",
+        "site": "Location",
+        "status": "Status",
+        "assigned_to": "Email",
+        "purchase_date": "Purchase Date",
+        "purchase_cost": "Purchase Cost",
+        "vendor": "Supplier",
+        "notes": "Notes",
+    }
+    assert "27aa8378-b0f4-4289-84a4-405da95c6147" in text(tech.get(response["Location"]))
+
+    post(tech, response["Location"], guessed, django_capture_on_commit_callbacks)
+    run_queued_tasks()
+    record = DeviceImport.objects.get()
+    assert record.status == "rejected"
+    assert record.errors[0] == (
+        "assets-sample-BLANKS.csv:12: encoding: byte 0x89 is not UTF-8; save the file as "
+        "UTF-8 (“CSV UTF-8” in spreadsheet programs)"
+    )
+    assert not Device.objects.exists()
