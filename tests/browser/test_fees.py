@@ -2,6 +2,8 @@
 district's fee rule on, the scan station stops a check-out until the override; a student
 sees their own fees."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -90,3 +92,24 @@ def test_a_student_sees_their_own_fees(page, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text("My fees")
     expect(page.locator("table")).to_contain_text("Lost charger")
     check_page(page, "my-fees")
+
+
+def test_the_fees_list_schedule_and_policy(page, demo):
+    log_in(page, "admin", next="/fees/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fees")
+    check_page(page, "fees")
+    page.goto("/fees/?unpaid=true&sort=-balance")
+    expect(page.get_by_label("Owed")).to_have_value("true")
+    first_row = page.locator("#charge-table tbody tr").first
+    expect(first_row).to_contain_text(re.compile("Unpaid|Partly paid"))
+    check_page(page, "fees-unpaid")
+    page.get_by_role("link", name="Fee schedule").click()
+    check_page(page, "fee-schedule")
+    page.get_by_role("link", name="Fee policy").click()
+    check_page(page, "fee-policy")
+    page.get_by_label("Block device check-outs over the limit").check()
+    page.get_by_label("Limit ($)").fill("30")
+    page.get_by_role("button", name="Save the policy").click()
+    expect(page.locator(".flash")).to_contain_text("Saved the fee policy")
+    expect(page.get_by_text("Unpaid fees over $30.00 block a device check-out")).to_be_visible()
+    check_page(page, "fee-schedule-rule-on")
