@@ -327,7 +327,7 @@ def devices_bulk_update(
     if site is not None:
         require_site_access(actor, site)
     devices = list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .select_related("site", "model", "home_room")
         .filter(pk__in=device_ids)
         .order_by("pk")
