@@ -33,7 +33,8 @@ def tickets_for(user) -> QuerySet[Ticket]:
     if user.has_perm("helpdesk.work_ticket"):
         if user.sees_all_sites:
             return tickets
-        return tickets.filter(site__in=sites_for(user))
+        # The site ids as literal values, so the planner can use the (site, …) indexes.
+        return tickets.filter(site_id__in=list(sites_for(user).values_list("pk", flat=True)))
     watched = Ticket.watchers.through.objects.filter(user=user).values("ticket_id")
     return tickets.filter(Q(requester=user) | Q(pk__in=watched))
 
