@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.utils.text import get_valid_filename
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -40,6 +41,14 @@ def image_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _safe_name(name: str | None) -> str:
+    """A file name fit for a header and a page: letters, digits, dashes, dots."""
+    try:
+        return get_valid_filename(Path(name or "photo").name)[:200]
+    except SuspiciousFileOperation:
+        return "photo"
+
+
 def check_photos(files) -> list[Photo]:
     """Read and check every uploaded file; raise ValidationError naming each bad one, so
     nothing is stored unless all of them are photos of an allowed size."""
@@ -48,7 +57,7 @@ def check_photos(files) -> list[Photo]:
         raise ValidationError(f"Attach at most {MAX_FILES} photos at a time.")
     photos, problems = [], []
     for upload in files:
-        name = Path(upload.name or "photo").name[:200]
+        name = _safe_name(upload.name)
         if upload.size > MAX_BYTES:
             problems.append(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
             continue

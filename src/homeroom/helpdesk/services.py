@@ -42,7 +42,8 @@ from homeroom.helpdesk.models import (
     IssueType,
     Ticket,
 )
-from homeroom.helpdesk.rules import FILES_TICKETS
+from homeroom.helpdesk.rules import FILES_TICKETS, is_student
+from homeroom.people.models import Person
 
 S = TicketStatus
 # What a requester may do to their own ticket: reopen it, or close it themselves.
@@ -141,6 +142,8 @@ def ticket_create(
             requester = affected_person.user
     else:
         requester, assignee = actor, None
+        if affected_person is None and is_student(actor):
+            affected_person = Person.objects.filter(user=actor).first()
     _check_place(site=site, room=room, device=device)
     if assignee is not None and not works_at(assignee, site):
         raise ValidationError({"assignee": f"{assignee} does not work tickets at {site}."})

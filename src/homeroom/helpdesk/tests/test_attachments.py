@@ -103,3 +103,15 @@ def test_photos_on_internal_notes_stay_internal(file_ticket, teacher, tech, clie
     page = client_as(teacher).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Serial sticker" not in page
     assert "sticker.png" not in page
+
+
+def test_photo_names_are_made_safe_for_headers(file_ticket, teacher, client_as):
+    ticket = file_ticket()
+    client_as(teacher).post(
+        f"/tickets/{ticket.pk}/reply/",
+        {"body": "x", "photos": [upload('my "best" photo.png', PNG)]},
+    )
+    photo = Attachment.objects.get()
+    assert photo.file_name == "my_best_photo.png"
+    response = client_as(teacher).get(f"/tickets/photos/{photo.pk}/")
+    assert response["Content-Disposition"] == 'inline; filename="my_best_photo.png"'

@@ -58,3 +58,17 @@ def test_internal_notes_never_reach_the_requester(file_ticket, teacher, tech, cl
     assert ticket.time_spent_minutes == 15
     assert ticket.comment_count == 2  # the teacher's reply went in as a public one
     assert ticket.public_comment_count == 1
+
+
+def test_a_students_ticket_is_about_the_student(users, client_as, sites):
+    from homeroom.people.models import Person
+
+    student = users[roles.STUDENT]
+    me = Person.objects.create(
+        kind="student", given_name="Sam", family_name="Lee", primary_site=sites[0], user=student
+    )
+    HelpdeskSettings.objects.update_or_create(pk=1, defaults={"student_tickets": True})
+    client_as(student).post(
+        "/help/new/", {"subject": "Keyboard", "site": sites[0].pk, "impact": 3, "urgency": 2}
+    )
+    assert student.requested_tickets.get().affected_person == me
