@@ -149,7 +149,9 @@ def repair_open(
         coverage = Coverage.WARRANTY if in_warranty else Coverage.PAID
     current = device.assignments.filter(checked_in_at__isnull=True).select_related("person").first()
     holder = current.person if current is not None else None
-    status_before = device.status
+    # A loaner that broke while lent out goes back to the pool, not to stock.
+    lent = current is not None and current.kind == AssignmentKind.LOANER
+    status_before = DeviceStatus.LOANER_POOL if lent else device.status
     if current is not None:
         device_services.device_check_in(
             actor=actor,

@@ -110,3 +110,12 @@ def test_two_loaners_given_at_once_are_two_different_devices(sites, chromebook_m
     assert problems == []
     assert len(set(given)) == 2
     assert Assignment.objects.filter(kind="loaner", checked_in_at__isnull=True).count() == 2
+
+
+def test_a_loaner_that_breaks_while_lent_goes_back_to_the_pool(loaners, students, tech):
+    lent = services.loaner_issue(actor=tech, person=students[0]).assignment.device
+    repair = services.repair_open(actor=tech, device=lent, problem="Dropped")
+    assert repair.person == students[0] and not repair.return_to_person
+    assert not Assignment.objects.filter(device=lent, checked_in_at__isnull=True).exists()
+    services.repair_complete(actor=tech, repair=repair, outcome="repaired")
+    assert Device.objects.get(pk=lent.pk).status == DeviceStatus.LOANER_POOL
