@@ -17,7 +17,9 @@ from homeroom.helpdesk.schemas import (
     CommentOut,
     DeflectionIn,
     DeflectionOut,
+    EscalateIn,
     IssueTypeOut,
+    TicketChangeIn,
     TicketIn,
     TicketOut,
     TicketStatusIn,
@@ -78,6 +80,41 @@ def create_ticket(request, payload: TicketIn):
 @requires(FILES_TICKETS)
 def get_ticket(request, ticket_id: int):
     return _ticket(request, ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response=TicketOut)
+@requires(WORKS_TICKETS)
+def change_ticket(request, ticket_id: int, payload: TicketChangeIn):
+    """Change the subject, description, issue type, impact and urgency (and with them the
+    priority and due times), room, device or affected person."""
+    user = request.auth
+    data = payload.dict(exclude_unset=True)
+    related = {
+        "issue_type_id": ("issue_type", selectors.issue_types()),
+        "room_id": ("room", rooms_for(user)),
+        "device_id": ("device", devices_for(user)),
+        "affected_person_id": ("affected_person", people_for(user)),
+    }
+    for key, (field, choices) in related.items():
+        if key in data:
+            pk = data.pop(key)
+            data[field] = None if pk is None else get_object_or_404(choices, pk=pk)
+    for key in ("subject", "impact", "urgency"):
+        if key in data and data[key] is None:
+            del data[key]
+    return services.ticket_update(actor=user, ticket=_ticket(request, ticket_id), **data)
+
+
+@router.post("/tickets/{ticket_id}/escalate", response=TicketOut)
+@requires(WORKS_TICKETS)
+def escalate_ticket(request, ticket_id: int, payload: EscalateIn):
+    """Hand the ticket to district IT with their reference; an internal note says so."""
+    return services.ticket_escalate(
+        actor=request.auth,
+        ticket=_ticket(request, ticket_id),
+        external_reference=payload.external_reference,
+        note=payload.note,
+    )
 
 
 @router.post("/tickets/{ticket_id}/status", response=TicketOut)

@@ -55,6 +55,24 @@ class TicketIn(Schema):
     urgency: Level | None = None
 
 
+class TicketChangeIn(Schema):
+    """Technicians correct what a ticket is about; only the fields sent change."""
+
+    subject: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    issue_type_id: int | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+    room_id: int | None = None
+    device_id: int | None = None
+    affected_person_id: int | None = None
+
+
+class EscalateIn(Schema):
+    external_reference: str = Field(min_length=1, max_length=100)
+    note: str = ""
+
+
 class TicketStatusIn(Schema):
     status: TicketStatus
     note: str = ""

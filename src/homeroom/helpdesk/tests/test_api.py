@@ -114,3 +114,25 @@ def test_students_need_the_district_setting(api_client_as, users, sites):
     created = post(client, "/api/v1/tickets", {"site_id": sites[0].pk, "subject": "Can't sign in"})
     assert created.status_code == 201
     assert created.json()["requester_id"] == student.pk
+
+
+def test_technicians_triage_and_escalate_through_the_api(file_ticket, api_client_as, tech, teacher):
+    ticket = file_ticket()
+    client = api_client_as(tech)
+    changed = client.patch(
+        f"/api/v1/tickets/{ticket.pk}",
+        {"impact": 1, "urgency": 1, "subject": "Whole wing has no Wi-Fi"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert (changed.json()["priority"], changed.json()["subject"]) == (1, "Whole wing has no Wi-Fi")
+    escalated = post(
+        client, f"/api/v1/tickets/{ticket.pk}/escalate", {"external_reference": "DIT-4411"}
+    )
+    assert escalated.json()["external_reference"] == "DIT-4411"
+    notes = client.get(f"/api/v1/tickets/{ticket.pk}/comments").json()["items"]
+    assert notes[-1]["is_internal"] and "DIT-4411" in notes[-1]["body"]
+    refused = api_client_as(teacher).patch(
+        f"/api/v1/tickets/{ticket.pk}", {"urgency": 1}, content_type="application/json"
+    )
+    assert refused.status_code == 403

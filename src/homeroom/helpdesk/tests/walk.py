@@ -61,6 +61,7 @@ def samples(base) -> WalkSamples:
         bodies={
             "create_ticket": {"site_id": base.site.pk, "subject": "Projector has no image"},
             "set_ticket_status": {"status": "triaged"},
+            "escalate_ticket": {"external_reference": "DIT-1"},
             "assign_ticket": {"assignee_id": None},
             "add_comment": {"body": "Any news?"},
             "record_deflection": {},
