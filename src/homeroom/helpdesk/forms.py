@@ -1,7 +1,7 @@
 from django import forms
 
 from homeroom.helpdesk.attachments import MAX_BYTES
-from homeroom.helpdesk.choices import Audience, Level, Satisfaction, TicketStatus
+from homeroom.helpdesk.choices import Audience, Level, TicketStatus
 from homeroom.helpdesk.models import Article
 
 IMPACT_CHOICES = [
@@ -188,7 +188,3 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["issue_types"].queryset = issue_types
         self.fields["audience"].choices = Audience.choices
-
-
-class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(coerce=int, choices=Satisfaction.choices)

@@ -518,7 +518,9 @@ def deflection_record(
 def _unique_slug(title: str, article: Article | None) -> str:
     base = slugify(title)[:180] or "article"
     slug, n = base, 1
-    while Article.objects.filter(slug=slug).exclude(pk=getattr(article, "pk", None)).exists():
+    taken = Article.objects.exclude(pk=getattr(article, "pk", None))
+    # “new” is the address of the page that writes an article.
+    while slug == "new" or taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

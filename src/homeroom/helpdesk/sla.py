@@ -47,10 +47,6 @@ def resume(ticket: Ticket, at: datetime.datetime) -> None:
         ticket.sla_pauses = [*ticket.sla_pauses[:-1], [ticket.sla_pauses[-1][0], at.isoformat()]]
 
 
-def is_paused(ticket: Ticket) -> bool:
-    return bool(ticket.sla_pauses) and ticket.sla_pauses[-1][1] is None
-
-
 def refresh_due_times(
     ticket: Ticket,
     *,

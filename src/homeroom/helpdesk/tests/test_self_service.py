@@ -109,3 +109,10 @@ def test_technicians_write_articles(cracked_screen, tech, client_as):
     assert response["Location"] == f"/kb/{article.slug}/"
     assert "<h2>Steps</h2>" in article.body_html
     assert list(article.issue_types.all()) == [cracked_screen]
+
+
+def test_an_article_called_new_gets_an_address_of_its_own(tech, client_as):
+    first = services.article_save(actor=tech, title="New", body="a", audience="teacher")
+    second = services.article_save(actor=tech, title="New", body="b", audience="teacher")
+    assert (first.slug, second.slug) == ("new-2", "new-3")
+    assert client_as(tech).get("/kb/new-2/").status_code == 200
