@@ -117,6 +117,7 @@ def charge_create(
     """Charge `person` for `reason`: `amount` defaults to the schedule's, `site` to the
     source's site and then the person's school. `source` is the record charged for (a
     repair, a library loan); the charge links back to it."""
+    reason = FeeReason.objects.get(pk=reason.pk)  # as the schedule is now
     amount = reason.default_amount if amount is None else amount_of(amount)
     if not reason.is_active:
         raise ValidationError({"reason": f"“{reason}” is no longer on the fee schedule."})

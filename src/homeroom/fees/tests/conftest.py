@@ -16,6 +16,7 @@ def reasons(db):
             ("Lost charger", "accessory", "25.00"),
             ("Lost device", "device_loss", "250.00"),
             ("Damaged book", "library", "12.50"),
+            ("Lost case", "accessory", "20.00"),
         ]
     }
 

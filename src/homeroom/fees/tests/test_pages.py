@@ -240,3 +240,28 @@ def test_district_admins_keep_the_schedule_and_the_policy(admin, tech, reasons):
     assert policy.block_check_out and policy.block_above == Decimal("40.00")
     page = admin.get("/fees/schedule/").content.decode()
     assert "Unpaid fees over $40.00 block a device check-out" in page
+
+
+def test_a_charge_links_to_what_it_was_for_and_the_person_page_warns(
+    tech, users, reasons, students, sites, policy_on
+):
+    from homeroom.devices.models import Device, DeviceModel, Manufacturer
+
+    device = Device.objects.create(
+        asset_tag="NES-0042",
+        serial_number="SN42",
+        site=sites[0],
+        model=DeviceModel.objects.create(
+            manufacturer=Manufacturer.objects.create(name="Acer"), name="C1", category="chromebook"
+        ),
+    )
+    charge = services.charge_create(
+        actor=users[roles.TECHNICIAN],
+        person=students[2],
+        reason=reasons["Cracked screen"],
+        source=device,
+    )
+    page = tech.get(f"/fees/{charge.pk}/").content.decode()
+    assert f'<a href="/devices/{device.pk}/">NES-0042</a>' in page
+    person_page = tech.get(f"/people/{students[2].pk}/").content.decode()
+    assert "Over the $25.00 check-out limit" in person_page

@@ -185,3 +185,11 @@ def test_check_out_rule_needs_the_policy_and_more_than_the_limit(tech, reasons, 
     with pytest.raises(services.UnpaidFeesBlock, match=r"\$37.50, more than the \$25.00"):
         services.check_out_allowed(person=students[0])
     assert "checked out anyway" in services.check_out_allowed(person=students[0], override=True)
+
+
+def test_a_reason_taken_off_the_schedule_cannot_be_charged(tech, reasons, students):
+    services.reason_update(actor=None, reason=reasons["Lost case"], is_active=False)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="no longer on the fee schedule"):
+        services.charge_create(actor=tech, person=students[0], reason=reasons["Lost case"])
+    assert snapshot() == before
