@@ -1,3 +1,4 @@
+import random
 from decimal import Decimal
 
 import pytest
@@ -193,3 +194,33 @@ def test_a_reason_taken_off_the_schedule_cannot_be_charged(tech, reasons, studen
     with pytest.raises(ValidationError, match="no longer on the fee schedule"):
         services.charge_create(actor=tech, person=students[0], reason=reasons["Lost case"])
     assert snapshot() == before
+
+
+def test_money_always_adds_up_over_many_random_payments_and_waivers(tech, reasons, students):
+    """Random payments and waivers (some refused): every cent is accounted for, nothing is
+    ever negative, and a refused one changes nothing."""
+    rng = random.Random(7)
+    for person in students:
+        for name in ("Cracked screen", "Lost charger", "Damaged book"):
+            services.charge_create(actor=tech, person=person, reason=reasons[name])
+    for _ in range(80):
+        person = rng.choice(students)
+        amount = Decimal(rng.randint(1, 6000)) / 100
+        before = snapshot()
+        try:
+            if rng.random() < 0.6:
+                services.payment_record(actor=tech, person=person, amount=amount, method="cash")
+            else:
+                charge = rng.choice(list(Charge.objects.filter(person=person)))
+                services.charge_waive(actor=tech, charge=charge, amount=amount, reason="Test")
+        except (ValidationError, Conflict):
+            assert snapshot() == before
+    for charge in Charge.objects.all():
+        shares = sum(charge.payment_shares.values_list("amount", flat=True), Decimal("0"))
+        waived = sum(charge.waivers.values_list("amount", flat=True), Decimal("0"))
+        assert (shares, waived) == (charge.paid, charge.waived)
+        assert charge.balance == charge.amount - charge.paid - charge.waived >= 0
+        settled = charge.status in {ChargeStatus.PAID, ChargeStatus.WAIVED}
+        assert settled == (charge.balance == 0)
+    for payment in Payment.objects.all():
+        assert sum(payment.shares.values_list("amount", flat=True)) == payment.amount
