@@ -143,17 +143,30 @@ CANNED = [
     ("Escalated", "We passed this to district IT and will follow up with them."),
 ]
 
-REPLIES = [
-    "On my way to the room.",
-    "Could you tell me the asset tag on the sticker underneath?",
-    "Swapped it for a loaner; the repair is booked.",
-    "Reset the password; the new one is with the front office.",
-    "Replaced the HDMI cable; the picture is back.",
-    "Reseated the battery connector; it powers on now.",
-    "Re-enrolled and updated the Chromebook.",
-    "Still happening this morning.",
-    "Thank you, it works again!",
-]
+# Public replies by issue group, then the requester's usual answers.
+REPLIES = {
+    "Chromebook": [
+        "Swapped it for a loaner; the repair is booked.",
+        "Reseated the battery connector; it powers on now.",
+        "Re-enrolled and updated the Chromebook.",
+        "Could you tell me the asset tag on the sticker underneath?",
+    ],
+    "Laptop": ["Updates installed overnight; it starts normally now."],
+    "Interactive display": [
+        "Replaced the HDMI cable; the picture is back.",
+        "Recalibrated the touch; try it now.",
+    ],
+    "Projector": ["New lamp fitted.", "The source was set to HDMI 2; switched it back."],
+    "Document camera": ["Swapped the USB cable; the picture is back."],
+    "iPad / tablet": ["Pushed the app again from the device manager."],
+    "Account": [
+        "Reset the password; the new one is with the front office.",
+        "Added you to the section; it shows after the next sync.",
+    ],
+    "Testing": ["Resumed the session from the proctor dashboard.", "Updated the kiosk app."],
+    "Network": ["The access point in the hallway was down; it is back up."],
+}
+ANSWERS = ["Still happening this morning.", "Thank you, it works again!", "Yes, that did it."]
 NOTES = [
     "Charger port bent; warranty claim opened.",
     "Same student's third screen this year.",
@@ -341,12 +354,19 @@ def _comments(rng: random.Random, tickets: list[Ticket], tech, now) -> None:
         end = ticket.resolved_at or now
         for n in range(rng.randint(1, 4)):
             is_internal = rng.random() < 0.25
+            answer = not is_internal and n % 2 == 1 and ticket.requester is not None
             spent = rng.choice([0, 5, 10, 15, 30]) if is_internal or n == 0 else 0
+            if is_internal:
+                body = rng.choice(NOTES)
+            elif answer:
+                body = rng.choice(ANSWERS)
+            else:
+                body = rng.choice(REPLIES[ticket.issue_type.parent.name])
             comments.append(
                 Comment(
                     ticket=ticket,
-                    author=tech if is_internal or n % 2 == 0 else ticket.requester,
-                    body=rng.choice(NOTES if is_internal else REPLIES),
+                    author=ticket.requester if answer else tech,
+                    body=body,
                     is_internal=is_internal,
                     time_spent_minutes=spent,
                     created_at=min(moment, end),
