@@ -156,6 +156,16 @@ class PartForm(forms.Form):
         self.fields["compatible_models"].queryset = models
 
 
+class PartEditForm(PartForm):
+    """A part's details; its site and its stock change only through stock movements."""
+
+    is_active = forms.BooleanField(required=False, label="Still stocked")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["site"]
+
+
 class ReceiveForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, label="How many arrived")
     unit_cost = forms.DecimalField(

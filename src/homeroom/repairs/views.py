@@ -26,6 +26,7 @@ from homeroom.repairs.forms import (
     ChargeForm,
     ChecklistForm,
     LoanerForm,
+    PartEditForm,
     PartForm,
     ReceiveForm,
     RepairDetailsForm,
@@ -483,13 +484,40 @@ def _part(request, pk: int):
 
 @access("repairs.view_part")
 def part_detail(request, pk: int):
+    """A part's stock and movements; its details can be edited here (POST)."""
     part = _part(request, pk)
+    models = part.compatible_models.select_related("manufacturer")
+    edit_form = None
+    if request.user.has_perm("repairs.change_part"):
+        edit_form = PartEditForm(
+            request.POST or None,
+            sites=None,
+            models=DeviceModel.objects.select_related("manufacturer"),
+            initial={
+                "name": part.name,
+                "kind": part.kind,
+                "part_number": part.part_number,
+                "unit_cost": part.unit_cost,
+                "reorder_point": part.reorder_point,
+                "compatible_models": list(models),
+                "is_active": part.is_active,
+            },
+        )
+        if request.method == "POST" and edit_form.is_valid():
+            try:
+                services.part_update(actor=request.user, part=part, **edit_form.cleaned_data)
+            except ValidationError as error:
+                edit_form.add_error(None, _problem(error))
+            else:
+                messages.success(request, f"Saved {part}.")
+                return redirect(part)
     return render(
         request,
         "repairs/part_detail.html",
         {
             "part": part,
-            "models": part.compatible_models.select_related("manufacturer"),
+            "edit_form": edit_form,
+            "models": models,
             "movements": selectors.movements_for(request.user, part)[:100],
             "receive_form": ReceiveForm(),
             "adjust_form": AdjustForm(initial={"quantity_on_hand": part.quantity_on_hand}),

@@ -237,3 +237,28 @@ def test_the_global_search_finds_a_repair_by_number_or_rma(tech_client, devices,
     for query in (repair.number, repair.number.lower(), "RMA-4242"):
         page = tech_client.get("/search/", {"q": query}).content.decode()
         assert f"{repair.number} · NES-0001" in page, query
+
+
+def test_a_parts_details_are_edited_but_not_its_stock(tech_client, screen, laptop_model):
+    tech_client.post(
+        screen.get_absolute_url(),
+        {
+            "name": "311 screen (touch)",
+            "kind": "screen",
+            "unit_cost": "48.00",
+            "reorder_point": "4",
+            "compatible_models": [laptop_model.pk],
+            "is_active": "on",
+            "quantity_on_hand": "99",
+        },
+    )
+    screen.refresh_from_db()
+    assert (screen.name, screen.unit_cost, screen.reorder_point) == (
+        "311 screen (touch)",
+        Decimal("48.00"),
+        4,
+    )
+    assert screen.quantity_on_hand == 3
+    assert list(screen.compatible_models.all()) == [laptop_model]
+    bad = tech_client.post(screen.get_absolute_url(), {"name": "", "kind": "screen"})
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
