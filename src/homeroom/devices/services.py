@@ -288,6 +288,8 @@ def device_delete(*, actor, device: Device) -> None:
     require_site_access(actor, device.site)
     if device.assignments.exists() or device.cart_assignments.exists():
         raise Conflict(f"{device} has check-outs on record; retire it instead of deleting it.")
+    if device.tickets.exists() or device.repairs.exists():
+        raise Conflict(f"{device} has tickets or repairs on record; retire it instead.")
     audit.record(
         actor=actor,
         obj=device,

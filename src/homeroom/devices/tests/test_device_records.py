@@ -297,3 +297,12 @@ def test_carts_and_device_models_through_the_api(tech_api, cart, devices):
     )
     assert again.status_code == 400
     assert DeviceModel.objects.filter(name__iexact="chromebook plus 514").count() == 1
+
+
+def test_a_device_with_a_ticket_is_retired_not_deleted(tech, devices, sites):
+    from homeroom.helpdesk.models import Ticket
+
+    Ticket.objects.create(site=sites[0], device=devices[2], subject="Won't charge")
+    refused = tech.post(f"/devices/{devices[2].pk}/delete/", follow=True)
+    assert "has tickets or repairs on record; retire it instead." in refused.content.decode()
+    assert Device.objects.filter(pk=devices[2].pk).exists()
