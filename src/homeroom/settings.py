@@ -187,6 +187,8 @@ EMAIL_PORT = int(os.environ.get("HOMEROOM_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("HOMEROOM_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HOMEROOM_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HOMEROOM_EMAIL_TLS")
+# Mail is sent right after the change it reports; a slow server must not hold the page long.
+EMAIL_TIMEOUT = int(os.environ.get("HOMEROOM_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("HOMEROOM_FROM_EMAIL", "Homeroom <homeroom@localhost>")
 
 TASKS = {
