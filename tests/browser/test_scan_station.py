@@ -92,12 +92,16 @@ def test_print_a_sheet_of_thirty_labels_from_the_device_list(page, demo):
     from homeroom.core.models import Site
 
     site = Site.objects.get(code__iexact="MAPES")
-    loaners = list(Device.objects.filter(site=site, status="loaner_pool").order_by("asset_tag"))
-    assert len(loaners) == 30
-    log_in(page, "tech", next=quote(f"/devices/?site={site.pk}&status=loaner_pool"))
+    chromebooks = Device.objects.filter(site=site, model__category="chromebook").order_by(
+        "asset_tag"
+    )
+    ticked = list(chromebooks[:30])
+    assert len(ticked) == 30 and chromebooks.count() > 30
+    log_in(page, "tech", next=quote(f"/devices/?site={site.pk}&category=chromebook"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Devices")
-    expect(page.locator("#device-table tbody tr")).to_have_count(30)
-    check_page(page, "device-list-loaners")
+    for device in ticked:
+        page.get_by_label(f"Select {device.asset_tag}").check()
+    check_page(page, "device-list-ticked")
     page.get_by_text("Print asset-tag labels").click()
     expect(page.get_by_label("Label sheet")).to_have_value("avery-5160")
     with page.context.expect_event(
@@ -110,6 +114,7 @@ def test_print_a_sheet_of_thirty_labels_from_the_device_list(page, demo):
     reader = PdfReader(io.BytesIO(pdf.body()))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert [device.asset_tag for device in loaners if device.asset_tag in text] == [
-        device.asset_tag for device in loaners
+    assert [device.asset_tag for device in ticked if device.asset_tag in text] == [
+        device.asset_tag for device in ticked
     ]
+    assert chromebooks[30].asset_tag not in text
