@@ -224,6 +224,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "site", "-created_at"]),
             models.Index(fields=["status", "resolution_due_at"]),
             models.Index(fields=["site", "status", "resolution_due_at"]),
+            models.Index(fields=["site", "status", "priority", "resolution_due_at"]),
+            models.Index(fields=["site", "-created_at"]),
             models.Index(fields=["assignee", "status", "resolution_due_at"]),
             models.Index(fields=["status", "priority", "-created_at"]),
             models.Index(fields=["requester", "-created_at"]),

@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from homeroom.core.commands import AuditedCommand
+from homeroom.core.database import refresh_planner_statistics
 from homeroom.core.demo import generate
 from homeroom.core.models import Site
 
@@ -31,6 +32,7 @@ class Command(AuditedCommand):
                 "empty one. Point HOMEROOM_DATA_DIR or DATABASE_URL elsewhere."
             )
         generate(scale=scale, seed=seed, report=lambda line: self.stdout.write(line))
+        refresh_planner_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district loaded (scale {scale}, seed {seed}). Sign in as admin, tech, "

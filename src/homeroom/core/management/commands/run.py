@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from homeroom.core.database import refresh_planner_statistics
 from homeroom.core.models import Site
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and not Site.objects.exists():
             call_command("demo", stdout=self.stdout)
+        refresh_planner_statistics()
         children = [
             subprocess.Popen(
                 [
