@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
 from homeroom.core.charts import bar_chart
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites, sites_for
@@ -425,16 +425,10 @@ def device_bulk(request):
             note=data["note"],
         )
     except (Conflict, ValidationError) as error:
-        messages.error(request, error_text(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"Changed {changed} of {len(device_ids)} devices.")
     return redirect(back)
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def device_form(request, instance=None) -> DeviceForm:
@@ -512,7 +506,7 @@ def device_model_create(request):
         try:
             model = services.device_model_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, problem_text(error))
         else:
             messages.success(request, f"Added the model {model}.")
             return redirect(f"{reverse('devices:device_create')}?model={model.pk}")

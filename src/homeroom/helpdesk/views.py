@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import PUBLIC, access
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites, sites_for
@@ -67,12 +67,6 @@ EXPORT_HEADER = [
     "first response",
     "resolved",
 ]
-
-
-def _problem(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def technicians_at(site_ids) -> "list[User]":
@@ -515,7 +509,7 @@ def ticket_reply(request, pk: int):
             photos=data["photos"],
         )
     except (ValidationError, Conflict) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, "Note added." if data.get("is_internal") else "Reply sent.")
     return redirect(ticket)
@@ -537,7 +531,7 @@ def ticket_status(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, Conflict) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"Ticket #{ticket.pk} is now {ticket.get_status_display()}.")
     return redirect(ticket)
@@ -555,7 +549,7 @@ def ticket_assign(request, pk: int):
     try:
         services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
     except (ValidationError, Conflict) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"Assigned to {assignee}." if assignee else "Unassigned.")
     return redirect(ticket)
@@ -581,7 +575,7 @@ def ticket_update(request, pk: int):
             urgency=data["urgency"],
         )
     except (ValidationError, Conflict) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"Saved. Priority: {ticket.get_priority_display()}.")
     return redirect(ticket)
@@ -603,7 +597,7 @@ def ticket_escalate(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, Conflict) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, "Escalated to district IT.")
     return redirect(ticket)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
 from homeroom.core.selectors import audit_events_for, scoped_sites, sites_for
@@ -66,12 +66,6 @@ REPAIR_EXPORT_HEADER = [
 
 def _kept_filters(request) -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.GET.items() if k not in {"page", "export"} and v]
-
-
-def _problem(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 @access("repairs.view_repairorder")
@@ -162,7 +156,7 @@ def repair_open(request):
                     expected_back=data["expected_back"],
                 )
             except (Conflict, ValidationError) as error:
-                form.add_error(None, _problem(error))
+                form.add_error(None, problem_text(error))
             else:
                 messages.success(request, f"Opened {repair.number}: {device} is in repair.")
                 return redirect(repair)
@@ -240,7 +234,7 @@ def repair_edit(request, pk: int):
     try:
         services.repair_update(actor=request.user, repair=repair, **form.cleaned_data)
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"Saved the details of {repair.number}.")
     return redirect(repair)
@@ -265,7 +259,7 @@ def repair_status(request, pk: int):
             note=data["note"],
         )
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         text = f"{repair.number} is now {repair.get_status_display().lower()}."
         if repair.status == RepairStatus.COMPLETED and repair.loaners.filter(
@@ -290,7 +284,7 @@ def repair_checklist(request, pk: int):
                 done=form.cleaned_data["done"],
             )
         except Conflict as error:
-            messages.error(request, _problem(error))
+            messages.error(request, problem_text(error))
     else:
         messages.error(request, "That is not a step of this checklist.")
     return redirect(f"{repair.get_absolute_url()}#checklist-heading")
@@ -312,7 +306,7 @@ def repair_add_part(request, pk: int):
             actor=request.user, repair=repair, part=data["part"], quantity=data["quantity"]
         )
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"✓ Used {used} on {repair.number}.")
     return redirect(f"{repair.get_absolute_url()}#parts-heading")
@@ -342,7 +336,7 @@ def repair_charge(request, pk: int):
     try:
         charge = services.repair_charge(actor=request.user, repair=repair, **form.cleaned_data)
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         text = f"✓ Charged {charge.person} ${charge.amount} for {charge.reason}."
         messages.success(request, text)
@@ -368,7 +362,7 @@ def repair_loaner(request, pk: int):
             actor=request.user, person=repair.person, repair=repair, device=device
         )
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         assignment = loaner.assignment
         messages.success(
@@ -405,7 +399,7 @@ def ticket_loaner(request, ticket_id: int):
             device=device,
         )
     except (Conflict, ValidationError) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         assignment = loaner.assignment
         messages.success(
@@ -471,7 +465,7 @@ def part_new(request):
         try:
             part = services.part_create(actor=request.user, **form.cleaned_data)
         except (Conflict, ValidationError) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, problem_text(error))
         else:
             messages.success(request, f"Added {part} to the stock of {part.site}.")
             return redirect(part)
@@ -507,7 +501,7 @@ def part_detail(request, pk: int):
             try:
                 services.part_update(actor=request.user, part=part, **edit_form.cleaned_data)
             except ValidationError as error:
-                edit_form.add_error(None, _problem(error))
+                edit_form.add_error(None, problem_text(error))
             else:
                 messages.success(request, f"Saved {part}.")
                 return redirect(part)
@@ -537,7 +531,7 @@ def part_receive(request, pk: int):
     try:
         part = services.part_receive(actor=request.user, part=part, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         received = form.cleaned_data["quantity"]
         messages.success(request, f"✓ Received {received}; {part.quantity_on_hand} on hand.")
@@ -555,7 +549,7 @@ def part_adjust(request, pk: int):
     try:
         part = services.part_adjust(actor=request.user, part=part, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _problem(error))
+        messages.error(request, problem_text(error))
     else:
         messages.success(request, f"✓ Stock set to {part.quantity_on_hand}.")
     return redirect(part)
