@@ -39,6 +39,8 @@ DEVICE_TRANSITIONS: dict[str, set[str]] = {
 }
 # Statuses in which a device can be checked out.
 CHECK_OUT_STATUSES = {S.IN_STOCK, S.DEPLOYED, S.LOANER_POOL}
+# The statuses a checked-out device may take without being checked in first.
+STAYS_OUT = {S.DEPLOYED, S.LOST, S.STOLEN}
 
 
 class Condition(models.TextChoices):

@@ -18,6 +18,7 @@ from homeroom.core.services import require_site_access
 from homeroom.devices.choices import (
     CHECK_OUT_STATUSES,
     DEVICE_TRANSITIONS,
+    STAYS_OUT,
     AssignmentKind,
     Condition,
     DeviceCategory,
@@ -32,8 +33,6 @@ from homeroom.devices.models import (
     Manufacturer,
 )
 from homeroom.fees.services import check_out_allowed
-
-STAYS_OUT = {DeviceStatus.DEPLOYED, DeviceStatus.LOST, DeviceStatus.STOLEN}
 
 
 def _locked(device: Device) -> Device:

@@ -39,6 +39,7 @@ from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import (
     CHECK_OUT_STATUSES,
     DEVICE_TRANSITIONS,
+    STAYS_OUT,
     DeviceStatus,
 )
 from homeroom.devices.importers.source import Findings
@@ -49,7 +50,6 @@ NO_SERIAL = "NO-SERIAL-"
 CHANGES_LISTED = 500
 PROGRESS_EVERY = 1000  # rows between two progress reports
 TELEMETRY = {"last_sync", "os_version"}
-STAYS_OUT = {DeviceStatus.DEPLOYED, DeviceStatus.LOST, DeviceStatus.STOLEN}
 # What is read of every device the file names; the fields the file sets are read too.
 STORED_FIELDS = ("pk", "serial_number", "asset_tag", "model_id", "site_id", "status")
 HOLDER_FIELDS = (
