@@ -156,7 +156,7 @@ class BulkForm(forms.Form):
     note = forms.CharField(max_length=200, required=False, label="Why (for the history)")
 
     def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["site"].queryset = sites
         for field in self.fields.values():
             field.widget.attrs["form"] = "selection-form"
@@ -169,9 +169,13 @@ class BulkForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    scan = forms.CharField(
-        max_length=128, label="Scan a device into the cart", help_text="Asset tag or serial."
-    )
+    scan = forms.CharField(max_length=128, label="Scan a device into the cart")
     number = forms.IntegerField(
-        min_value=1, required=False, label="Slot", help_text="Empty: the first free slot."
+        min_value=1,
+        required=False,
+        label="Slot (empty: the first free one)",
+        widget=forms.NumberInput(attrs={"size": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
