@@ -3,8 +3,10 @@ replies, and a school year of tickets (about 2,000 per scale) with replies, SLA 
 ratings and self-service fixes, written with bulk inserts."""
 
 import datetime
+import importlib
 import random
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from homeroom.core.calendar import calendars_for
@@ -214,8 +216,14 @@ def _articles(issues: dict) -> None:
     CannedResponse.objects.bulk_create(CannedResponse(title=t, body=b) for t, b in CANNED)
 
 
+# The starting issue tree and SLA targets come with migration 0002; a test database emptied
+# between tests has lost them, so the demo puts them back (idempotent) before using them.
+_starting_tree = importlib.import_module("homeroom.helpdesk.migrations.0002_settings_and_seed_tree")
+
+
 @demo_step(order=50)
 def help_desk(context: DemoContext) -> None:
+    _starting_tree.seed(django_apps, None)
     rng = context.rng
     now = timezone.now()
     issues = {
