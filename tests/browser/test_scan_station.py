@@ -118,3 +118,51 @@ def test_print_a_sheet_of_thirty_labels_from_the_device_list(page, demo):
         device.asset_tag for device in ticked
     ]
     assert chromebooks[30].asset_tag not in text
+
+
+# Chromium on a Chromebook or a phone has a BarcodeDetector and a camera; the test browser has
+# neither, so both are stood in for: the camera by a canvas stream, the detector by one that
+# "sees" whatever the test puts in window.codeInView.
+FAKE_CAMERA = """
+window.codeInView = null;
+window.BarcodeDetector = class {
+  constructor(options) { this.formats = options.formats; }
+  async detect(video) { return window.codeInView ? [{ rawValue: window.codeInView }] : []; }
+};
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = document.createElement("canvas");
+  canvas.getContext("2d").fillRect(0, 0, 10, 10);
+  return canvas.captureStream(5);
+};
+"""
+
+
+def test_a_phone_camera_reads_the_badge_and_the_tag(page, demo):
+    device = Device.objects.filter(
+        status="in_stock", model__category="chromebook", site__code__iexact="MAPES"
+    ).first()
+    student = Person.objects.filter(primary_site=device.site, kind="student").first()
+    student.identifier = "990002"
+    student.save()
+    page.add_init_script(FAKE_CAMERA)
+    log_in(page, "tech", next="/devices/scan/")
+    check_page(page, "scan-station-camera")
+    camera = page.get_by_role("button", name="Scan with the camera")
+
+    page.evaluate("window.codeInView = '990002'")
+    camera.click()
+    expect(page.locator("#person-picker")).to_contain_text(f"Checking out to {student}")
+    expect(page.locator("#camera-panel")).to_be_hidden()
+
+    page.evaluate(f"window.codeInView = '{device.asset_tag}'")
+    camera.click()
+    expect(page.locator(".scan-result")).to_have_text(
+        f"✓ {device.asset_tag} checked out to {student}"
+    )
+    assert Assignment.objects.get(device=device, checked_in_at__isnull=True).person == student
+
+
+def test_without_a_barcode_reader_the_camera_button_stays_hidden(page, demo):
+    log_in(page, "tech", next="/devices/scan/")
+    check_page(page, "scan-station-no-camera")
+    expect(page.get_by_role("button", name="Scan with the camera")).to_be_hidden()
