@@ -28,7 +28,7 @@ from homeroom.devices.forms import (
     ScanForm,
     SlotForm,
 )
-from homeroom.devices.models import Device
+from homeroom.devices.models import Device, DeviceModel
 from homeroom.fees.services import UnpaidFeesBlock, dollars
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
@@ -304,6 +304,9 @@ def device_list(request):
         "categories": DeviceCategory.choices,
         "sheets": labels.SHEET_CHOICES,
         "fundings": FundingSource.choices,
+        "models": [
+            (model.pk, str(model)) for model in DeviceModel.objects.select_related("manufacturer")
+        ],
         "bulk_form": bulk_form(request) if request.user.has_perm("devices.change_device") else None,
     }
     template = "devices/device_list.html#table" if request.htmx else "devices/device_list.html"

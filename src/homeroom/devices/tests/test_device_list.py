@@ -33,6 +33,15 @@ def test_filters_narrow_the_list(admin, devices, students, users, chromebook_mod
     assert len(listed(admin.get("/devices/", {"auto_update_year": 2027}))) == 5
     assert listed(admin.get("/devices/", {"auto_update_year": 2028})) == []
     assert listed(admin.get("/devices/", {"q": "sn000003"})) == ["NES-0003"]
+    other_model = DeviceModel.objects.create(
+        manufacturer=chromebook_model.manufacturer, name="Chromebook 511", category="chromebook"
+    )
+    Device.objects.filter(pk=devices[1].pk).update(model=other_model)
+    by_model = admin.get("/devices/", {"model": other_model.pk})
+    assert listed(by_model) == ["NES-0002"]
+    assert f'<option value="{other_model.pk}" selected>Acer Chromebook 511' in (
+        by_model.content.decode()
+    )
     page = admin.get("/devices/", {"status": "broken-ish"})
     assert "Ignored the filter “status”" in page.content.decode()
 
@@ -61,7 +70,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     )
     services.device_check_out(actor=users[roles.TECHNICIAN], device=devices[0], person=students[0])
     admin.get("/")
-    with pinned_queries(11):
+    with pinned_queries(12):
         assert admin.get("/devices/").status_code == 200
 
 
