@@ -577,6 +577,29 @@ class SweepReport:
     resolution_breached: int = 0
 
 
+def _close_each(tickets, still_status: str, message: str, *, now) -> int:
+    """Close each of `tickets` that is still in `still_status` once locked, one transaction
+    per ticket, recorded as the system's doing. Returns how many closed."""
+    closed = 0
+    for ticket in tickets.only("pk"):
+        with audit.interface("system"), transaction.atomic():
+            locked = _locked(ticket)
+            if locked.status != still_status:
+                continue
+            changes = _apply_status(locked, S.CLOSED, actor=None, now=now)
+            locked.save()
+            audit.record(
+                actor=None,
+                obj=locked,
+                verb=AuditVerb.STATUS_CHANGED,
+                site=locked.site,
+                changes=changes,
+                message=message,
+            )
+            closed += 1
+    return closed
+
+
 def helpdesk_sweep(*, now: datetime.datetime | None = None) -> SweepReport:
     """The periodic pass: remind requesters who have not answered, close tickets after the
     configured silence and resolved tickets once their reopen window has passed, and flag
@@ -588,22 +611,12 @@ def helpdesk_sweep(*, now: datetime.datetime | None = None) -> SweepReport:
     silent = waiting.filter(
         waiting_since__lte=now - datetime.timedelta(hours=options.auto_close_after_hours)
     )
-    for ticket in silent.only("pk"):
-        with audit.interface("system"), transaction.atomic():
-            locked = _locked(ticket)
-            if locked.status != S.WAITING_ON_REQUESTER:
-                continue
-            changes = _apply_status(locked, S.CLOSED, actor=None, now=now)
-            locked.save()
-            audit.record(
-                actor=None,
-                obj=locked,
-                verb=AuditVerb.STATUS_CHANGED,
-                site=locked.site,
-                changes=changes,
-                message=f"Closed after {options.auto_close_after_hours} hours without a reply",
-            )
-            report.closed_silent += 1
+    report.closed_silent = _close_each(
+        silent,
+        S.WAITING_ON_REQUESTER,
+        f"Closed after {options.auto_close_after_hours} hours without a reply",
+        now=now,
+    )
     due_reminder = waiting.filter(
         reminded_at__isnull=True,
         waiting_since__lte=now - datetime.timedelta(hours=options.remind_after_hours),
@@ -618,22 +631,9 @@ def helpdesk_sweep(*, now: datetime.datetime | None = None) -> SweepReport:
         status=S.RESOLVED,
         resolved_at__lte=now - datetime.timedelta(days=options.reopen_window_days),
     )
-    for ticket in stale.only("pk"):
-        with audit.interface("system"), transaction.atomic():
-            locked = _locked(ticket)
-            if locked.status != S.RESOLVED:
-                continue
-            changes = _apply_status(locked, S.CLOSED, actor=None, now=now)
-            locked.save()
-            audit.record(
-                actor=None,
-                obj=locked,
-                verb=AuditVerb.STATUS_CHANGED,
-                site=locked.site,
-                changes=changes,
-                message="Closed after the reopen window",
-            )
-            report.closed_resolved += 1
+    report.closed_resolved = _close_each(
+        stale, S.RESOLVED, "Closed after the reopen window", now=now
+    )
     open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
     report.response_breached = open_tickets.filter(
         first_response_at__isnull=True, response_breached=False, response_due_at__lt=now
