@@ -445,11 +445,10 @@ def device_form(request, instance=None) -> DeviceForm:
 
 def save_device(request, form: DeviceForm, device=None):
     """Create or update through the services; model errors go back onto the form."""
-    data = {key: value for key, value in form.cleaned_data.items()}
     try:
         if device is None:
-            return services.device_create(actor=request.user, **data)
-        return services.device_update(actor=request.user, device=device, **data)
+            return services.device_create(actor=request.user, **form.cleaned_data)
+        return services.device_update(actor=request.user, device=device, **form.cleaned_data)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -482,6 +481,8 @@ def device_edit(request, pk: int):
     device = get_object_or_404(selectors.devices_for(request.user), pk=pk)
     form = device_form(request, instance=device)
     if request.method == "POST" and form.is_valid():
+        # Validating the form already set its values on `device`; the service compares
+        # against the stored row to record what changed.
         saved = save_device(request, form, device=Device.objects.get(pk=pk))
         if saved is not None:
             messages.success(request, f"Saved {saved}.")
