@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -43,7 +45,8 @@ def _charts(metrics: dict) -> dict:
         ),
         "repair_rate": repair_rate,
         "repair_cost": bar_chart(
-            [(entry["model"], entry["cost"]) for entry in repairs],
+            # In cents' Decimal, so the chart's total adds up to the cent.
+            [(entry["model"], Decimal(str(entry["cost"]))) for entry in repairs],
             title="Repair cost by model",
             unit="dollars",
         ),
