@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/homeroom
 
 .PHONY: run test lint format screenshots bench
@@ -13,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/homeroom run
+	$(BIN)/homeroom run --port $(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
