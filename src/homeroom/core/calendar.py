@@ -67,6 +67,15 @@ class BusinessCalendar:
         closes = datetime.datetime.combine(day, self.closes_at, tzinfo=self.zone)
         return opens.astimezone(UTC), closes.astimezone(UTC)
 
+    def next_school_day(self, day: datetime.date) -> datetime.date:
+        """`day` when it is a school day, else the first school day after it (or `day`
+        itself when the calendar has no school day within the search window)."""
+        for offset in range(SEARCH_DAYS):
+            candidate = day + datetime.timedelta(days=offset)
+            if self.is_school_day(candidate):
+                return candidate
+        return day
+
     def school_day_count(self, first: datetime.date, last: datetime.date) -> int:
         """School days from `first` to `last`, both included."""
         days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))

@@ -37,7 +37,8 @@ class RepairOpenForm(forms.Form):
     expected_back = forms.DateField(
         required=False,
         label="Expected back",
-        help_text="Leave empty for 3 days in-house, 14 days at a depot.",
+        help_text="Leave empty for 3 days in-house, 14 days at a depot. A weekend or a closed "
+        "day moves to the next school day.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     ticket = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from homeroom.core import audit
+from homeroom.core.calendar import calendar_for
 from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
 from homeroom.core.services import require_site_access
@@ -63,6 +64,12 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last minute of `day` in the district's time zone: a loaner due that day is not
     overdue until the day is over."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+
+
+def school_day(site, day: datetime.date) -> datetime.date:
+    """`day`, or the site's next school day when `day` is a weekend or a closed day of the
+    site or the district: nobody is there to hand a device back then."""
+    return calendar_for(site).next_school_day(day)
 
 
 def _locked(repair: RepairOrder) -> RepairOrder:
@@ -175,7 +182,9 @@ def repair_open(
         problem=problem,
         vendor=vendor,
         ticket=ticket,
-        expected_back=expected_back or today + datetime.timedelta(days=EXPECTED_DAYS[kind]),
+        expected_back=school_day(
+            device.site, expected_back or today + datetime.timedelta(days=EXPECTED_DAYS[kind])
+        ),
         notes=notes,
         opened_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -213,6 +222,8 @@ def repair_update(*, actor, repair: RepairOrder, **data) -> RepairOrder:
         RepairStatus.RETURNED,
     }:
         raise Conflict(f"{repair} went to the vendor; it stays a depot repair.")
+    if data.get("expected_back") is not None:
+        data["expected_back"] = school_day(repair.site, data["expected_back"])
     changes = audit.apply_changes(repair, data)
     if not changes:
         return repair
@@ -282,8 +293,8 @@ def _return_device(actor, repair: RepairOrder) -> None:
 
 
 def _loaners_due(actor, repair: RepairOrder, day: datetime.date) -> None:
-    """Loaners still out for this repair become due back on `day`."""
-    due = end_of_day(day)
+    """Loaners still out for this repair become due back on `day` (or the next school day)."""
+    due = end_of_day(school_day(repair.site, day))
     out = Assignment.objects.select_for_update(of=("self",)).filter(
         loaner__repair=repair, checked_in_at__isnull=True
     )
@@ -612,7 +623,8 @@ def loaner_issue(
 ) -> Loaner:
     """Check a loaner out to `person`: the scanned `device`, or else the next free one of
     the site's loaner pool (the repair's site, else the ticket's, else the person's school).
-    It is due back when the repair is expected back (a week without a repair).
+    It is due back when the repair is expected back (a week without a repair), moved to the
+    site's next school day when that falls on a weekend or a closed day.
 
     Two technicians giving out loaners at once never get the same device: the devices
     service locks the device, and the one who loses the race is given the next free one."""
@@ -637,9 +649,10 @@ def loaner_issue(
         raise Conflict(f"{person} has no school on record; scan a loaner to give.")
     require_site_access(actor, site)
     if repair is not None and repair.expected_back is not None:
-        due = end_of_day(repair.expected_back)
+        due_day = repair.expected_back
     else:
-        due = end_of_day(timezone.localdate() + datetime.timedelta(days=LOANER_DAYS_WITHOUT_REPAIR))
+        due_day = timezone.localdate() + datetime.timedelta(days=LOANER_DAYS_WITHOUT_REPAIR)
+    due = end_of_day(school_day(site, due_day))
     notes = f"Loaner while {repair.number} is open" if repair is not None else "Loaner"
     if device is not None:
         device = Device.objects.get(pk=device.pk)

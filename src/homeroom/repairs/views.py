@@ -262,10 +262,10 @@ def repair_status(request, pk: int):
         messages.error(request, problem_text(error))
     else:
         text = f"{repair.number} is now {repair.get_status_display().lower()}."
-        if repair.status == RepairStatus.COMPLETED and repair.loaners.filter(
-            assignment__checked_in_at__isnull=True
-        ):
-            text += " The loaner is due back today."
+        loaner_out = repair.loaners.filter(assignment__checked_in_at__isnull=True).first()
+        if repair.status == RepairStatus.COMPLETED and loaner_out is not None:
+            due = timezone.localtime(loaner_out.assignment.due_at)
+            text += f" The loaner is due back {due:%a %-d %b}."
         messages.success(request, text)
     return redirect(repair)
 

@@ -1,6 +1,9 @@
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from homeroom.core import roles
 from homeroom.devices import services as device_services
@@ -9,6 +12,18 @@ from homeroom.devices.models import Device, DeviceModel, Manufacturer
 from homeroom.people.models import Person
 from homeroom.repairs import services
 from homeroom.repairs.models import Vendor
+
+# A Monday in term time, 10 am in the district's time zone: 3 days later is a Thursday,
+# a week later a Monday, so due dates land on school days unless a test closes one.
+SCHOOL_MONDAY = datetime.datetime(2025, 3, 10, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+@pytest.fixture
+def school_monday(settings):
+    """The clock stands on SCHOOL_MONDAY (and moves on from there)."""
+    settings.TIME_ZONE = "America/Chicago"
+    with time_machine.travel(SCHOOL_MONDAY, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

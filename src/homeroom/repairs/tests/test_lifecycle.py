@@ -19,7 +19,7 @@ def status_of(device) -> str:
 
 
 def test_a_students_device_is_checked_in_for_repair_and_goes_back_to_them(
-    checked_out, students, tech
+    school_monday, checked_out, students, tech
 ):
     repair = services.repair_open(actor=tech, device=checked_out, problem="Cracked screen")
     assert status_of(checked_out) == DeviceStatus.IN_REPAIR
@@ -89,7 +89,9 @@ def test_illegal_moves_are_refused_with_a_reason(devices, tech):
     assert status_of(devices[0]) == DeviceStatus.IN_STOCK
 
 
-def test_a_chromebook_ships_to_the_depot_only_once_deprovisioned(devices, vendor, tech):
+def test_a_chromebook_ships_to_the_depot_only_once_deprovisioned(
+    school_monday, devices, vendor, tech
+):
     repair = services.repair_open(
         actor=tech, device=devices[0], problem="Motherboard", kind="vendor_depot"
     )

@@ -46,18 +46,18 @@ def test_no_free_loaner_gives_a_clear_message(checked_out, students, tech, sites
     assert not Loaner.objects.exists()
 
 
-def test_a_loaner_without_a_repair_is_due_in_a_week(loaners, students, tech):
+def test_a_loaner_without_a_repair_is_due_in_a_week(school_monday, loaners, students, tech):
     loaner = services.loaner_issue(actor=tech, person=students[1])
     week = timezone.localdate() + datetime.timedelta(days=7)
     assert loaner.assignment.due_at == end_of_day(week) and loaner.repair is None
 
 
 def test_the_loaner_is_due_when_the_repair_moves_and_the_day_it_completes(
-    checked_out, loaners, tech
+    school_monday, checked_out, loaners, tech
 ):
     repair = services.repair_open(actor=tech, device=checked_out, problem="Board")
     loaner = services.loaner_issue(actor=tech, person=None, repair=repair)
-    later = timezone.localdate() + datetime.timedelta(days=20)
+    later = timezone.localdate() + datetime.timedelta(days=21)
     services.repair_update(actor=tech, repair=repair, expected_back=later)
     assert Assignment.objects.get(pk=loaner.assignment_id).due_at == end_of_day(later)
     services.repair_complete(actor=tech, repair=repair, outcome="repaired")

@@ -49,7 +49,7 @@ def test_open_a_repair_by_scanning_and_from_the_device_page(tech_client, checked
 
 
 def test_the_repair_page_walks_a_depot_repair_through(
-    tech_client, checked_out, loaners, screen, vendor
+    school_monday, tech_client, checked_out, loaners, screen, vendor
 ):
     repair = services.repair_open(
         actor=None, device=checked_out, problem="Board", kind="vendor_depot", vendor=vendor
@@ -93,7 +93,7 @@ def test_the_repair_page_walks_a_depot_repair_through(
     done = tech_client.post(
         f"{url}status/", {"status": "completed", "outcome": "repaired"}, follow=True
     ).content.decode()
-    assert "is now completed. The loaner is due back today." in done
+    assert "is now completed. The loaner is due back Mon 10 Mar." in done
     assert "Loaner due back" in done
     assert Device.objects.get(pk=checked_out.pk).status == DeviceStatus.DEPLOYED
 
