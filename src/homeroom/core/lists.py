@@ -2,10 +2,12 @@
 
 import csv
 import io
+import re
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 PAGE_SIZE = 50
 
@@ -31,14 +33,46 @@ class _Echo:
         return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) from
+# a ticket subject, say). Exports carry names and text people typed, so such text is marked
+# as text; a plain number such as "-12.50" is harmless and stays as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def runs_as_formula(value) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PLAIN_NUMBER.fullmatch(value)
+    )
+
+
+def csv_cell(value):
+    """CSV has no cell types, so text a spreadsheet would run gets the apostrophe that
+    Excel and LibreOffice read as "this is text"."""
+    return "'" + value if runs_as_formula(value) else value
+
+
+def xlsx_cell(sheet, value):
+    """openpyxl stores text starting with "=" as a formula; such text is written as a text
+    cell with Excel's quote prefix instead, so it shows exactly as typed and never runs."""
+    if not runs_as_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
     """Stream rows as CSV, so an export of a whole district never sits in memory."""
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow([csv_cell(value) for value in header])
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([csv_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -49,9 +83,9 @@ def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
     """The same rows as an Excel workbook, written row by row (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(header)
+    sheet.append([xlsx_cell(sheet, value) for value in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

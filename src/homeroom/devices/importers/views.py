@@ -1,20 +1,17 @@
 """Device import pages: the history, a new import, matching an other CSV file's columns, and
 an import's progress, preview (counts, device by device changes, problems) and result."""
 
-import csv
-import io
 import re
 from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
 from homeroom.core.exceptions import Conflict
-from homeroom.core.lists import paginate
+from homeroom.core.lists import csv_response, paginate
 from homeroom.devices.choices import DeviceImportKind, DeviceImportStatus, DeviceStatus
 from homeroom.devices.importers import generic, services
 from homeroom.devices.importers.forms import DeviceImportForm, MappingForm, RecheckForm
@@ -129,15 +126,15 @@ def import_problems(request, pk: int):
         header = services.file_preview(record).header
     except (OSError, NotADeviceFile):
         header = []
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["kind", "file", "line", "column", "message"])
-    for kind, found in (("problem", record.errors), ("warning", record.warnings)):
-        for text in found:
-            writer.writerow([kind, *split_problem(text, Path(record.file_path).name, header)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="device-import-{pk}-problems.csv"'
-    return response
+    return csv_response(
+        f"device-import-{pk}-problems.csv",
+        ["kind", "file", "line", "column", "message"],
+        [
+            [kind, *split_problem(text, Path(record.file_path).name, header)]
+            for kind, found in (("problem", record.errors), ("warning", record.warnings))
+            for text in found
+        ],
+    )
 
 
 @access("devices.add_deviceimport")

@@ -56,6 +56,11 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def streamed(response) -> str:
+    """A streamed CSV download without its byte-order mark."""
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
 def test_a_snipeit_export_is_checked_then_applied_in_the_background(
     tech, sites, django_capture_on_commit_callbacks
 ):
@@ -155,7 +160,7 @@ def test_the_bad_snipeit_sample_is_rejected_with_its_messages_on_the_page(
     assert "24 problems found" in page and "Apply these changes" not in page
     download = tech.get(f"/devices/imports/{record.pk}/problems.csv")
     assert download["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(text(download))))
+    rows = list(csv.reader(io.StringIO(streamed(download))))
     assert rows[0] == ["kind", "file", "line", "column", "message"]
     assert rows[1] == [
         "problem",
@@ -367,7 +372,7 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
     assert record.errors[0].startswith("Device list: 2 (final).csv:2: Type: “Laptop” is not a")
     page = text(tech.get(record.get_absolute_url()))
     assert "Change the matched columns" in page
-    download = text(tech.get(f"/devices/imports/{record.pk}/problems.csv"))
+    download = streamed(tech.get(f"/devices/imports/{record.pk}/problems.csv"))
     problem = list(csv.reader(io.StringIO(download)))[1]
     assert problem[:4] == ["problem", "Device list: 2 (final).csv", "2", "Type"]
     assert problem[4].startswith("“Laptop” is not a status Homeroom knows")
