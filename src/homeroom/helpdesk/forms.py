@@ -1,5 +1,6 @@
 from django import forms
 
+from homeroom.core.numbers import LARGEST_ID
 from homeroom.helpdesk.attachments import MAX_BYTES
 from homeroom.helpdesk.choices import Audience, Level, TicketStatus
 from homeroom.helpdesk.models import Article
@@ -73,17 +74,36 @@ class TicketForm(forms.Form):
         help_text="The username or email of the person who asked. Empty: yourself, or the "
         "affected person's account.",
     )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, max_value=LARGEST_ID, widget=forms.HiddenInput)
     photos = PhotosField(required=False, label="Photos", help_text=PHOTO_HINT)
 
-    def __init__(self, *args, groups, sites, rooms, technician: bool, **kwargs):
+    def __init__(self, *args, groups, sites, rooms, technician: bool, students=None, **kwargs):
+        """`students`: the students a teacher may name (their own classes'), picked from a
+        list instead of the hidden `person` a link carries."""
         super().__init__(*args, **kwargs)
         self.fields["issue_type"].choices = issue_choices(groups)
+        if students is not None:
+            self.fields["person"] = forms.ModelChoiceField(
+                queryset=students,
+                required=False,
+                label="Which student is it for?",
+                help_text="A student in your classes. Leave empty for a device checked out to "
+                "a student: the ticket is then for that student.",
+                empty_label="No student, or the device's own student",
+            )
+            self.fields["person"].label_from_instance = student_label
+            self.order_fields(
+                ["issue_type", "subject", "description", "site", "room", "asset_tag", "person"]
+            )
         self.fields["site"].queryset = sites
         self.fields["room"].queryset = rooms.select_related("site")
         self.fields["room"].label_from_instance = lambda room: f"{room.site.name} · {room}"
         if not technician:
             del self.fields["on_behalf_of"]
+
+
+def student_label(person) -> str:
+    return f"{person} (Grade {person.grade})" if person.grade else str(person)
 
 
 class CommentForm(forms.Form):

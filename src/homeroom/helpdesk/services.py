@@ -20,6 +20,7 @@ from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
 from homeroom.core.selectors import sites_for
 from homeroom.core.services import require_site_access
+from homeroom.devices.choices import AssignmentKind
 from homeroom.helpdesk import attachments, mail, sla
 from homeroom.helpdesk.choices import (
     DONE_STATUSES,
@@ -44,6 +45,7 @@ from homeroom.helpdesk.models import (
 )
 from homeroom.helpdesk.rules import FILES_TICKETS, is_student
 from homeroom.people.models import Person
+from homeroom.people.selectors import people_for
 
 S = TicketStatus
 # What a requester may do to their own ticket: reopen it, or close it themselves.
@@ -93,6 +95,18 @@ def _check_place(*, site, room, device) -> None:
         raise ValidationError({"device": f"{device} belongs to {device.site}, not {site}."})
 
 
+def _one_to_one_holder(device) -> Person | None:
+    """The person a device is checked out to as their own (1:1) device, if anyone."""
+    assignment = (
+        device.assignments.filter(
+            checked_in_at__isnull=True, kind=AssignmentKind.ONE_TO_ONE, person__isnull=False
+        )
+        .select_related("person")
+        .first()
+    )
+    return assignment.person if assignment is not None else None
+
+
 def _store_photos(*, actor, ticket: Ticket, photos, comment=None, is_internal=False) -> list:
     stored = []
     for photo in photos:
@@ -132,7 +146,9 @@ def ticket_create(
     photos: Sequence = (),
 ) -> Ticket:
     """File a ticket. Technicians may file for someone else (the requester, or the
-    affected person's account); everyone else files as themselves."""
+    affected person's account); everyone else files as themselves, and names only a person
+    they may see (a teacher: a student of their own classes). A ticket about someone's 1:1
+    device is about its holder unless it names someone else."""
     if not FILES_TICKETS.allows(actor):
         raise PermissionDenied("Your account cannot file tickets.")
     require_site_access(actor, site)
@@ -144,7 +160,17 @@ def ticket_create(
         requester, assignee = actor, None
         if affected_person is None and is_student(actor):
             affected_person = Person.objects.filter(user=actor).first()
+        elif (
+            affected_person is not None
+            and affected_person.user_id != actor.pk
+            and not people_for(actor).filter(pk=affected_person.pk).exists()
+        ):
+            raise ValidationError(
+                {"affected_person": "Name a student of your own classes, or nobody."}
+            )
     _check_place(site=site, room=room, device=device)
+    if affected_person is None and device is not None:
+        affected_person = _one_to_one_holder(device)
     if assignee is not None and not works_at(assignee, site):
         raise ValidationError({"assignee": f"{assignee} does not work tickets at {site}."})
     impact = impact or (issue_type.default_impact if issue_type else 3)

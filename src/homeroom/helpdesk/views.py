@@ -38,6 +38,7 @@ from homeroom.helpdesk.forms import (
 )
 from homeroom.helpdesk.models import Article, CannedResponse, IssueType, Ticket
 from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
+from homeroom.people.choices import PersonKind
 from homeroom.people.models import Person, User
 from homeroom.people.selectors import people_for
 
@@ -104,6 +105,16 @@ def _person_from(request, value):
     if value and str(value).isdigit():
         return people_for(request.user).filter(pk=value).first()
     return None
+
+
+def _students_to_name(user):
+    """The students a teacher may say a ticket is for: those of their own classes. None
+    for roles that see every student at their sites (that list is the whole school; they
+    file from the person's page) and for those who teach no one."""
+    if user.has_perm("people.view_all_students") or not user.has_perm("people.view_person"):
+        return None
+    students = people_for(user).filter(kind=PersonKind.STUDENT, is_active=True)
+    return students.order_by("family_name", "given_name", "pk") if students.exists() else None
 
 
 @access(FILES_TICKETS)
@@ -194,6 +205,7 @@ def ticket_new(request):
         initial["site"] = own[0]
     if person is not None:
         initial["person"] = person.pk
+    students = None if technician else _students_to_name(request.user)
     form = TicketForm(
         request.POST or None,
         request.FILES or None,
@@ -202,8 +214,11 @@ def ticket_new(request):
         sites=sites,
         rooms=rooms_for(request.user).filter(is_active=True, site__in=sites),
         technician=technician,
+        students=students,
     )
     if request.method == "POST" and form.is_valid():
+        if students is not None:
+            person = form.cleaned_data["person"]
         ticket = _file_from_form(request, form, technician=technician, person=person)
         if ticket is not None:
             messages.success(request, f"Ticket #{ticket.pk} filed. We will email you updates.")
@@ -239,7 +254,7 @@ def _file_from_form(request, form, *, technician: bool, person):
         source = TicketSource.TECHNICIAN
     elif request.GET.get("device") or request.POST.get("device"):
         source = TicketSource.DEVICE_PAGE
-    elif person is not None:
+    elif person is not None and request.GET.get("person"):
         source = TicketSource.PERSON_PAGE
     else:
         source = TicketSource.FORM
@@ -262,6 +277,7 @@ def _file_from_form(request, form, *, technician: bool, person):
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, problems in error.message_dict.items():
+                field = "person" if field == "affected_person" else field
                 form.add_error(field if field in form.fields else None, problems)
         else:
             form.add_error("photos" if request.FILES else None, error.messages)
@@ -418,6 +434,18 @@ def _allowed_moves(request, ticket: Ticket) -> list[str]:
     ]
 
 
+def _may_see_person(request, ticket: Ticket, worker: bool) -> bool:
+    """Who a ticket is for shows only to those who may see that person: the technicians,
+    the person themselves, and e.g. a teacher for a student in their classes (not someone
+    merely watching the ticket)."""
+    person = ticket.affected_person
+    if person is None:
+        return False
+    if worker or (person.user_id is not None and person.user_id == request.user.pk):
+        return True
+    return people_for(request.user).filter(pk=person.pk).exists()
+
+
 @access(FILES_TICKETS)
 def ticket_detail(request, pk: int):
     ticket = _ticket(request, pk)
@@ -432,6 +460,7 @@ def ticket_detail(request, pk: int):
     context = {
         "ticket": ticket,
         "worker": worker,
+        "show_person": _may_see_person(request, ticket, worker),
         "sla": sla.sla_state(ticket, timezone.now()),
         "comments": comments,
         "attachments": attached,

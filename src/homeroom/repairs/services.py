@@ -21,6 +21,9 @@ from homeroom.core.services import require_site_access
 from homeroom.devices import services as device_services
 from homeroom.devices.choices import AssignmentKind, Condition, DeviceCategory, DeviceStatus
 from homeroom.devices.models import Assignment, Device
+from homeroom.helpdesk import services as helpdesk_services
+from homeroom.helpdesk.choices import TicketStatus
+from homeroom.helpdesk.models import Ticket
 from homeroom.repairs.choices import (
     OPEN_STATUSES,
     REPAIR_TRANSITIONS,
@@ -140,13 +143,20 @@ def repair_open(
     status must say "in repair". The repair remembers the student (`person`) so a loaner can
     be given and, when the repair completes, the device goes straight back out to them.
     `person` names the student when the device was not checked out (e.g. a ticket's
-    requester). Coverage defaults to warranty while the device's warranty lasts."""
+    requester). Coverage defaults to warranty while the device's warranty lasts.
+
+    Opened from a ticket, the repair and the ticket name each other, and the ticket is now
+    in progress, assigned to the technician unless someone already has it."""
     device = (
         Device.objects.select_for_update(of=("self",))
         .select_related("model", "site")
         .get(pk=device.pk)
     )
     require_site_access(actor, device.site)
+    if ticket is not None and ticket.site_id != device.site_id:
+        raise ValidationError(
+            {"ticket": f"Ticket #{ticket.pk} is at {ticket.site}; {device} is at {device.site}."}
+        )
     open_repair = RepairOrder.objects.filter(device=device, status__in=OPEN_STATUSES).first()
     if open_repair is not None:
         raise Conflict(f"{device} already has an open repair, {open_repair.number}.")
@@ -204,7 +214,26 @@ def repair_open(
         },
         message=problem[:200],
     )
+    if ticket is not None:
+        _take_ticket(actor, ticket, repair)
     return repair
+
+
+def _take_ticket(actor, ticket, repair: RepairOrder) -> None:
+    """The ticket a repair was opened from is being worked on now: in progress, and the
+    technician's unless someone already has it."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("site").get(pk=ticket.pk)
+    if not (ticket.is_open and helpdesk_services.works_at(actor, ticket.site)):
+        return
+    if ticket.assignee_id is None:
+        ticket = helpdesk_services.ticket_assign(actor=actor, ticket=ticket, assignee=actor)
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        helpdesk_services.ticket_set_status(
+            actor=actor,
+            ticket=ticket,
+            status=TicketStatus.IN_PROGRESS,
+            note=f"{repair.number} opened",
+        )
 
 
 @transaction.atomic
@@ -428,6 +457,7 @@ def repair_use_part(*, actor, repair: RepairOrder, part: Part, quantity: int = 1
         by=by,
     )
     costs = _costs(repair)
+    repair.full_clean()
     repair.save(update_fields=["parts_cost", "labor_cost", "total_cost"])
     audit.record(
         actor=actor,
@@ -555,8 +585,7 @@ def _move_stock(actor, part: Part, kind: str, delta: int, reason: str, unit_cost
     part.quantity_on_hand += delta
     if part.quantity_on_hand < 0:
         raise ValidationError({"quantity": "Stock cannot go below zero."})
-    part.save(update_fields=["quantity_on_hand", "unit_cost"])
-    StockMovement.objects.create(
+    movement = StockMovement(
         part=part,
         kind=kind,
         quantity=delta,
@@ -565,6 +594,10 @@ def _move_stock(actor, part: Part, kind: str, delta: int, reason: str, unit_cost
         reason=reason,
         by=actor if actor is not None and actor.is_authenticated else None,
     )
+    part.full_clean()
+    movement.full_clean()
+    part.save(update_fields=["quantity_on_hand", "unit_cost"])
+    movement.save()
     audit.record(
         actor=actor,
         obj=part,
@@ -636,6 +669,11 @@ def loaner_issue(
         out = repair.loaners.filter(assignment__checked_in_at__isnull=True).first()
         if out is not None:
             raise Conflict(f"{repair} already has a loaner out: {out.assignment.device}.")
+    elif ticket is not None:
+        out = ticket.loaners.filter(assignment__checked_in_at__isnull=True).first()
+        if out is not None:
+            lent = out.assignment.device
+            raise Conflict(f"Ticket #{ticket.pk} already has a loaner out: {lent}.")
     if person is None:
         raise Conflict("Choose who gets the loaner.")
     if not person.is_active:

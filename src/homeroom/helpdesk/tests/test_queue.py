@@ -113,7 +113,9 @@ def test_bulk_needs_a_choice(queue, tech, client_as):
 def test_ticket_page_shows_history_beside_it(
     file_ticket, tech, teacher, chromebook, student_person, client_as
 ):
+    # The technician files for the teacher: a teacher names only students they teach.
     about = {"device": chromebook, "affected_person": student_person}
+    about |= {"actor": tech, "requester": teacher}
     earlier = file_ticket(subject="Keyboard sticks", **about)
     services.comment_add(actor=tech, ticket=earlier, body="Replaced keys", is_internal=True)
     ticket = file_ticket(subject="Cracked screen", **about)
@@ -138,7 +140,9 @@ def test_today_cards(queue, tech, teacher, client_as):
 def test_person_and_device_pages_list_their_tickets(
     file_ticket, tech, chromebook, student_person, client_as
 ):
-    file_ticket(subject="Won't charge", device=chromebook, affected_person=student_person)
+    file_ticket(
+        actor=tech, subject="Won't charge", device=chromebook, affected_person=student_person
+    )
     client = client_as(tech)
     person_page = client.get(f"/people/{student_person.pk}/").content.decode()
     assert "Won&#x27;t charge" in person_page or "Won't charge" in person_page

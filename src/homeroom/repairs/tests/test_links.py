@@ -1,15 +1,20 @@
 """Repairs and loaners started from a ticket's page and a device's page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from homeroom.core import roles
+from homeroom.core.models import AuditEvent
 from homeroom.devices.models import Assignment
+from homeroom.helpdesk import services as helpdesk_services
 from homeroom.helpdesk.models import Ticket
 from homeroom.repairs import services
 from homeroom.repairs.models import Loaner, RepairOrder
+from homeroom.repairs.tests.conftest import make_device
 
 
 @pytest.fixture
-def ticket(sites, checked_out, students):
+def ticket(school_monday, sites, checked_out, students):
     return Ticket.objects.create(
         site=sites[0],
         subject="Screen cracked in the backpack",
@@ -67,3 +72,49 @@ def test_the_persons_page_lists_their_repairs_and_loaner(checked_out, loaners, t
     page = client_as(tech).get(repair.person.get_absolute_url()).content.decode()
     assert f"{repair.number}</a> · NES-0001 · Cracked screen" in page
     assert "loaner LOAN-1 due" in page
+
+
+def test_a_repair_from_a_ticket_takes_the_ticket_and_each_page_shows_the_other(
+    ticket, loaners, tech, client_as
+):
+    client = client_as(tech)
+    assert (ticket.status, ticket.assignee) == ("new", None)
+    client.post(
+        f"/repairs/new/?ticket={ticket.pk}",
+        {"scan": "NES-0001", "problem": ticket.subject, "kind": "in_house", "ticket": ticket.pk},
+    )
+    repair = RepairOrder.objects.get()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == ("in_progress", tech)
+
+    ticket_page = client.get(ticket.get_absolute_url()).content.decode()
+    assert f'href="{repair.get_absolute_url()}">{repair.number}: open</a>' in ticket_page
+    assert f"/repairs/new/?ticket={ticket.pk}" not in ticket_page
+    repair_page = client.get(repair.get_absolute_url()).content.decode()
+    assert f'href="{ticket.get_absolute_url()}">{ticket}</a>' in repair_page
+
+    # The loaner given from the ticket shows there too, and a second one is not offered.
+    client.post(f"/repairs/tickets/{ticket.pk}/loaner/")
+    ticket_page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Loaner LOAN-1, due back" in ticket_page and "Give a loaner" not in ticket_page
+
+
+def test_a_repair_leaves_a_ticket_someone_else_has_with_them(
+    ticket, tech, make_user, sites, client_as
+):
+    colleague = make_user("tech2", roles.TECHNICIAN, sites=[sites[0]])
+    helpdesk_services.ticket_assign(actor=tech, ticket=ticket, assignee=colleague)
+    helpdesk_services.ticket_set_status(actor=tech, ticket=ticket, status="triaged")
+    services.repair_open(actor=tech, device=ticket.device, problem="Screen", ticket=ticket)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == ("in_progress", colleague)
+    events = AuditEvent.objects.filter(content_type__model="ticket", object_id=ticket.pk)
+    assert events.filter(message__startswith="R-").exists()
+
+
+def test_a_repair_cannot_name_a_ticket_of_another_school(ticket, sites, users, chromebook_model):
+    admin = users[roles.DISTRICT_ADMIN]
+    elsewhere = make_device(sites[1], chromebook_model, "SHS-0001")
+    with pytest.raises(ValidationError, match="is at North Elementary; SHS-0001 is at South"):
+        services.repair_open(actor=admin, device=elsewhere, problem="Screen", ticket=ticket)
+    assert not RepairOrder.objects.exists()
