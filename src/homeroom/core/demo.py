@@ -1,5 +1,7 @@
 """The demo district generator. Each module adds steps in its own `demo.py`; `--scale`
-multiplies everything so benchmarks run on a district of any size."""
+multiplies everything so benchmarks run on a district of any size. Every step dates what it
+makes relative to the context's `today` (and `now`, that day at the present time of day), so
+the district has a year behind it and work in hand on whatever day it is built for."""
 
 import datetime
 import random
@@ -7,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from homeroom.core import audit, services
@@ -20,6 +23,8 @@ DEMO_PASSWORD = "homeroom"
 class DemoContext:
     rng: random.Random
     scale: int
+    today: datetime.date  # the district's date the demo is built for
+    now: datetime.datetime  # `today` at the present time of day
     shared: dict = field(default_factory=dict)
 
 
@@ -41,10 +46,16 @@ def demo_step(order: int):
     return register
 
 
-def generate(*, scale: int = 1, seed: int = 2026, report=print) -> DemoContext:
-    """Build the demo district into an empty database, in one transaction."""
+def generate(
+    *, scale: int = 1, seed: int = 2026, today: datetime.date | None = None, report=print
+) -> DemoContext:
+    """Build the demo district into an empty database, in one transaction, as it stands on
+    `today` (default: today in the district's time zone)."""
     autodiscover_modules("demo")
-    context = DemoContext(rng=random.Random(seed), scale=scale)
+    present = timezone.localtime()
+    today = today or present.date()
+    now = timezone.make_aware(datetime.datetime.combine(today, present.time()))
+    context = DemoContext(rng=random.Random(seed), scale=scale, today=today, now=now)
     with transaction.atomic(), audit.interface(AuditInterface.CLI):
         for step in sorted(STEPS, key=lambda step: step.order):
             report(f"demo: {step.name.replace('_', ' ')}")
@@ -154,34 +165,65 @@ def sites_and_rooms(context: DemoContext) -> None:
     context.shared["sites"] = sites
 
 
-def _closed(first: str, last: str, reason: str) -> tuple[datetime.date, datetime.date, str]:
-    return datetime.date.fromisoformat(first), datetime.date.fromisoformat(last), reason
+def _weekday_of(year: int, month: int, weekday: int, nth: int) -> datetime.date:
+    """The nth (1-based; -1 for the last) given weekday (Monday 0) of a month."""
+    if nth > 0:
+        first = datetime.date(year, month, 1)
+        return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last = following - datetime.timedelta(days=1)
+    return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
 
 
-DISTRICT_CLOSED_DAYS = [
-    _closed("2025-09-01", "2025-09-01", "Labor Day"),
-    _closed("2025-11-26", "2025-11-28", "Thanksgiving break"),
-    _closed("2025-12-22", "2026-01-02", "Winter break"),
-    _closed("2026-01-19", "2026-01-19", "Martin Luther King Jr. Day"),
-    _closed("2026-02-16", "2026-02-16", "Presidents' Day"),
-    _closed("2026-03-23", "2026-03-27", "Spring break"),
-    _closed("2026-05-25", "2026-05-25", "Memorial Day"),
-    _closed("2026-06-15", "2026-08-14", "Summer break"),
-    _closed("2026-09-07", "2026-09-07", "Labor Day"),
-    _closed("2026-11-25", "2026-11-27", "Thanksgiving break"),
-    _closed("2026-12-21", "2027-01-01", "Winter break"),
-    _closed("2027-01-18", "2027-01-18", "Martin Luther King Jr. Day"),
-    _closed("2027-02-15", "2027-02-15", "Presidents' Day"),
-    _closed("2027-03-22", "2027-03-26", "Spring break"),
-    _closed("2027-05-31", "2027-05-31", "Memorial Day"),
-    _closed("2027-06-14", "2027-08-13", "Summer break"),
-]
+MONDAY, THURSDAY, FRIDAY = 0, 3, 4
+
+
+def first_school_day(year: int) -> datetime.date:
+    """School starts on the third Monday of August."""
+    return _weekday_of(year, 8, MONDAY, 3)
+
+
+def school_year_closed_days(year: int) -> list[tuple[datetime.date, datetime.date, str]]:
+    """The holidays and breaks of the school year starting in August of `year`, the summer
+    break after it included, by the rules the district's calendar follows."""
+    thanksgiving = _weekday_of(year, 11, THURSDAY, 4)
+    new_year = datetime.date(year + 1, 1, 1)
+    winter_ends = new_year + datetime.timedelta(days=(FRIDAY - new_year.weekday()) % 7)
+    spring = _weekday_of(year + 1, 3, MONDAY, 4)
+    summer = _weekday_of(year + 1, 6, FRIDAY, 2) + datetime.timedelta(days=3)
+    days = [
+        (_weekday_of(year, 9, MONDAY, 1), None, "Labor Day"),
+        (
+            thanksgiving - datetime.timedelta(days=1),
+            thanksgiving + datetime.timedelta(days=1),
+            "Thanksgiving break",
+        ),
+        (winter_ends - datetime.timedelta(days=11), winter_ends, "Winter break"),
+        (_weekday_of(year + 1, 1, MONDAY, 3), None, "Martin Luther King Jr. Day"),
+        (_weekday_of(year + 1, 2, MONDAY, 3), None, "Presidents' Day"),
+        (spring, spring + datetime.timedelta(days=4), "Spring break"),
+        (_weekday_of(year + 1, 5, MONDAY, -1), None, "Memorial Day"),
+        (summer, first_school_day(year + 1) - datetime.timedelta(days=3), "Summer break"),
+    ]
+    return [(first, last or first, reason) for first, last, reason in days]
+
+
+def school_year(today: datetime.date) -> int:
+    """The year the school year `today` falls in started (its summer break counted in)."""
+    return today.year if today >= first_school_day(today.year) else today.year - 1
+
+
+def district_closed_days(today: datetime.date) -> list[tuple[datetime.date, datetime.date, str]]:
+    """This school year's closed days and last year's, so the demo's year of history has
+    its holidays."""
+    year = school_year(today)
+    return school_year_closed_days(year - 1) + school_year_closed_days(year)
 
 
 @demo_step(order=12)
 def school_calendar(context: DemoContext) -> None:
-    """District hours Mon-Fri 7:30-16:00, the 2025-26 and 2026-27 holidays and breaks, and
-    the first high school, which starts and finishes earlier."""
+    """District hours Mon-Fri 7:30-16:00, the holidays and breaks of this school year and
+    the last, and the first high school, which starts and finishes earlier."""
     weekdays = range(5)
     services.school_hours_set(
         actor=None,
@@ -198,5 +240,5 @@ def school_calendar(context: DemoContext) -> None:
         opens_at=datetime.time(7),
         closes_at=datetime.time(14, 30),
     )
-    for first, last, reason in DISTRICT_CLOSED_DAYS:
+    for first, last, reason in district_closed_days(context.today):
         services.closed_day_add(actor=None, site=None, starts_on=first, ends_on=last, reason=reason)

@@ -1,9 +1,14 @@
 """Pytest fixtures and helpers shared by every module's tests."""
 
+import datetime
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +18,29 @@ from homeroom.core.models import Room, Site
 from homeroom.people import services as people_services
 
 PASSWORD = "correct horse battery staple"
+# HOMEROOM_TEST_TODAY=2026-12-05 runs the whole session, live servers included, on that date
+# from 10 am in the district's zone, the clock ticking: the suite must hold on any day.
+TEST_TODAY = "HOMEROOM_TEST_TODAY"
+SESSION_TIME = datetime.time(10)
+
+
+def pytest_configure(config):
+    value = os.environ.get(TEST_TODAY)
+    if not value:
+        return
+    try:
+        today = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY}={value}: not a date like 2026-12-05.") from None
+    zone = ZoneInfo(settings.TIME_ZONE)
+    traveller = time_machine.travel(datetime.datetime.combine(today, SESSION_TIME, zone))
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    if os.environ.get(TEST_TODAY):
+        return f"clock: {TEST_TODAY}={os.environ[TEST_TODAY]}, from {SESSION_TIME:%H:%M} local"
 
 
 @pytest.fixture(autouse=True)

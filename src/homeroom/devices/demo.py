@@ -5,13 +5,12 @@ year of history (last year's check-outs, repairs, a few lost and stolen)."""
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from homeroom.core.choices import RoomKind, SiteType
-from homeroom.core.demo import DemoContext, demo_step
+from homeroom.core.demo import DemoContext, demo_step, school_year
 from homeroom.core.models import Room
 from homeroom.devices.choices import AssignmentKind, DeviceCategory, DeviceStatus, FundingSource
 from homeroom.devices.models import (
+    CART_SLOTS,
     Assignment,
     CartSlot,
     Device,
@@ -20,11 +19,11 @@ from homeroom.devices.models import (
 )
 from homeroom.people.models import Person
 
-CHROMEBOOKS = [  # maker, model, Google's last update month, cost
-    ("Acer", "Chromebook 311 (C722)", datetime.date(2029, 6, 1), "229.00"),
-    ("Lenovo", "300e Chromebook Gen 4", datetime.date(2032, 6, 1), "289.00"),
-    ("Dell", "Chromebook 3110", datetime.date(2030, 6, 1), "259.00"),
-    ("HP", "Chromebook 11 G9 EE", datetime.date(2028, 6, 1), "219.00"),
+CHROMEBOOKS = [  # maker, model, years from this school year to Google's last update, cost
+    ("Acer", "Chromebook 311 (C722)", 3, "229.00"),
+    ("Lenovo", "300e Chromebook Gen 4", 6, "289.00"),
+    ("Dell", "Chromebook 3110", 4, "259.00"),
+    ("HP", "Chromebook 11 G9 EE", 2, "219.00"),
 ]
 AV = {
     SiteType.ELEMENTARY: ("Promethean", "ActivPanel 9 75in", DeviceCategory.INTERACTIVE_DISPLAY),
@@ -33,7 +32,6 @@ AV = {
 }
 LOANERS_PER_SCHOOL = 30
 SPARES_PER_SCHOOL = 20
-CART_SLOTS = 30
 
 
 class Tags:
@@ -51,16 +49,17 @@ class Tags:
 @demo_step(order=40)
 def devices(context: DemoContext) -> None:
     rng = context.rng
-    now = timezone.now()
+    now = context.now
+    year = school_year(context.today)
     models = {}
-    for maker, name, aue, cost in CHROMEBOOKS:
+    for maker, name, years_left, cost in CHROMEBOOKS:
         manufacturer, _ = Manufacturer.objects.get_or_create(name=maker)
         models[name] = (
             DeviceModel.objects.create(
                 manufacturer=manufacturer,
                 name=name,
                 category=DeviceCategory.CHROMEBOOK,
-                auto_update_through=aue,
+                auto_update_through=datetime.date(year + years_left, 6, 1),
                 warranty_months=36,
             ),
             Decimal(cost),
@@ -87,7 +86,7 @@ def devices(context: DemoContext) -> None:
             .values_list("pk", flat=True)
         )
         chromebook, cost = models[CHROMEBOOKS[sites.index(site) % len(CHROMEBOOKS)][1]]
-        purchased = datetime.date(2023 + sites.index(site) % 3, 7, 15)
+        purchased = datetime.date(year - 3 + sites.index(site) % 3, 7, 15)
         count = len(students) + SPARES_PER_SCHOOL + LOANERS_PER_SCHOOL
         if site.type == SiteType.ELEMENTARY:
             count += 2 * CART_SLOTS

@@ -5,8 +5,6 @@ chargers and damaged books, most paid, some in part, a few waived."""
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
 from homeroom.fees import services
@@ -47,7 +45,7 @@ def school_year_of_fees(context: DemoContext) -> None:
     """Charges written straight to the tables, dated through the year (the services would
     date everything today); totals and statuses are set as the services keep them."""
     rng = context.rng
-    now = timezone.now()
+    now = context.now
     year_start = now - datetime.timedelta(days=300)
     accounts = context.shared["accounts"]
     reasons = {reason.name: reason for reason in FeeReason.objects.all()}

@@ -1,6 +1,8 @@
 """The demo district's help desk: knowledge-base articles for the common problems, canned
-replies, and a school year of tickets (about 2,000 per scale) with replies, SLA times,
-ratings and self-service fixes, written with bulk inserts."""
+replies, a school year of finished tickets (about 2,000 per scale) with replies, SLA times,
+ratings and self-service fixes, and the work in hand at every school on the demo's date:
+tickets just filed and waiting for triage, others from the last three weekdays being worked
+on or waiting. Written with bulk inserts."""
 
 import datetime
 import importlib
@@ -16,7 +18,7 @@ from homeroom.devices.choices import DeviceCategory
 from homeroom.devices.models import Device
 from homeroom.helpdesk import sla
 from homeroom.helpdesk.choices import (
-    OPEN_STATUSES,
+    PAUSED_STATUSES,
     Audience,
     Satisfaction,
     TicketSource,
@@ -37,6 +39,11 @@ from homeroom.people.models import Person
 TICKETS_PER_SCALE = 2000
 DEFLECTIONS_PER_SCALE = 600
 DAYS = 300
+S = TicketStatus
+# The open tickets of every school, whatever the date: two filed within the last FRESH.
+IN_HAND = [S.NEW, S.NEW, S.TRIAGED, S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS]
+IN_HAND += [S.WAITING_ON_REQUESTER, S.WAITING_ON_VENDOR]
+FRESH = datetime.timedelta(minutes=30)
 
 ARTICLES = [  # title, audience, issues (group, name), steps
     (
@@ -191,8 +198,22 @@ def _moment(rng: random.Random, now: datetime.datetime) -> datetime.datetime:
             return moment
 
 
-def _articles(issues: dict) -> None:
-    now = timezone.now()
+def _recent_moment(rng: random.Random, now: datetime.datetime) -> datetime.datetime:
+    """A moment during school hours on one of the last three weekdays, at least half an hour
+    before `now`; weekdays only, so there is one whatever the date and the school calendar."""
+    weekdays = []
+    day = timezone.localtime(now)
+    while len(weekdays) < 3:
+        if day.weekday() < 5:
+            weekdays.append(day)
+        day -= datetime.timedelta(days=1)
+    while True:
+        moment = rng.choice(weekdays).replace(hour=rng.randint(7, 15), minute=rng.randint(0, 59))
+        if moment < now - FRESH:
+            return moment
+
+
+def _articles(issues: dict, now: datetime.datetime) -> None:
     saved = Article.objects.bulk_create(
         Article(
             title=title,
@@ -225,66 +246,97 @@ _starting_tree = importlib.import_module("homeroom.helpdesk.migrations.0002_sett
 def help_desk(context: DemoContext) -> None:
     _starting_tree.seed(django_apps, None)
     rng = context.rng
-    now = timezone.now()
+    now = context.now
     issues = {
         (issue.parent.name, issue.name): issue
         for issue in IssueType.objects.filter(parent__isnull=False).select_related("parent")
     }
-    _articles(issues)
-    accounts = context.shared["accounts"]
-    tech, teacher_account = accounts["tech"], accounts["teacher"]
-    tech_sites = set(tech.sites.values_list("pk", flat=True))
-    sites = [s for s in context.shared["sites"] if s.type != SiteType.DISTRICT_OFFICE]
-    calendars = calendars_for([s.pk for s in sites])
-    targets = sla.targets()
-    chromebooks: dict[int, list[int]] = {}
-    for pk, site_id in Device.objects.filter(
-        site__in=sites, model__category=DeviceCategory.CHROMEBOOK
-    ).values_list("pk", "site_id"):
-        chromebooks.setdefault(site_id, []).append(pk)
-    panels: dict[int, list[tuple[int, int]]] = {}
-    for pk, site_id, room_id in Device.objects.filter(
-        site__in=sites, home_room__isnull=False
-    ).values_list("pk", "site_id", "home_room_id"):
-        panels.setdefault(site_id, []).append((pk, room_id))
-    people: dict[int, list[int]] = {}
-    for pk, site_id in Person.objects.filter(primary_site__in=sites, is_active=True).values_list(
-        "pk", "primary_site_id"
-    ):
-        people.setdefault(site_id, []).append(pk)
-    device_issues = [key for key in issues if key[0] == "Chromebook"]
-    room_issues = [
-        key for key in issues if key[0] in ("Interactive display", "Projector", "Document camera")
+    _articles(issues, now)
+    desk = _Desk(context, issues)
+    tickets = [
+        desk.ticket(rng.choice(desk.sites), _moment(rng, now))
+        for _ in range(TICKETS_PER_SCALE * context.scale)
     ]
-    other_issues = [key for key in issues if key[0] in ("Account", "Testing", "Network")]
+    for site in desk.sites:
+        for status in IN_HAND:
+            if status == TicketStatus.NEW:
+                created = now - datetime.timedelta(minutes=rng.randint(3, FRESH.seconds // 60 - 5))
+            else:
+                created = _recent_moment(rng, now)
+            tickets.append(desk.ticket(site, created, status))
+    Ticket.objects.bulk_create(tickets, batch_size=1000)
+    _comments(rng, tickets, desk.tech, now)
+    _deflections(rng, context, issues, desk.sites, now)
 
-    tickets = []
-    for _ in range(TICKETS_PER_SCALE * context.scale):
-        site = rng.choice(sites)
-        calendar = calendars[site.pk]
-        created = _moment(rng, now)
+
+class _Desk:
+    """What the tickets are made from: each school's calendar, Chromebooks, rooms with a
+    display and people, the issue types by kind of problem, and the SLA targets."""
+
+    def __init__(self, context: DemoContext, issues: dict):
+        self.rng = context.rng
+        self.now = context.now
+        self.issues = issues
+        accounts = context.shared["accounts"]
+        self.tech, self.teacher = accounts["tech"], accounts["teacher"]
+        self.tech_sites = set(self.tech.sites.values_list("pk", flat=True))
+        self.sites = [s for s in context.shared["sites"] if s.type != SiteType.DISTRICT_OFFICE]
+        self.calendars = calendars_for([s.pk for s in self.sites])
+        self.targets = sla.targets()
+        self.chromebooks: dict[int, list[int]] = {}
+        for pk, site_id in Device.objects.filter(
+            site__in=self.sites, model__category=DeviceCategory.CHROMEBOOK
+        ).values_list("pk", "site_id"):
+            self.chromebooks.setdefault(site_id, []).append(pk)
+        self.panels: dict[int, list[tuple[int, int]]] = {}
+        for pk, site_id, room_id in Device.objects.filter(
+            site__in=self.sites, home_room__isnull=False
+        ).values_list("pk", "site_id", "home_room_id"):
+            self.panels.setdefault(site_id, []).append((pk, room_id))
+        self.people: dict[int, list[int]] = {}
+        for pk, site_id in Person.objects.filter(
+            primary_site__in=self.sites, is_active=True
+        ).values_list("pk", "primary_site_id"):
+            self.people.setdefault(site_id, []).append(pk)
+        self.device_issues = [key for key in issues if key[0] == "Chromebook"]
+        self.room_issues = [
+            key
+            for key in issues
+            if key[0] in ("Interactive display", "Projector", "Document camera")
+        ]
+        self.other_issues = [key for key in issues if key[0] in ("Account", "Testing", "Network")]
+
+    def ticket(self, site, created: datetime.datetime, status: str | None = None) -> Ticket:
+        """A ticket filed at `created`: resolved by now (closed a week after) when no `status`
+        is given, else in hand with that status."""
+        rng, now = self.rng, self.now
+        calendar = self.calendars[site.pk]
         roll = rng.random()
         device_id = room_id = None
-        if roll < 0.55 and chromebooks.get(site.pk):
-            key = rng.choice(device_issues)
-            device_id = rng.choice(chromebooks[site.pk])
-        elif roll < 0.8 and panels.get(site.pk):
-            key = rng.choice(room_issues)
-            device_id, room_id = rng.choice(panels[site.pk])
+        if roll < 0.55 and self.chromebooks.get(site.pk):
+            key = rng.choice(self.device_issues)
+            device_id = rng.choice(self.chromebooks[site.pk])
+        elif roll < 0.8 and self.panels.get(site.pk):
+            key = rng.choice(self.room_issues)
+            device_id, room_id = rng.choice(self.panels[site.pk])
         else:
-            key = rng.choice(other_issues)
-        issue = issues[key]
+            key = rng.choice(self.other_issues)
+        issue = self.issues[key]
         impact = issue.default_impact if rng.random() < 0.8 else rng.randint(1, 3)
         urgency = issue.default_urgency if rng.random() < 0.8 else rng.randint(1, 3)
+        if status == TicketStatus.NEW:
+            # Critical problems are phoned in and taken at once, so none waits in triage.
+            impact, urgency = max(impact, 2), max(urgency, 2)
         priority = priority_for(impact, urgency)
-        response_minutes, resolution_minutes = targets[priority]
+        response_minutes, resolution_minutes = self.targets[priority]
+        on_tech_site = site.pk in self.tech_sites
         ticket = Ticket(
             site=site,
             room_id=room_id,
             device_id=device_id,
-            requester=teacher_account if rng.random() < 0.08 else None,
-            filed_by=tech if site.pk in tech_sites else None,
-            affected_person_id=rng.choice(people[site.pk]) if people.get(site.pk) else None,
+            requester=self.teacher if rng.random() < 0.08 else None,
+            filed_by=self.tech if on_tech_site else None,
+            affected_person_id=rng.choice(self.people[site.pk]) if site.pk in self.people else None,
             issue_type=issue,
             source=rng.choice(list(TicketSource.values[:4])),
             subject=issue.name,
@@ -294,11 +346,11 @@ def help_desk(context: DemoContext) -> None:
             priority=priority,
             created_at=created,
             updated_at=created,
-            assignee=tech if site.pk in tech_sites and rng.random() < 0.8 else None,
+            # The technician takes every ticket at their schools once it is triaged.
+            assignee=self.tech if on_tech_site else None,
         )
         ticket.response_due_at = calendar.add(created, response_minutes * 60)
         ticket.resolution_due_at = calendar.add(created, resolution_minutes * 60)
-        age_days = (now - created).days
         responded = created + datetime.timedelta(minutes=rng.choice([5, 20, 45, 90, 200, 600]))
         if responded < now:
             ticket.first_response_at = responded
@@ -306,10 +358,9 @@ def help_desk(context: DemoContext) -> None:
             ticket.response_breached = ticket.response_seconds > response_minutes * 60
         elif ticket.response_due_at and ticket.response_due_at < now:
             ticket.response_breached = True
-        # Older tickets are done; the last few days' are spread along the lifecycle.
-        if age_days > 4 or (age_days > 1 and rng.random() < 0.6):
+        if status is None:
             resolved = created + datetime.timedelta(hours=rng.choice([1, 3, 6, 20, 30, 70, 150]))
-            resolved = min(resolved, now - datetime.timedelta(minutes=1))
+            resolved = max(created, min(resolved, now - datetime.timedelta(minutes=1)))
             ticket.first_response_at = ticket.first_response_at or resolved
             ticket.resolved_at = resolved
             ticket.resolution_seconds = calendar.elapsed(created, resolved)
@@ -319,37 +370,35 @@ def help_desk(context: DemoContext) -> None:
             ticket.response_due_at = None
             ticket.updated_at = resolved
             ticket.reopen_count = 1 if rng.random() < 0.04 else 0
-            if age_days > 7:
+            if resolved + datetime.timedelta(days=7) <= now:
                 ticket.status = TicketStatus.CLOSED
                 ticket.closed_at = resolved + datetime.timedelta(days=7)
             else:
                 ticket.status = TicketStatus.RESOLVED
             if (ticket.requester_id and rng.random() < 0.5) or rng.random() < 0.3:
                 ticket.satisfaction = rng.choices(Satisfaction.values, weights=[1, 3, 10])[0]
-                ticket.satisfaction_at = resolved + datetime.timedelta(hours=rng.randint(1, 40))
+                rated = resolved + datetime.timedelta(hours=rng.randint(1, 40))
+                ticket.satisfaction_at = min(rated, now)
         else:
-            ticket.status = rng.choice(OPEN_STATUSES)
-            if ticket.status in (
-                TicketStatus.WAITING_ON_REQUESTER,
-                TicketStatus.WAITING_ON_VENDOR,
-            ):
+            ticket.status = status
+            if status in PAUSED_STATUSES:
                 since = max(responded, created)
                 since = min(since, now - datetime.timedelta(minutes=5))
                 ticket.sla_pauses = [[since.isoformat(), None]]
                 ticket.waiting_since = since
                 ticket.resolution_due_at = None
-            if ticket.status == TicketStatus.NEW:
+            if status == TicketStatus.NEW:
                 ticket.first_response_at = ticket.response_seconds = None
+                ticket.response_breached = bool(
+                    ticket.response_due_at and ticket.response_due_at < now
+                )
                 ticket.assignee = None
             if ticket.resolution_due_at and ticket.resolution_due_at < now:
                 ticket.resolution_breached = True
         if rng.random() < 0.03:
             ticket.escalated_at = created + datetime.timedelta(hours=2)
             ticket.external_reference = f"DIT-{rng.randint(10000, 99999)}"
-        tickets.append(ticket)
-    Ticket.objects.bulk_create(tickets, batch_size=1000)
-    _comments(rng, tickets, tech, now)
-    _deflections(rng, context, issues, sites, now)
+        return ticket
 
 
 def _comments(rng: random.Random, tickets: list[Ticket], tech, now) -> None:
@@ -401,7 +450,11 @@ def _deflections(rng: random.Random, context: DemoContext, issues: dict, sites, 
             "article_id", "issuetype_id"
         )
     }
-    helped = [issue for issue in issues.values() if issue.pk in with_articles]
+    helped = [
+        issue
+        for issue in issues.values()
+        if issue.pk in with_articles and not issue.physical_damage
+    ]
     Deflection.objects.bulk_create(
         (
             Deflection(

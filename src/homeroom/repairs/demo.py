@@ -5,8 +5,9 @@ costs, stock counts and device statuses come out as the services keep them.
 
 Devices the devices step left "in repair" get the open repairs; students' Chromebooks that
 broke during the year get completed ones (they are back in the students' hands), plus a few
-open right now with a loaner out, one of them overdue. Devices it retired were beyond
-repair. Repairs of devices that have a help-desk ticket are linked to it."""
+open on the demo's date with a loaner out, one at each stage of a repair and the depot one
+overdue. Devices it retired were beyond repair. Repairs of devices that have a help-desk
+ticket are linked to it."""
 
 import datetime
 from decimal import Decimal
@@ -65,7 +66,14 @@ PROBLEMS = {
 }
 DEPOT_PROBLEMS = ["Will not power on", "Motherboard failure", "Liquid damage", "No Wi-Fi"]
 REPAIR_SHARE = Decimal("0.12")  # of a school's 1:1 Chromebooks repaired during the year
-OPEN_WITH_LOANER = 4  # per school: students' Chromebooks in repair right now, loaner out
+# Per school, students' Chromebooks in repair on the demo's date with a loaner out: one at
+# each stage, the one at the vendor's depot overdue.
+OPEN_WITH_LOANER = [
+    RepairStatus.OPEN,
+    RepairStatus.IN_PROGRESS,
+    RepairStatus.AWAITING_PARTS,
+    RepairStatus.SHIPPED,
+]
 LABOR_RATE = Decimal("45.00")
 CENT = Decimal("0.01")
 
@@ -73,8 +81,7 @@ CENT = Decimal("0.01")
 @demo_step(order=60)
 def repairs_and_parts(context: DemoContext) -> None:
     rng = context.rng
-    now = timezone.now()
-    today = timezone.localdate()
+    now = context.now
     year_start = now - datetime.timedelta(days=300)
     tech = context.shared["accounts"]["tech"]
     vendors = [
@@ -126,17 +133,18 @@ def repairs_and_parts(context: DemoContext) -> None:
         for assignment in one_to_one[:count]:
             opened = year_start + datetime.timedelta(minutes=rng.randint(0, 270 * 24 * 60))
             plan.completed(site, assignment.device, assignment.person_id, opened, parts, vendors)
-        for n, assignment in enumerate(one_to_one[count : count + OPEN_WITH_LOANER]):
+        in_repair = one_to_one[count : count + len(OPEN_WITH_LOANER)]
+        for assignment, status in zip(in_repair, OPEN_WITH_LOANER, strict=False):
             opened = now - datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(1, 6))
             loaner = loaners.pop(0) if loaners else None
-            plan.open_with_loaner(site, assignment, opened, parts, vendors, loaner, overdue=n == 0)
+            plan.open_with_loaner(site, assignment, opened, parts, vendors, loaner, status)
         for device in chromebooks.filter(status=DeviceStatus.IN_REPAIR).order_by("asset_tag"):
             opened = now - datetime.timedelta(days=rng.randint(1, 20))
             plan.open_spare(site, device, opened, parts, vendors)
         for device in chromebooks.filter(status=DeviceStatus.RETIRED).order_by("asset_tag"):
             opened = year_start + datetime.timedelta(days=rng.randint(0, 200))
             plan.beyond_repair(site, device, opened)
-    plan.save(tickets, today)
+    plan.save(tickets)
 
 
 def _shelf(site, model_id: int, rng) -> list[Part]:
@@ -234,8 +242,9 @@ class _Plan:
         repair.completed_at = min(done, self.now)
         repair.expected_back = repair.completed_at.date()
 
-    def open_with_loaner(self, site, assignment, opened, parts, vendors, loaner, overdue) -> None:
-        """A student's Chromebook in for repair now: checked in, a loaner out instead."""
+    def open_with_loaner(self, site, assignment, opened, parts, vendors, loaner, status) -> None:
+        """A student's Chromebook in for repair now: checked in, a loaner out instead. At the
+        depot it is late back, so its loaner is overdue."""
         rng = self.rng
         device = assignment.device
         repair = self._repair(
@@ -246,18 +255,15 @@ class _Plan:
             device_status_before=DeviceStatus.DEPLOYED,
             return_to_person=True,
         )
-        if rng.random() < 0.5:
+        repair.status = status
+        if status == RepairStatus.SHIPPED:
             self._depot(repair, vendors, opened, shipped=True)
-            repair.status = RepairStatus.SHIPPED
             repair.problem = rng.choice(DEPOT_PROBLEMS)
-            repair.expected_back = (opened + datetime.timedelta(days=14)).date()
+            repair.expected_back = (self.now - datetime.timedelta(days=2)).date()
         else:
             part = self._part_for(parts)
             repair.problem = rng.choice(PROBLEMS[part.kind])
-            repair.status = rng.choice([RepairStatus.IN_PROGRESS, RepairStatus.AWAITING_PARTS])
             repair.expected_back = self.now.date() + datetime.timedelta(days=rng.randint(1, 4))
-        if overdue:
-            repair.expected_back = (self.now - datetime.timedelta(days=2)).date()
         self.closed_assignments.append((assignment, opened))
         self.status_changes.setdefault(DeviceStatus.IN_REPAIR, []).append(device.pk)
         if loaner is not None:
@@ -320,7 +326,7 @@ class _Plan:
         )
         repair.completed_at = min(repair.completed_at, self.now)
 
-    def save(self, tickets: dict[int, int], today) -> None:
+    def save(self, tickets: dict[int, int]) -> None:
         for repair in self.repairs:
             repair.ticket_id = tickets.get(repair.device_id)
         RepairOrder.objects.bulk_create(self.repairs, batch_size=1000)

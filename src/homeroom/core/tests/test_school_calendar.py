@@ -470,7 +470,7 @@ def test_api_lists_adds_and_deletes_closed_days(users, api_client_as, sites):
 
 
 def test_the_demo_district_has_school_hours_and_holidays(db):
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--today", "2026-12-03", stdout=StringIO())
     elementary = Site.objects.filter(type="elementary").first()
     high = Site.objects.get(type="high")
     assert calendar_for(elementary).hours_label == en("Mon-Fri, 7:30 am - 4:00 pm")
