@@ -386,6 +386,28 @@ def test_run_serves_the_demo_and_stops_on_sigint(tmp_path):
 
 
 def test_run_stops_on_a_terminals_ctrl_c(tmp_path):
-    """A terminal's Ctrl-C sends SIGINT to every process of the group at once."""
+    """A terminal's Ctrl-C sends SIGINT to every process of the group at once; they stop
+    quietly, with no traceback from any of them."""
     with homeroom_run(tmp_path, "--no-demo") as (process, _, port):
         stop_and_check_nothing_is_left(process, port, lambda: os.killpg(process.pid, signal.SIGINT))
+
+    log = (tmp_path / "run.log").read_text()
+    assert "Stopping Homeroom" in log
+    assert "Traceback" not in log, log
+
+
+def test_run_serves_others_while_clients_sit_idle(tmp_path):
+    """Clients that connect and send nothing (or send slowly) must not hold up everyone
+    else until they time out."""
+    with homeroom_run(tmp_path, "--no-demo", "--workers", "2") as (process, base, port):
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        try:
+            time.sleep(0.5)  # long enough for the workers to take the idle connections
+            started = time.monotonic()
+            answer = urllib.request.urlopen(f"{base}/healthz", timeout=10)
+            assert answer.status == 200
+            assert time.monotonic() - started < 2, "a request waited behind idle clients"
+        finally:
+            for sock in idle:
+                sock.close()
+        stop_and_check_nothing_is_left(process, port, lambda: process.send_signal(signal.SIGINT))

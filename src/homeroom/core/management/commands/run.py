@@ -11,6 +11,36 @@ from homeroom.core.database import refresh_planner_statistics
 from homeroom.core.models import Site
 
 
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn with threaded workers: a connection that is idle or sends slowly waits in
+    the worker's poller instead of holding a worker, so a few such clients cannot stall
+    everyone else, as they did with the one-request-at-a-time sync workers."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "homeroom.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        # A request running longer than this is stuck: its worker is restarted.
+        "--timeout",
+        "60",
+        "--keep-alive",
+        "5",
+        "--graceful-timeout",
+        "5",
+        "--access-logfile",
+        "-",
+        "--no-control-socket",
+    ]
+
+
 class Command(BaseCommand):
     help = (
         "Apply migrations, load the demo district into an empty database, then serve Homeroom "
@@ -32,32 +62,23 @@ class Command(BaseCommand):
         if not no_demo and not Site.objects.exists():
             call_command("demo", stdout=self.stdout)
         refresh_planner_statistics()
-        children = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "homeroom.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(workers),
-                    "--access-logfile",
-                    "-",
-                    "--graceful-timeout",
-                    "5",
-                    "--no-control-socket",
-                ]
-            ),
-            subprocess.Popen(
-                [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
-            ),
-            # Help-desk reminders, auto-close and SLA breach flags, every five minutes.
-            subprocess.Popen(
-                [sys.executable, "-m", "homeroom.cli", "helpdesk-sweep", "--every", "300"]
-            ),
-        ]
+        # The terminal's Ctrl-C reaches every process of the group; the children start with
+        # it ignored so that only this command acts on it and stops them one by one (a task
+        # worker or the sweep would otherwise print a traceback on the way out).
+        ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            children = [
+                subprocess.Popen(gunicorn_command(host, port, workers)),
+                subprocess.Popen(
+                    [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
+                ),
+                # Help-desk reminders, auto-close and SLA breach flags, every five minutes.
+                subprocess.Popen(
+                    [sys.executable, "-m", "homeroom.cli", "helpdesk-sweep", "--every", "300"]
+                ),
+            ]
+        finally:
+            signal.signal(signal.SIGINT, ignored)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Homeroom is running at http://{host}:{port}/ (data in {settings.DATA_DIR}). "
