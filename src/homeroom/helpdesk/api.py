@@ -174,7 +174,8 @@ def list_issue_types(request, device_category: str = ""):
 @router.post("/issue-types/{issue_type_id}/fixed", response={201: DeflectionOut})
 @requires(FILES_TICKETS)
 def record_deflection(request, issue_type_id: int, payload: DeflectionIn):
-    """“This fixed it”: count a problem solved by its troubleshooting steps."""
+    """“This fixed it”: count a problem solved by its troubleshooting steps. 409 for
+    physical damage, which needs a repair."""
     issue = get_object_or_404(selectors.issue_types(), pk=issue_type_id)
     article = None
     if payload.article_id is not None:

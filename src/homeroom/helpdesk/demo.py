@@ -237,14 +237,19 @@ def _articles(issues: dict, now: datetime.datetime) -> None:
     CannedResponse.objects.bulk_create(CannedResponse(title=t, body=b) for t, b in CANNED)
 
 
-# The starting issue tree and SLA targets come with migration 0002; a test database emptied
-# between tests has lost them, so the demo puts them back (idempotent) before using them.
+# The starting issue tree and SLA targets come with migration 0002 (impacts and physical
+# damage with 0005); a test database emptied between tests has lost them, so the demo puts
+# them back (idempotent) before using them.
 _starting_tree = importlib.import_module("homeroom.helpdesk.migrations.0002_settings_and_seed_tree")
+_tree_impacts = importlib.import_module(
+    "homeroom.helpdesk.migrations.0005_issue_type_physical_damage"
+)
 
 
 @demo_step(order=50)
 def help_desk(context: DemoContext) -> None:
     _starting_tree.seed(django_apps, None)
+    _tree_impacts.update_tree(django_apps, None)
     rng = context.rng
     now = context.now
     issues = {

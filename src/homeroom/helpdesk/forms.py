@@ -6,9 +6,9 @@ from homeroom.helpdesk.choices import Audience, Level, TicketStatus
 from homeroom.helpdesk.models import Article
 
 IMPACT_CHOICES = [
-    (Level.LOW, "Just me or one device"),
-    (Level.MEDIUM, "A class, a room or a group"),
-    (Level.HIGH, "The whole school or many classes"),
+    (Level.LOW, "One person, who can still work"),
+    (Level.MEDIUM, "A class, a room or a group, or one person slowed down"),
+    (Level.HIGH, "Someone cannot work at all, or the whole school"),
 ]
 URGENCY_CHOICES = [
     (Level.LOW, "It can wait a few days"),

@@ -65,7 +65,9 @@ class SlaTarget(models.Model):
 class IssueType(models.Model):
     """A node of the issue tree: a group such as “Chromebook” or “Account” (no parent) or
     an issue under it such as “Cracked screen”. Groups for a kind of device name its
-    device category, so a ticket about a device offers that device's issues."""
+    device category, so a ticket about a device offers that device's issues. An issue's
+    default impact says how badly it stops someone: a student whose device is broken
+    cannot work, which is high impact."""
 
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -75,6 +77,11 @@ class IssueType(models.Model):
     description = models.CharField(max_length=300, blank=True)
     default_impact = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.LOW)
     default_urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
+    physical_damage = models.BooleanField(
+        default=False,
+        help_text="Broken hardware (a cracked screen, a spill, a broken hinge): no "
+        "troubleshooting step fixes it, so “This fixed it” is not offered.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 

@@ -102,7 +102,14 @@ class IssueTypeOut(ModelSchema):
 
     class Meta:
         model = IssueType
-        fields = ["id", "name", "device_category", "default_impact", "default_urgency"]
+        fields = [
+            "id",
+            "name",
+            "device_category",
+            "default_impact",
+            "default_urgency",
+            "physical_damage",
+        ]
 
 
 class ArticleOut(ModelSchema):

@@ -522,7 +522,10 @@ def ticket_rate(*, ticket_id: int, rating: int) -> tuple[Ticket, bool]:
 def deflection_record(
     *, actor, issue_type: IssueType, article: Article | None = None, site=None
 ) -> Deflection:
-    """“This fixed it”: the troubleshooting steps solved the problem; no ticket is filed."""
+    """“This fixed it”: the troubleshooting steps solved the problem; no ticket is filed.
+    Not for physical damage, which no step fixes."""
+    if issue_type.physical_damage:
+        raise Conflict(f"“{issue_type.name}” needs a repair; file a ticket instead.")
     deflection = Deflection(
         issue_type=issue_type,
         article=article,

@@ -163,7 +163,11 @@ def self_service_fixed(request):
         request.current_site
         or sites_for(request.user).filter(pk__in=_own_site_ids(request)).first()
     )
-    services.deflection_record(actor=request.user, issue_type=issue, article=article, site=site)
+    try:
+        services.deflection_record(actor=request.user, issue_type=issue, article=article, site=site)
+    except Conflict as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('helpdesk:get_help')}?issue={issue.pk}")
     messages.success(request, "Glad that fixed it. No ticket was needed.")
     return redirect("helpdesk:get_help")
 
@@ -425,7 +429,8 @@ def _ticket(request, pk: int) -> Ticket:
 def _allowed_moves(request, ticket: Ticket) -> list[str]:
     if services.works_at(request.user, ticket.site):
         return sorted(TICKET_TRANSITIONS[TicketStatus(ticket.status)])
-    if ticket.requester_id != request.user.pk:
+    # A ticket just filed is not offered for closing: nobody has looked at it yet.
+    if ticket.requester_id != request.user.pk or ticket.status == TicketStatus.NEW:
         return []
     return [
         target

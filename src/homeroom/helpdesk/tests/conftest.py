@@ -60,6 +60,22 @@ def screen_article(cracked_screen, users):
 
 
 @pytest.fixture
+def wont_power_on(db):
+    return IssueType.objects.get(parent__name="Chromebook", name="Won't power on")
+
+
+@pytest.fixture
+def power_article(wont_power_on, users):
+    return services.article_save(
+        actor=users[roles.DISTRICT_ADMIN],
+        title="My Chromebook won't turn on",
+        body="1. Plug in the charger and wait **15 minutes**.\n2. Hold the power button.",
+        audience="student",
+        issue_types=[wont_power_on],
+    )
+
+
+@pytest.fixture
 def file_ticket(sites, teacher):
     """File a ticket as the walk's teacher (or `actor`) at sites[0]."""
 

@@ -32,7 +32,8 @@ def test_file_and_read_a_ticket(api_client_as, teacher, sites, cracked_screen, c
     body = response.json()
     assert body["requester_id"] == teacher.pk
     assert body["source"] == "api"
-    assert body["priority"] == 4  # low impact, medium urgency from the issue type
+    # A broken device stops its student: high impact, medium urgency from the issue type.
+    assert body["priority"] == 2
     assert body["response_due_at"] is not None
     listed = client.get("/api/v1/tickets").json()
     assert [item["id"] for item in listed["items"]] == [body["id"]]
@@ -86,7 +87,9 @@ def test_teachers_cannot_move_or_assign_tickets(file_ticket, api_client_as, teac
     assert not_a_tech.status_code == 400
 
 
-def test_issue_types_and_articles(api_client_as, teacher, screen_article, cracked_screen):
+def test_issue_types_and_articles(
+    api_client_as, teacher, screen_article, cracked_screen, power_article, wont_power_on
+):
     client = api_client_as(teacher)
     issues = client.get("/api/v1/issue-types?device_category=interactive_display").json()
     groups = {issue["group"] for issue in issues}
@@ -97,8 +100,14 @@ def test_issue_types_and_articles(api_client_as, teacher, screen_article, cracke
     assert [a["slug"] for a in articles] == [screen_article.slug]
     assert "<script" not in articles[0]["body_html"]
     assert client.get(f"/api/v1/articles/{screen_article.slug}").status_code == 200
-    fixed = post(
+    damage = post(
         client, f"/api/v1/issue-types/{cracked_screen.pk}/fixed", {"article_id": screen_article.pk}
+    )
+    assert damage.status_code == 409
+    assert "needs a repair" in damage.json()["error"]["message"]
+    assert not Deflection.objects.exists()
+    fixed = post(
+        client, f"/api/v1/issue-types/{wont_power_on.pk}/fixed", {"article_id": power_article.pk}
     )
     assert fixed.status_code == 201
     assert Deflection.objects.get().user == teacher

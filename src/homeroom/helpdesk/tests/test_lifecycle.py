@@ -66,6 +66,23 @@ def test_a_requester_cannot_work_their_own_ticket(file_ticket, teacher, client_a
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
 
 
+def test_the_ticket_just_filed_does_not_suggest_closing_it(tech, teacher, client_as, sites):
+    client = client_as(teacher)
+    filed = client.post(
+        "/help/new/",
+        {"subject": "Projector is dim", "site": sites[0].pk, "impact": 2, "urgency": 3},
+        follow=True,
+    )
+    page = filed.content.decode()
+    assert "filed. We will email you updates." in page
+    assert "Change status" not in page and filed.context["status_form"] is None
+    ticket = Ticket.objects.get()
+    services.ticket_set_status(actor=tech, ticket=ticket, status="waiting_on_requester")
+    later = client.get(ticket.get_absolute_url())
+    assert "Fixed in the meantime?" in later.content.decode()
+    assert list(later.context["status_form"].fields["status"].choices) == [("closed", "Closed")]
+
+
 def test_requester_reopens_within_the_window_only(file_ticket, tech, teacher, client_as):
     first, second = file_ticket(), file_ticket(subject="Keyboard sticks")
     now = timezone.now()

@@ -1,34 +1,74 @@
 """Self-service first: picking an issue shows its troubleshooting steps; “This fixed it”
 counts a deflection and files nothing. Articles are sanitized and searchable."""
 
+import pytest
+
 from homeroom.core import roles
 from homeroom.helpdesk import services
-from homeroom.helpdesk.models import Article, Deflection, Ticket
+from homeroom.helpdesk.choices import Level, Priority
+from homeroom.helpdesk.models import Article, Deflection, IssueType, Ticket
 
 
-def test_picking_an_issue_shows_its_steps_first(screen_article, cracked_screen, teacher, client_as):
-    page = client_as(teacher).get(f"/help/?issue={cracked_screen.pk}").content.decode()
-    assert "Cracked screen: try this first" in page
-    assert "Bring it to the library." in page
+def test_picking_an_issue_shows_its_steps_first(power_article, wont_power_on, teacher, client_as):
+    page = client_as(teacher).get(f"/help/?issue={wont_power_on.pk}").content.decode()
+    assert "Won&#x27;t power on: try this first" in page
+    assert "Hold the power button." in page
     assert "This fixed it" in page
-    assert f"/help/new/?issue={cracked_screen.pk}" in page
+    assert f"/help/new/?issue={wont_power_on.pk}" in page
 
 
 def test_this_fixed_it_counts_a_deflection_and_files_no_ticket(
-    screen_article, cracked_screen, teacher, client_as, sites
+    power_article, wont_power_on, teacher, client_as, sites
 ):
     response = client_as(teacher).post(
-        "/help/fixed/", {"issue": cracked_screen.pk, "article": screen_article.pk}, follow=True
+        "/help/fixed/", {"issue": wont_power_on.pk, "article": power_article.pk}, follow=True
     )
     assert "Glad that fixed it" in response.content.decode()
     deflection = Deflection.objects.get()
     assert (deflection.issue_type, deflection.article, deflection.user, deflection.site) == (
-        cracked_screen,
-        screen_article,
+        wont_power_on,
+        power_article,
         teacher,
         sites[0],
     )
     assert Ticket.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("group", "issue"),
+    [
+        ("Chromebook", "Cracked screen"),
+        ("Chromebook", "Liquid spill"),
+        ("Chromebook", "Broken hinge or case"),
+        ("Laptop", "Cracked screen"),
+    ],
+)
+def test_physical_damage_is_not_offered_this_fixed_it(group, issue, teacher, client_as, sites):
+    damage = IssueType.objects.get(parent__name=group, name=issue)
+    services.article_save(
+        actor=None, title="Bring it in", body="1. Stop using it.", issue_types=[damage]
+    )
+    client = client_as(teacher)
+    page = client.get(f"/help/?issue={damage.pk}").content.decode()
+    assert "Stop using it." in page and "This needs a repair." in page
+    assert "This fixed it" not in page and f"/help/new/?issue={damage.pk}" in page
+    refused = client.post("/help/fixed/", {"issue": damage.pk}, follow=True).content.decode()
+    assert "needs a repair; file a ticket instead" in refused
+    assert not Deflection.objects.exists()
+
+
+def test_a_students_broken_device_is_not_low_priority_by_default(
+    cracked_screen, wont_power_on, chromebook, teacher, client_as
+):
+    client = client_as(teacher)
+    form = client.get(f"/help/new/?issue={cracked_screen.pk}&device={chromebook.pk}")
+    assert form.context["form"].initial["impact"] == Level.HIGH
+    assert "Someone cannot work at all" in form.content.decode()
+    for issue in (cracked_screen, wont_power_on):
+        ticket = services.ticket_create(
+            actor=teacher, site=chromebook.site, subject=issue.name, issue_type=issue
+        )
+        assert (ticket.impact, ticket.priority) == (Level.HIGH, Priority.HIGH)
 
 
 def test_i_still_need_help_prefills_the_ticket(cracked_screen, chromebook, teacher, client_as):

@@ -11,6 +11,12 @@ from pathlib import Path
 from homeroom.core.importers import Problem
 
 
+from homeroom.people.oneroster import spec
+
+# The binding's file names, by their lower-case spelling.
+KNOWN_FILES = {
+    name.lower(): name for name in [*spec.COLUMNS[spec.V12], *spec.SKIPPED_FILES, "manifest"]
+}
 class SetError(Exception):
     """The set cannot be read at all (not a folder or zip, files inside a folder, …)."""
 
@@ -32,21 +38,22 @@ def damaged(file_name: str, line: int, error: Exception) -> Problem:
 
 
 class RosterSource:
-    """The CSV files of one set, by name without `.csv` (e.g. "users")."""
+    """The CSV files of one set, by name without `.csv` (e.g. "users"). A file named in
+    another case than the binding's ("userprofiles.csv") is read under the binding's name;
+    `renamed` lists those, binding's name to the name in the set."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.label = self.path.name
+        self.renamed: dict[str, str] = {}
         if self.path.is_dir():
             self._zip = None
-            self.files = {
-                p.stem: p.name
-                for p in self.path.iterdir()
-                if p.is_file() and p.suffix.lower() == ".csv"
-            }
+            self.files = self._by_binding_name(
+                p.name for p in self.path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"
+            )
         elif zipfile.is_zipfile(self.path):
             self._zip = zipfile.ZipFile(self.path)
-            self.files = self._zip_members()
+            self.files = self._by_binding_name(self._zip_members())
         elif self.path.exists():
             raise SetError(
                 Problem(self.label, 0, "file", "not a zip file or a folder of OneRoster CSV files")
@@ -54,8 +61,27 @@ class RosterSource:
         else:
             raise SetError(Problem(self.label, 0, "file", "no such file or folder"))
 
-    def _zip_members(self) -> dict[str, str]:
-        members = {}
+    def _by_binding_name(self, names) -> dict[str, str]:
+        files: dict[str, str] = {}
+        for name in sorted(names):
+            stem = Path(name).stem
+            known = KNOWN_FILES.get(stem.lower(), stem)
+            if known in files:
+                raise SetError(
+                    Problem(
+                        self.label,
+                        0,
+                        "file",
+                        f"both {files[known]} and {name} are in the set; keep only one",
+                    )
+                )
+            files[known] = name
+            if known != stem:
+                self.renamed[known] = name
+        return files
+
+    def _zip_members(self) -> list[str]:
+        members = []
         for info in self._zip.infolist():
             name = info.filename
             if info.is_dir() or name.startswith("__MACOSX/") or Path(name).name.startswith("."):
@@ -72,7 +98,7 @@ class RosterSource:
                     )
                 )
             if name.lower().endswith(".csv"):
-                members[Path(name).stem] = name
+                members.append(name)
         return members
 
     def close(self) -> None:
