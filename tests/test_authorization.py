@@ -149,6 +149,7 @@ class Samples:
             "people:import_detail": self.roster_import.pk,
             "people:import_errors": self.roster_import.pk,
             "people:import_apply": self.roster_import.pk,
+            "people:import_check_again": self.roster_import.pk,
             **self.by_url_name,
         }
         qualified = f"{namespace}:{name}" if namespace else name

@@ -54,12 +54,24 @@ class PersonSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SweepJob:
+    """Periodic housekeeping a module needs (`homeroom sweep`, which `homeroom run` repeats):
+    `run()` does it and returns one line saying what it did. With `at_worker_start`, it also
+    runs whenever a background task worker starts (before the worker takes its first task)."""
+
+    name: str
+    run: Callable
+    at_worker_start: bool = False
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     cards: list[DashboardCard] = field(default_factory=list)
     search: list[SearchProvider] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
+    sweeps: list[SweepJob] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav.append(item)
@@ -76,6 +88,9 @@ class Registry:
     def add_search(self, provider: SearchProvider) -> None:
         self.search.append(provider)
         self.search.sort(key=lambda entry: entry.order)
+
+    def add_sweep(self, job: SweepJob) -> None:
+        self.sweeps.append(job)
 
 
 registry = Registry()

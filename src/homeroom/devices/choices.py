@@ -85,8 +85,9 @@ class DeviceImportStatus(models.TextChoices):
 
 
 DI = DeviceImportStatus
-# Which device import statuses may follow which. A checked or rejected import may be checked
-# again (after a site is added, or with other columns matched); an applied one is finished.
+# Which device import statuses may follow which. A checked, rejected or failed import may be
+# checked again (after a site is added, with other columns matched, or after its worker
+# died); an applied one is finished.
 DEVICE_IMPORT_TRANSITIONS: dict[str, set[str]] = {
     DI.MAPPING: {DI.QUEUED},
     DI.QUEUED: {DI.CHECKING, DI.FAILED},
@@ -95,6 +96,6 @@ DEVICE_IMPORT_TRANSITIONS: dict[str, set[str]] = {
     DI.REJECTED: {DI.QUEUED},
     DI.APPLYING: {DI.APPLIED, DI.REJECTED, DI.FAILED},
     DI.APPLIED: set(),
-    DI.FAILED: set(),
+    DI.FAILED: {DI.QUEUED},
 }
 DEVICE_IMPORT_RUNNING = {DI.QUEUED, DI.CHECKING, DI.APPLYING}

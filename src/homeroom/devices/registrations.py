@@ -9,9 +9,14 @@ from homeroom.core.registry import (
     PersonSection,
     SearchProvider,
     SearchResult,
+    SweepJob,
     registry,
 )
 from homeroom.devices import selectors
+from homeroom.devices.importers.services import (
+    device_imports_delete_refused,
+    device_imports_recover,
+)
 from homeroom.devices.selectors import find_device
 
 
@@ -75,3 +80,5 @@ def fleet_card(request):
 registry.add_card(
     DashboardCard("devices/cards/fleet.html", fleet_card, Rule("devices.view_device"), order=200)
 )
+registry.add_sweep(SweepJob("Device imports", device_imports_recover, at_worker_start=True))
+registry.add_sweep(SweepJob("Refused device files", device_imports_delete_refused))

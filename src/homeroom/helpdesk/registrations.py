@@ -9,11 +9,13 @@ from homeroom.core.registry import (
     PersonSection,
     SearchProvider,
     SearchResult,
+    SweepJob,
     registry,
 )
 from homeroom.helpdesk import selectors
 from homeroom.helpdesk.choices import OPEN_STATUSES
 from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
+from homeroom.helpdesk.services import helpdesk_sweep
 
 CARD_ROWS = 5
 
@@ -77,3 +79,14 @@ registry.add_person_section(
     PersonSection("helpdesk/sections/person_tickets.html", person_tickets, FILES_TICKETS, order=120)
 )
 registry.add_search(SearchProvider("Tickets", search_tickets, FILES_TICKETS, order=50))
+
+
+def sweep_tickets() -> str:
+    report = helpdesk_sweep()
+    return (
+        f"reminded {report.reminded}, closed {report.closed_silent + report.closed_resolved}, "
+        f"flagged {report.response_breached + report.resolution_breached} late"
+    )
+
+
+registry.add_sweep(SweepJob("Help desk", sweep_tickets))

@@ -48,7 +48,7 @@ IMPORT_TRANSITIONS = {
     ImportStatus.APPLYING: {ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED},
     ImportStatus.REJECTED: set(),
     ImportStatus.APPLIED: set(),
-    ImportStatus.FAILED: set(),
+    ImportStatus.FAILED: {ImportStatus.QUEUED},  # checked again after its worker died
 }
 
 

@@ -3,7 +3,7 @@ import zipfile
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 
-from homeroom.core import roles
+from homeroom.core import import_limits, roles
 from homeroom.core.roles import ROLE_DESCRIPTIONS, ROLES
 from homeroom.people.models import User
 
@@ -107,10 +107,24 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        try:
+            import_limits.check_upload_size(upload.size)
+        except import_limits.LimitExceeded as error:
+            raise forms.ValidationError(str(error)) from None
         if not zipfile.is_zipfile(upload):
             raise forms.ValidationError(
                 "This is not a zip file. Export the roster as OneRoster CSV and upload the "
                 ".zip your student information system made (or zip the CSV files together)."
             )
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                import_limits.check_zip(archive, upload.size)
+        except zipfile.BadZipFile as error:
+            raise forms.ValidationError(
+                f"The zip file is damaged ({error}); make the zip again and upload it."
+            ) from None
+        except import_limits.LimitExceeded as error:
+            raise forms.ValidationError(str(error)) from None
         upload.seek(0)
         return upload

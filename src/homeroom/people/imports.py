@@ -8,12 +8,15 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditInterface, AuditVerb
 from homeroom.core.exceptions import Conflict
+from homeroom.core.import_limits import LimitExceeded
+from homeroom.core.import_runs import enqueue
 from homeroom.people.choices import IMPORT_TRANSITIONS, ImportStatus
 from homeroom.people.models import Person, RosterImport
 from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
@@ -64,7 +67,7 @@ def roster_import_upload(*, actor, upload, apply: bool = False) -> RosterImport:
     with transaction.atomic():
         record = roster_import_create(actor=actor, path=stored, file_name=upload.name)
         apply_as = actor.pk if apply else None
-        transaction.on_commit(lambda: check_roster_import.enqueue(record.pk, apply_as))
+        enqueue(check_roster_import, record.pk, apply_as)
     return record
 
 
@@ -73,7 +76,28 @@ def roster_import_queue_apply(record: RosterImport, *, actor) -> RosterImport:
 
     with transaction.atomic():
         record = roster_import_start_apply(record)
-        transaction.on_commit(lambda: apply_roster_import.enqueue(record.pk, actor.pk))
+        enqueue(apply_roster_import, record.pk, actor.pk)
+    return record
+
+
+def roster_import_check_again(record: RosterImport, *, actor) -> RosterImport:
+    """Check a failed import again (its worker died, or something unforeseen stopped it)."""
+    from homeroom.people.tasks import check_roster_import
+
+    if not actor.has_perm("people.add_rosterimport"):
+        raise PermissionDenied("Your role does not include importing rosters.")
+    with transaction.atomic():
+        record = roster_import_set_status(
+            record, ImportStatus.QUEUED, errors=[], progress_done=0, progress_note=""
+        )
+        audit.record(
+            actor=actor,
+            obj=record,
+            verb=AuditVerb.STATUS_CHANGED,
+            changes={"status": [ImportStatus.FAILED, ImportStatus.QUEUED]},
+            message="Checking the file again",
+        )
+        enqueue(check_roster_import, record.pk, None)
     return record
 
 
@@ -115,8 +139,8 @@ def _total_rows(source: RosterSource) -> int:
             with source.open_binary(name) as handle:
                 for block in iter(lambda h=handle: h.read(1 << 20), b""):
                     total += block.count(b"\n")
-        except DAMAGED:
-            continue
+        except (*DAMAGED, LimitExceeded):
+            continue  # the check reports it
     return max(total, 1)
 
 

@@ -9,6 +9,7 @@ from homeroom.core.registry import (
     NavItem,
     SearchProvider,
     SearchResult,
+    SweepJob,
     registry,
 )
 from homeroom.core.selectors import scoped_sites
@@ -17,6 +18,7 @@ from homeroom.people.choices import PersonKind
 from homeroom.people.filters import PersonFilter
 from homeroom.people.models import Person
 from homeroom.people.selectors import imports_for, people_for, users_for
+from homeroom.people.tasks import roster_imports_delete_refused, roster_imports_recover
 
 
 def search_users(request, query: str, limit: int):
@@ -95,3 +97,5 @@ registry.add_card(
 )
 registry.add_search(SearchProvider("People", search_people, Rule("people.view_person"), order=100))
 registry.add_search(SearchProvider("Users", search_users, Rule("people.view_user"), order=950))
+registry.add_sweep(SweepJob("Roster imports", roster_imports_recover, at_worker_start=True))
+registry.add_sweep(SweepJob("Refused roster files", roster_imports_delete_refused))

@@ -2,10 +2,16 @@
 
 import logging
 
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
+from homeroom.core import audit
+from homeroom.core.choices import AuditVerb
+from homeroom.core.import_runs import delete_refused_uploads, task_alive
 from homeroom.people.choices import ImportStatus
 from homeroom.people.imports import (
+    import_dir,
     roster_import_apply,
     roster_import_check,
     roster_import_start_apply,
@@ -45,3 +51,51 @@ def apply_roster_import(import_id: int, actor_id: int | None) -> None:
     except Exception as error:
         _fail(record, error)
         raise
+
+
+TASKS = {
+    "homeroom.people.tasks.check_roster_import",
+    "homeroom.people.tasks.apply_roster_import",
+}
+STOPPED = (
+    "Homeroom stopped while {doing} this roster (its background worker was stopped or ran "
+    "out of memory). Nothing was changed. Check it again; if it stops again, tell your "
+    "Homeroom administrator."
+)
+DOING = {
+    ImportStatus.QUEUED: "waiting to check",
+    ImportStatus.CHECKING: "checking",
+    ImportStatus.APPLYING: "applying",
+}
+
+
+def roster_imports_recover(*, now=None) -> str:
+    """Mark failed the imports waiting, checking or applying whose task has died, so they
+    can be checked and applied again. Applying writes in one transaction, so an import whose
+    worker died while applying changed nothing."""
+    now = now or timezone.now()
+    failed = 0
+    for record in RosterImport.objects.filter(status__in=DOING):
+        if task_alive(TASKS, record.pk, now=now):
+            continue
+        with transaction.atomic():
+            message = STOPPED.format(doing=DOING[record.status])
+            moved = RosterImport.objects.filter(pk=record.pk, status=record.status).update(
+                status=ImportStatus.FAILED, errors=[message], progress_note=""
+            )
+            if moved:
+                audit.record(
+                    actor=None,
+                    obj=record,
+                    verb=AuditVerb.STATUS_CHANGED,
+                    changes={"status": [record.status, ImportStatus.FAILED]},
+                    message=message,
+                )
+                failed += 1
+    return f"{failed} stopped imports marked failed"
+
+
+def roster_imports_delete_refused(*, now=None) -> str:
+    refused = RosterImport.objects.filter(status__in=[ImportStatus.REJECTED, ImportStatus.FAILED])
+    deleted = delete_refused_uploads(refused, import_dir(), now=now)
+    return f"{deleted} files of refused imports deleted"

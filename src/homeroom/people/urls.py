@@ -26,4 +26,5 @@ urlpatterns = [
     path("roster/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("roster/imports/<int:pk>/problems.txt", views.import_errors, name="import_errors"),
     path("roster/imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("roster/imports/<int:pk>/check/", views.import_check_again, name="import_check_again"),
 ]

@@ -386,6 +386,19 @@ def import_apply(request, pk: int):
     return redirect(record)
 
 
+@access("people.add_rosterimport")
+@require_POST
+def import_check_again(request, pk: int):
+    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
+    try:
+        imports.roster_import_check_again(record, actor=request.user)
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Checking the file again.")
+    return redirect(record)
+
+
 def import_rows(record) -> list[tuple[str, dict]]:
     """Counts in the order the files are applied, with plain names."""
     return [

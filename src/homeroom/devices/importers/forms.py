@@ -2,6 +2,7 @@ import json
 
 from django import forms
 
+from homeroom.core.import_limits import LimitExceeded, check_upload_size
 from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import DeviceCategory, DeviceImportKind
 from homeroom.devices.importers import generic
@@ -51,6 +52,11 @@ class DeviceImportForm(forms.Form):
         cleaned = super().clean()
         upload, kind = cleaned.get("file"), cleaned.get("kind")
         if upload is None or kind is None:
+            return cleaned
+        try:
+            check_upload_size(upload.size)
+        except LimitExceeded as error:
+            self.add_error("file", str(error))
             return cleaned
         head = upload.read(HEAD_BYTES)
         upload.seek(0)

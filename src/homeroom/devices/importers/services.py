@@ -18,6 +18,7 @@ from django.utils import timezone
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
+from homeroom.core.import_runs import delete_refused_uploads, enqueue, task_alive
 from homeroom.devices.choices import (
     DEVICE_IMPORT_TRANSITIONS,
     DeviceImportKind,
@@ -114,7 +115,7 @@ def stored_name(name: str) -> str:
 def _queue_check(record: DeviceImport, *, apply_as: int | None) -> None:
     from homeroom.devices.importers.tasks import check_device_import
 
-    transaction.on_commit(lambda: check_device_import.enqueue(record.pk, apply_as))
+    enqueue(check_device_import, record.pk, apply_as)
 
 
 def device_import_set_mapping(
@@ -180,7 +181,7 @@ def device_import_queue_apply(record: DeviceImport, *, actor) -> DeviceImport:
 
     with transaction.atomic():
         record = device_import_start_apply(record)
-        transaction.on_commit(lambda: apply_device_import.enqueue(record.pk, actor.pk))
+        enqueue(apply_device_import, record.pk, actor.pk)
     return record
 
 
@@ -331,6 +332,51 @@ def device_import_fail(record: DeviceImport, error: Exception) -> None:
     DeviceImport.objects.filter(pk=record.pk).update(
         status=S.FAILED, errors=[f"Homeroom could not finish: {error}"]
     )
+
+
+TASKS = {
+    "homeroom.devices.importers.tasks.check_device_import",
+    "homeroom.devices.importers.tasks.apply_device_import",
+}
+STOPPED = (
+    "Homeroom stopped while {doing} this file (its background worker was stopped or ran out "
+    "of memory). Nothing was changed. Check it again; if it stops again, tell your Homeroom "
+    "administrator."
+)
+DOING = {S.QUEUED: "waiting to check", S.CHECKING: "checking", S.APPLYING: "applying"}
+
+
+def device_imports_recover(*, now=None) -> str:
+    """Mark failed the imports waiting, checking or applying whose task has died, so they
+    can be checked and applied again. Applying writes in one transaction, so an import whose
+    worker died while applying changed nothing."""
+    now = now or timezone.now()
+    failed = 0
+    for record in DeviceImport.objects.filter(status__in=DOING).select_related("site"):
+        if task_alive(TASKS, record.pk, now=now):
+            continue
+        with transaction.atomic():
+            message = STOPPED.format(doing=DOING[record.status])
+            moved = DeviceImport.objects.filter(pk=record.pk, status=record.status).update(
+                status=S.FAILED, errors=[message], progress_note=""
+            )
+            if moved:
+                audit.record(
+                    actor=None,
+                    obj=record,
+                    verb=AuditVerb.STATUS_CHANGED,
+                    site=record.site,
+                    changes={"status": [record.status, S.FAILED]},
+                    message=message,
+                )
+                failed += 1
+    return f"{failed} stopped imports marked failed"
+
+
+def device_imports_delete_refused(*, now=None) -> str:
+    refused = DeviceImport.objects.filter(status__in=[S.REJECTED, S.FAILED])
+    deleted = delete_refused_uploads(refused, import_dir(), now=now)
+    return f"{deleted} files of refused imports deleted"
 
 
 def summary(counts: dict) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from homeroom.core import import_limits
+from homeroom.core.import_limits import LimitExceeded
 from homeroom.core.importers import Problem
 
 MAX_PROBLEMS = 500
@@ -160,6 +162,7 @@ class CsvSource:
     def _rows(self, handle) -> Iterator[Row]:
         reader = csv.reader(self._lines(handle), strict=True)
         line = 0
+        max_rows = import_limits.limits().rows
         try:
             header = next(reader, None)
             if header is None:
@@ -167,15 +170,22 @@ class CsvSource:
                 return
             line = reader.line_num
             usable = self.read_header(header)
+            rows = 0
             for fields in reader:
                 first, line = line + 1, reader.line_num
                 if not usable or not any(value.strip() for value in fields):
                     continue
+                rows += 1
+                if rows > max_rows:
+                    self.problem(first, "file", str(import_limits.too_many_rows()))
+                    return
                 cells = self.cells(first, fields)
                 if cells is not None:
                     yield Row(self.file, first, cells, self.header, self.findings)
         except csv.Error as error:
             self.problem(line + 1, "format", f"not valid CSV ({error}); nothing after it was read")
+        except LimitExceeded as error:
+            self.problem(line + 1, "file", f"{error}; nothing after it was read")
 
     def _lines(self, handle) -> Iterator[str]:
         """Physical lines as text ending in "\\n", whatever ended them in the file."""
@@ -205,6 +215,11 @@ class CsvSource:
             for rank, name in enumerate(column.names)
         }
         ignored = {normalized(name) for name in self.layout.ignored}
+        try:
+            import_limits.check_columns(len(names))
+        except LimitExceeded as error:
+            self.problem(1, "header", str(error))
+            return False
         seen: dict[str, int] = {}
         positions: dict[str, list[tuple[int, int, str]]] = {}
         ok = True
@@ -273,8 +288,12 @@ class CsvSource:
 
 
 def physical_lines(handle, size: int = 1 << 20) -> Iterator[bytes]:
-    """The lines of a binary file without their endings, which may be CRLF, LF or a lone CR."""
+    """The lines of a binary file without their endings, which may be CRLF, LF or a lone CR.
+    A line longer than the limit (HOMEROOM_IMPORT_MAX_LINE_BYTES) raises LimitExceeded once
+    that much of it is read."""
+    limit = import_limits.limits().line_bytes
     pending = b""
+    number = 0
     while True:
         block = handle.read(size)
         data = pending + block
@@ -283,6 +302,12 @@ def physical_lines(handle, size: int = 1 << 20) -> Iterator[bytes]:
         if block and lines and not data.endswith(b"\n"):
             # The last line goes on in the next block, or ends in a CR whose LF may be there.
             pending = lines.pop() + (b"\r" if data.endswith(b"\r") else b"")
-        yield from lines
+        for line in lines:
+            number += 1
+            if len(line) > limit:
+                raise import_limits.line_too_long(number)
+            yield line
+        if len(pending) > limit:
+            raise import_limits.line_too_long(number + 1)
         if not block:
             return

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from homeroom.core import import_limits
+from homeroom.core.import_limits import LimitExceeded
 from homeroom.core.importers import Problem
 
 
@@ -53,6 +55,11 @@ class RosterSource:
             )
         elif zipfile.is_zipfile(self.path):
             self._zip = zipfile.ZipFile(self.path)
+            try:
+                import_limits.check_zip(self._zip, self.path.stat().st_size)
+            except LimitExceeded as error:
+                self._zip.close()
+                raise SetError(Problem(self.label, 0, "zip", str(error))) from None
             self.files = self._by_binding_name(self._zip_members())
         elif self.path.exists():
             raise SetError(
@@ -109,7 +116,8 @@ class RosterSource:
     def open_binary(self, name: str):
         if self._zip is not None:
             with self._zip.open(self.files[name]) as handle:
-                yield handle
+                cap = import_limits.limits().unzipped_bytes
+                yield import_limits.CappedReader(handle, cap, self.files[name])
         else:
             with open(self.path / self.files[name], "rb") as handle:
                 yield handle
@@ -120,13 +128,19 @@ class RosterSource:
         the first malformed CSV record, or a damaged zip member."""
         file_name = self.files[name]
         line = 0
+        limits = import_limits.limits()
         try:
             with self.open_binary(name) as handle:
                 physical = _Lines(handle, file_name)
                 reader = csv.reader(physical, strict=True)
                 for fields in reader:
                     line = reader.line_num
+                    import_limits.check_columns(len(fields))
+                    if line - 1 > limits.rows:  # lines, not records: a cheap bound on both
+                        raise import_limits.too_many_rows()
                     yield line, fields
+        except LimitExceeded as error:
+            raise SetError(Problem(file_name, line + 1, "file", str(error))) from None
         except csv.Error as error:
             raise SetError(
                 Problem(file_name, line + 1, "format", f"not valid CSV ({error})")
@@ -147,7 +161,7 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        raw = self.handle.readline()
+        raw = import_limits.read_line(self.handle, self.number + 1)
         if not raw:
             raise StopIteration
         self.number += 1

@@ -44,7 +44,7 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Apply migrations, load the demo district into an empty database, then serve Homeroom "
-        "with gunicorn, one background task worker and the help-desk sweep until Ctrl-C."
+        "with gunicorn, one background task worker and the periodic sweep until Ctrl-C."
     )
 
     def add_arguments(self, parser):
@@ -72,10 +72,8 @@ class Command(BaseCommand):
                 subprocess.Popen(
                     [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
                 ),
-                # Help-desk reminders, auto-close and SLA breach flags, every five minutes.
-                subprocess.Popen(
-                    [sys.executable, "-m", "homeroom.cli", "helpdesk-sweep", "--every", "300"]
-                ),
+                # Every module's periodic housekeeping (`homeroom sweep`), every five minutes.
+                subprocess.Popen([sys.executable, "-m", "homeroom.cli", "sweep", "--every", "300"]),
             ]
         finally:
             signal.signal(signal.SIGINT, ignored)
