@@ -156,3 +156,23 @@ def test_an_article_called_new_gets_an_address_of_its_own(tech, client_as):
     second = services.article_save(actor=tech, title="New", body="b", audience="teacher")
     assert (first.slug, second.slug) == ("new-2", "new-3")
     assert client_as(tech).get("/kb/new-2/").status_code == 200
+
+
+def test_the_knowledge_base_lists_plain_text_not_markdown(teacher, client_as):
+    services.article_save(
+        actor=None,
+        title="Charger",
+        summary="Plug in the charger and wait **15 minutes**.",
+        body="1. Plug it in.",
+    )
+    services.article_save(
+        actor=None,
+        title="Keys",
+        body="## Stuck keys\n\n1. Blow out *crumbs* with [a can](https://example.org/air) "
+        "& <script>alert(1)</script>restart.\n" + "More words. " * 40,
+    )
+    page = client_as(teacher).get("/kb/").content.decode()
+    assert "Plug in the charger and wait 15 minutes." in page
+    assert "Stuck keys Blow out crumbs with a can &amp; restart. More words." in page
+    assert "**" not in page and "##" not in page and "alert(1)" not in page
+    assert "More words.…" in page
