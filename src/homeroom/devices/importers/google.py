@@ -15,6 +15,7 @@ spaces or punctuation, so “Serial Number”, “serialNumber” and “SERIAL_
 | last sync                 | lastSync                                | Last Sync               |
 | MAC addresses             | macAddress, ethernetMacAddress          | Mac Address             |
 | new device's status       | status                                  | Status                  |
+| notes                     | notes                                   | Notes                   |
 
 recentUsers.* columns are recognised and not read; any other column is reported once as not
 read. The site of a row is its location when that is the name or code of a site, else the
@@ -52,6 +53,7 @@ LAYOUT = Layout(
         Column("mac", ("macAddress", "Mac Address", "WiFi MAC Address")),
         Column("ethernet_mac", ("ethernetMacAddress", "Ethernet MAC Address")),
         Column("status", ("status",)),
+        Column("notes", ("notes",)),
     ),
     required=(("serial",),),
     ignored_prefixes=("recentusers", "mostrecentuser"),
@@ -131,6 +133,8 @@ def convert(row: Row) -> Incoming:
         fields["org_unit_path"] = org_unit
     if row.has("last_sync"):
         fields["last_sync"] = values.timestamp(row, "last_sync")
+    if row.has("notes"):
+        fields["notes"] = row.text("notes", max_length=100_000)
     if row.has("mac") or row.has("ethernet_mac"):
         macs = [values.mac_address(row, "mac"), values.mac_address(row, "ethernet_mac")]
         fields["mac_addresses"] = ", ".join(dict.fromkeys(mac for mac in macs if mac))

@@ -284,6 +284,15 @@ def test_gam_auto_update_expiration_and_ethernet_mac(tmp_path, sites):
     assert device.model.auto_update_through == datetime.date(2029, 7, 1)  # milliseconds
 
 
+def test_the_notes_column_is_imported_in_either_spelling(tmp_path, sites):
+    for notes in ("notes", "Notes"):
+        header = ["serialNumber", "model", "orgUnitPath", notes]
+        rows = [["SN1", ACER, "/NES", f"Cracked bezel ({notes})"]]
+        code, report = run(write(tmp_path, rows=rows, header=header))
+        assert code == 0, report["errors"]
+        assert Device.objects.get().notes == f"Cracked bezel ({notes})"
+
+
 def test_console_dates_as_a_spreadsheet_shows_them(tmp_path, sites):
     header = ["Serial Number", "Model", "Org Unit Path", "Last Sync", "Auto Update Expiration"]
     rows = [["SN1", ACER, "/NES", "May 1, 2024, 12:30:00 PM", "Jun 2029"]]
