@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -177,8 +178,6 @@ class Samples:
         bodies = {
             "create_site": {"name": f"Walk site {self.counter}", "code": f"walk{self.counter}"},
             "create_room": {"site_id": self.site.pk, "number": f"W{self.counter}"},
-            "upload_roster": {"file": zipped_sample(), "dry_run": "true"},
-            "apply_roster": {},
             **self.bodies,
         }
         assert view.__name__ in bodies, f"No sample body for API operation {view.__name__}"
@@ -301,11 +300,38 @@ SENSITIVE_PAGES = {
     "/sites/new/": {roles.DISTRICT_ADMIN},
     "/rooms/new/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
     "/admin/": {roles.DISTRICT_ADMIN},
-    "/roster/imports/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
-    "/roster/imports/new/": {roles.DISTRICT_ADMIN, roles.TECHNICIAN},
+    "/roster/imports/": {roles.DISTRICT_ADMIN},
+    "/roster/imports/new/": {roles.DISTRICT_ADMIN},
     "/people/": set(roles.ROLES) - {roles.STUDENT},
     "/classes/": set(roles.ROLES) - {roles.STUDENT},
 }
+
+
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_a_roster_import_as_each_role(
+    role, sites, users, client_as, api_client_as, django_capture_on_commit_callbacks
+):
+    """A roster file changes people at every school: only district admins import one, on
+    the page, in the API and with the command line's --as."""
+    user = users[role]
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client_as(user).post("/roster/imports/new/", {"file": zipped_sample()})
+        api = api_client_as(user).post(
+            "/api/v1/imports/oneroster", {"file": zipped_sample(), "dry_run": "false"}
+        )
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import", "oneroster", str(ONEROSTER_SAMPLE), "--as", user.username, stderr=err
+        )
+    may = role == roles.DISTRICT_ADMIN
+    assert (page.status_code, api.status_code, exited.value.code) == (
+        (302, 202, 0) if may else (403, 403, 2)
+    )
+    assert RosterImport.objects.count() == (3 if may else 0)
+    assert Person.objects.filter(sourced_id__isnull=False).count() == (20 if may else 0)
+    if not may:
+        assert "Only a district admin can import a roster" in err.getvalue()
 
 
 @pytest.mark.parametrize("url", SENSITIVE_PAGES)

@@ -65,12 +65,25 @@ class SweepJob:
     at_worker_start: bool = False
 
 
+@dataclass(frozen=True)
+class Holding:
+    """What a module still keeps at a site or with a person ("active devices", "open
+    tickets"), said before a roster import makes the site or person inactive.
+    `count(ids)` takes site ids (`of="sites"`) or person ids (`of="people"`) and returns
+    {id: how many}."""
+
+    label: str
+    of: str
+    count: Callable
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     cards: list[DashboardCard] = field(default_factory=list)
     search: list[SearchProvider] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
     sweeps: list[SweepJob] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
@@ -91,6 +104,9 @@ class Registry:
 
     def add_sweep(self, job: SweepJob) -> None:
         self.sweeps.append(job)
+
+    def add_holding(self, holding: Holding) -> None:
+        self.holdings.append(holding)
 
 
 registry = Registry()

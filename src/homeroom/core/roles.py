@@ -97,8 +97,8 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *HELPDESK_WORK,
         *FEE_WORK,
         "people.view_student_ids",
-        "people.view_rosterimport",
-        "people.add_rosterimport",
+        # Roster imports stay with the district admin: one file changes people at every
+        # school, which a technician limited to some schools must not do.
         "devices.view_deviceimport",
         "devices.add_deviceimport",
         "reports.view_helpdesk_metrics",

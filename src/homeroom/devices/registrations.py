@@ -1,10 +1,13 @@
 """What devices add to the navigation and the global search."""
 
+from django.db.models import Count
+
 import homeroom.devices.cli  # noqa: F401  (registers `homeroom import google-devices` and co.)
 from homeroom.core.access import Rule
 from homeroom.core.charts import bar_chart
 from homeroom.core.registry import (
     DashboardCard,
+    Holding,
     NavItem,
     PersonSection,
     SearchProvider,
@@ -13,10 +16,12 @@ from homeroom.core.registry import (
     registry,
 )
 from homeroom.devices import selectors
+from homeroom.devices.choices import DeviceStatus
 from homeroom.devices.importers.services import (
     device_imports_delete_refused,
     device_imports_recover,
 )
+from homeroom.devices.models import Assignment, Device
 from homeroom.devices.selectors import find_device
 
 
@@ -82,3 +87,19 @@ registry.add_card(
 )
 registry.add_sweep(SweepJob("Device imports", device_imports_recover, at_worker_start=True))
 registry.add_sweep(SweepJob("Refused device files", device_imports_delete_refused))
+
+
+def active_devices_at(site_ids) -> dict[int, int]:
+    devices = Device.objects.filter(site__in=site_ids).exclude(
+        status__in=[DeviceStatus.RETIRED, DeviceStatus.DISPOSED]
+    )
+    return dict(devices.values_list("site").annotate(n=Count("pk")).order_by())
+
+
+def devices_checked_out_to(person_ids) -> dict[int, int]:
+    open_assignments = Assignment.objects.filter(person__in=person_ids, checked_in_at__isnull=True)
+    return dict(open_assignments.values_list("person").annotate(n=Count("pk")).order_by())
+
+
+registry.add_holding(Holding("active devices", "sites", active_devices_at))
+registry.add_holding(Holding("devices checked out", "people", devices_checked_out_to))

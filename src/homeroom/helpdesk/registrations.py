@@ -1,10 +1,12 @@
 """What the Help desk module adds to the navigation, Today, person pages and the global
 search."""
 
+from django.db.models import Count
 from django.utils import timezone
 
 from homeroom.core.registry import (
     DashboardCard,
+    Holding,
     NavItem,
     PersonSection,
     SearchProvider,
@@ -14,6 +16,7 @@ from homeroom.core.registry import (
 )
 from homeroom.helpdesk import selectors
 from homeroom.helpdesk.choices import OPEN_STATUSES
+from homeroom.helpdesk.models import Ticket
 from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
 from homeroom.helpdesk.services import helpdesk_sweep
 
@@ -90,3 +93,11 @@ def sweep_tickets() -> str:
 
 
 registry.add_sweep(SweepJob("Help desk", sweep_tickets))
+
+
+def open_tickets_at(site_ids) -> dict[int, int]:
+    tickets = Ticket.objects.filter(site__in=site_ids, status__in=OPEN_STATUSES)
+    return dict(tickets.values_list("site").annotate(n=Count("pk")).order_by())
+
+
+registry.add_holding(Holding("open tickets", "sites", open_tickets_at))

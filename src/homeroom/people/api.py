@@ -100,8 +100,10 @@ def get_roster_import(request, import_id: int):
 @router.post("/imports/oneroster", response={202: RosterImportOut}, tags=["Imports"])
 @requires("people.add_rosterimport")
 def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions]):
-    """Upload a OneRoster zip. It is checked in the background; with `dry_run=false` it is
-    applied as soon as the check finds no problems. Poll the import for its status."""
+    """Upload a OneRoster zip (district admins only). It is checked in the background; with
+    `dry_run=false` it is applied as soon as the check finds no problems and, when it makes
+    more than a fifth of a school's people or any school inactive, `confirm_deactivations`
+    is that number of people. Poll the import for its status and `impact`."""
     form = RosterUploadForm(files={"file": file})
     if not form.is_valid():
         raise ValidationError(
@@ -111,7 +113,11 @@ def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions
             }
         )
     record = imports.roster_import_upload(
-        actor=request.auth, upload=form.cleaned_data["file"], apply=not options.dry_run
+        actor=request.auth,
+        upload=form.cleaned_data["file"],
+        apply=not options.dry_run,
+        whole_district=options.whole_district,
+        confirm_deactivations=options.confirm_deactivations,
     )
     return Status(202, record)
 
@@ -120,6 +126,13 @@ def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions
     "/imports/oneroster/{import_id}/apply", response={202: RosterImportOut}, tags=["Imports"]
 )
 @requires("people.add_rosterimport")
-def apply_roster(request, import_id: int):
+def apply_roster(request, import_id: int, confirm_deactivations: int | None = None):
+    """Apply a checked import. When its `impact` says `needs_confirmation`, pass
+    `?confirm_deactivations=` with the number of people it makes inactive."""
     record = get_object_or_404(selectors.imports_for(request.auth), pk=import_id)
-    return Status(202, imports.roster_import_queue_apply(record, actor=request.auth))
+    return Status(
+        202,
+        imports.roster_import_queue_apply(
+            record, actor=request.auth, confirm_deactivations=confirm_deactivations
+        ),
+    )

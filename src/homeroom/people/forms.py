@@ -104,6 +104,13 @@ class RosterUploadForm(forms.Form):
         "users.csv, classes.csv, enrollments.csv …) from your student information system.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
+    whole_district = forms.BooleanField(
+        required=False,
+        label="This file is the whole district's roster",
+        help_text="Tick only for a full export of every school. Then people, classes, terms "
+        "and schools that are not in the file become inactive everywhere. Left unticked, "
+        "they become inactive only at the schools the file contains.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -128,3 +135,17 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         upload.seek(0)
         return upload
+
+
+class RosterApplyForm(forms.Form):
+    """The typed confirmation an import that makes many people inactive needs."""
+
+    confirm_deactivations = forms.IntegerField(
+        min_value=0,
+        label="Number of people who become inactive",
+        help_text="Type the number shown above to confirm.",
+        error_messages={
+            "required": "Type the number of people who become inactive to confirm.",
+            "invalid": "Type the number of people who become inactive, in digits.",
+        },
+    )

@@ -1,14 +1,19 @@
 """OneRoster imports: record an upload, check it (a dry run), then apply it.
 
 The web page and the API queue the check and the apply as background tasks; the command line
-runs them in the foreground. All three call these functions."""
+runs them in the foreground. All three call these functions.
+
+Only district admins import rosters (the command line without `--as` is the server's own
+operator): a roster changes people at every school. An import that makes more than a fifth
+of a school's people inactive, or any site, is applied only when the importer has typed the
+number of people it makes inactive."""
 
 import hashlib
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +23,7 @@ from homeroom.core.exceptions import Conflict
 from homeroom.core.import_limits import LimitExceeded
 from homeroom.core.import_runs import enqueue
 from homeroom.people.choices import IMPORT_TRANSITIONS, ImportStatus
-from homeroom.people.models import Person, RosterImport
+from homeroom.people.models import RosterImport
 from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
 from homeroom.people.oneroster.check import Checker
 from homeroom.people.oneroster.source import DAMAGED, RosterSource, SetError
@@ -43,8 +48,28 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def roster_import_create(*, actor, path: Path, file_name: str) -> RosterImport:
-    """Record an import of the set at `path` (a folder or zip that stays where it is)."""
+def require_roster_importer(actor) -> None:
+    """Refuses anyone but a district admin; `None` is the command line's own operator."""
+    if actor is None:
+        return
+    if not (actor.has_perm("people.add_rosterimport") and actor.sees_all_sites):
+        raise PermissionDenied(
+            "Only a district admin can import a roster: a roster file changes people at "
+            "every school."
+        )
+
+
+def roster_import_create(
+    *,
+    actor,
+    path: Path,
+    file_name: str,
+    whole_district: bool = False,
+    confirm_deactivations: int | None = None,
+) -> RosterImport:
+    """Record an import of the set at `path` (a folder or zip that stays where it is). With
+    `whole_district`, what the set leaves out becomes inactive at every school."""
+    require_roster_importer(actor)
     path = Path(path)
     return RosterImport.objects.create(
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -52,30 +77,60 @@ def roster_import_create(*, actor, path: Path, file_name: str) -> RosterImport:
         file_name=file_name[:255],
         file_path=str(path.resolve()),
         file_sha256=_sha256(path),
+        whole_district=whole_district,
+        confirmed_deactivations=confirm_deactivations,
     )
 
 
-def roster_import_upload(*, actor, upload, apply: bool = False) -> RosterImport:
+def roster_import_upload(
+    *,
+    actor,
+    upload,
+    apply: bool = False,
+    whole_district: bool = False,
+    confirm_deactivations: int | None = None,
+) -> RosterImport:
     """Keep an uploaded zip in the data folder and queue its check in the background; with
-    `apply`, the check goes on to apply the set when it finds no problems."""
+    `apply`, the check goes on to apply the set when it finds no problems (and, when it
+    makes many people inactive, `confirm_deactivations` is their number)."""
     from homeroom.people.tasks import check_roster_import
+
+    require_roster_importer(actor)
 
     stored = import_dir() / f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.zip"
     with open(stored, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     with transaction.atomic():
-        record = roster_import_create(actor=actor, path=stored, file_name=upload.name)
+        record = roster_import_create(
+            actor=actor,
+            path=stored,
+            file_name=upload.name,
+            whole_district=whole_district,
+            confirm_deactivations=confirm_deactivations,
+        )
         apply_as = actor.pk if apply else None
         enqueue(check_roster_import, record.pk, apply_as)
     return record
 
 
-def roster_import_queue_apply(record: RosterImport, *, actor) -> RosterImport:
+def roster_import_queue_apply(
+    record: RosterImport, *, actor, confirm_deactivations: int | None = None
+) -> RosterImport:
+    """Queue the apply of a checked import. When the check found it makes many people or a
+    site inactive, `confirm_deactivations` must be the number of people it makes inactive."""
     from homeroom.people.tasks import apply_roster_import
 
+    require_roster_importer(actor)
+    checked = record.status == ImportStatus.CHECKED
+    if checked and not confirmed(record.impact, confirm_deactivations):
+        raise ValidationError({"confirm_deactivations": unconfirmed_message(record.impact)})
     with transaction.atomic():
         record = roster_import_start_apply(record)
+        RosterImport.objects.filter(pk=record.pk).update(
+            confirmed_deactivations=confirm_deactivations
+        )
+        record.confirmed_deactivations = confirm_deactivations
         enqueue(apply_roster_import, record.pk, actor.pk)
     return record
 
@@ -174,8 +229,14 @@ def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker |
         if not checker.check():
             source.close()
             return _reject(record, checker.problems, version=checker.version, **found), None
-        counts = Applier(checker, write=False, import_id=record.pk).run() if plan else {}
-        checker.warnings += mass_deactivation_warnings(counts)
+        impact = {}
+        if plan:
+            applier = Applier(
+                checker, write=False, import_id=record.pk, whole_district=record.whole_district
+            )
+            counts, impact = applier.run(), applier.impact
+        else:
+            counts = {}
     except ApplyError as error:
         source.close()
         return _reject(record, error.problems, **found), None
@@ -184,6 +245,7 @@ def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker |
         record,
         ImportStatus.CHECKED,
         counts=counts,
+        impact=impact,
         version=checker.version,
         modes=checker.modes,
         **found,
@@ -191,20 +253,48 @@ def _check(record: RosterImport, *, plan: bool) -> tuple[RosterImport, Checker |
     return record, checker
 
 
-MASS_DEACTIVATION_SHARE = 0.2
+def confirmed(impact: dict, confirm_deactivations: int | None) -> bool:
+    """Whether an import may go ahead: it needs no confirmation, or has the right number."""
+    return not impact.get("needs_confirmation") or confirm_deactivations == impact["people"]
 
 
-def mass_deactivation_warnings(counts: dict) -> list[str]:
-    """A bulk export that leaves out a fifth or more of the active people is more often the
-    wrong file (one school's export, last year's) than a real change; say so plainly."""
-    users = counts.get("users")
-    active = Person.objects.filter(is_active=True, sourced_id__isnull=False).count()
-    if not users or not active or users["deactivated"] < active * MASS_DEACTIVATION_SHARE:
-        return []
-    return [
-        f"Applying this makes {users['deactivated']} of the {active} active people "
-        "inactive. Check that this is the whole district's export before you apply it."
-    ]
+def unconfirmed_message(impact: dict) -> str:
+    """What a large deactivation does, and what to type to go ahead."""
+    return f"{describe_impact(impact)} Type {impact['people']} to confirm."
+
+
+def describe_impact(impact: dict) -> str:
+    """What a large deactivation does, in plain words."""
+    people = impact["people"]
+    parts = [f"Applying this makes {people} {'person' if people == 1 else 'people'} inactive"]
+    large = [row for row in impact["schools"] if row["large"]]
+    if large:
+        parts.append(
+            ": "
+            + "; ".join(
+                f"{row['inactive']} of the {row['active']} at {row['site']}" for row in large
+            )
+        )
+    if impact["sites"]:
+        parts.append(
+            ", and makes "
+            + "; ".join(
+                row["site"]
+                + (
+                    " (still with " + ", ".join(f"{n} {label}" for label, n in row["holds"]) + ")"
+                    if row["holds"]
+                    else ""
+                )
+                for row in impact["sites"]
+            )
+            + " inactive"
+        )
+    return "".join(parts) + "."
+
+
+def roster_import_refuse(record: RosterImport, reason: str) -> RosterImport:
+    """End an import that was about to be applied without changing anything."""
+    return _reject(record, [f"{reason} Nothing was changed."])
 
 
 def _reject(record: RosterImport, problems, **fields) -> RosterImport:
@@ -245,14 +335,24 @@ def roster_import_apply(record: RosterImport, *, actor, checker: Checker | None 
             checker.source.close()
             return _reject(record, checker.problems, warnings=checker.warnings)
     try:
+        require_roster_importer(actor)
         with transaction.atomic(), audit.interface(AuditInterface.IMPORT):
-            counts = Applier(
-                checker, write=True, actor=actor, import_id=record.pk, progress=_progress(record)
-            ).run()
+            applier = Applier(
+                checker,
+                write=True,
+                actor=actor,
+                import_id=record.pk,
+                whole_district=record.whole_district,
+                progress=_progress(record),
+            )
+            counts = applier.run()
+            if not confirmed(applier.impact, record.confirmed_deactivations):
+                raise Unconfirmed(applier.impact, record.confirmed_deactivations)
             record = roster_import_set_status(
                 record,
                 ImportStatus.APPLIED,
                 counts=counts,
+                impact=applier.impact,
                 applied_at=timezone.now(),
                 progress_note="Done",
             )
@@ -266,5 +366,24 @@ def roster_import_apply(record: RosterImport, *, actor, checker: Checker | None 
         return record
     except ApplyError as error:
         return _reject(record, error.problems)
+    except Unconfirmed as error:
+        return _reject(record, [error.reason], impact=error.impact)
+    except PermissionDenied as error:
+        return _reject(record, [str(error)])
     finally:
         checker.source.close()
+
+
+class Unconfirmed(Exception):
+    """Applying would make many people or a site inactive, and that number was not confirmed
+    (or no longer matches what the check found)."""
+
+    def __init__(self, impact: dict, given: int | None):
+        told = (
+            "Nothing was changed."
+            if given is None
+            else f"You confirmed {given}; nothing was changed. Check the file again."
+        )
+        self.reason = f"{describe_impact(impact)} {told}"
+        self.impact = impact
+        super().__init__(self.reason)

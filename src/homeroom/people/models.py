@@ -317,6 +317,21 @@ class RosterImport(models.Model):
     file_sha256 = models.CharField(max_length=64)
     version = models.CharField(max_length=10, blank=True)
     modes = models.JSONField(default=dict, blank=True, help_text="File name to bulk or delta.")
+    whole_district = models.BooleanField(
+        default=False,
+        help_text="The file is the whole district's roster: what it leaves out becomes "
+        "inactive at every school. Otherwise only at the schools the file contains.",
+    )
+    impact = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What applying makes inactive, by school, and whether it needs confirming.",
+    )
+    confirmed_deactivations = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The number of people made inactive that the importer typed to confirm.",
+    )
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )

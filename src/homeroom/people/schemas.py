@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import ModelSchema, Schema
+from ninja import Field, ModelSchema, Schema
 
 from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
 
@@ -93,11 +93,14 @@ class RosterImportOut(ModelSchema):
             "file_sha256",
             "version",
             "modes",
+            "whole_district",
             "status",
             "progress_note",
             "counts",
             "errors",
             "warnings",
+            "impact",
+            "confirmed_deactivations",
             "checked_at",
             "applied_at",
         ]
@@ -109,3 +112,13 @@ class RosterImportOut(ModelSchema):
 
 class ImportOptions(Schema):
     dry_run: bool = True
+    whole_district: bool = Field(
+        False,
+        description="The file is the whole district's roster: what it leaves out becomes "
+        "inactive at every school (otherwise only at the schools in the file).",
+    )
+    confirm_deactivations: int | None = Field(
+        None,
+        description="With dry_run=false, needed when the file makes more than a fifth of a "
+        "school's people inactive, or any school: the number of people it makes inactive.",
+    )

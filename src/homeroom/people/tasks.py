@@ -11,9 +11,11 @@ from homeroom.core.choices import AuditVerb
 from homeroom.core.import_runs import delete_refused_uploads, task_alive
 from homeroom.people.choices import ImportStatus
 from homeroom.people.imports import (
+    confirmed,
     import_dir,
     roster_import_apply,
     roster_import_check,
+    roster_import_refuse,
     roster_import_start_apply,
 )
 from homeroom.people.models import RosterImport, User
@@ -36,6 +38,15 @@ def check_roster_import(import_id: int, apply_as: int | None = None) -> None:
         record = roster_import_check(record)
         if apply_as is not None and record.status == ImportStatus.CHECKED:
             actor = User.objects.filter(pk=apply_as).first()
+            if actor is None:
+                return  # the account is gone; the checked import waits for someone else
+            if not confirmed(record.impact, record.confirmed_deactivations):
+                people = record.impact["people"]
+                RosterImport.objects.filter(pk=record.pk).update(
+                    progress_note=f"Not applied: it makes {people} people inactive. "
+                    f"Apply it again confirming {people}."
+                )
+                return
             roster_import_apply(roster_import_start_apply(record), actor=actor)
     except Exception as error:
         _fail(record, error)
@@ -47,6 +58,9 @@ def apply_roster_import(import_id: int, actor_id: int | None) -> None:
     record = RosterImport.objects.get(pk=import_id)
     actor = User.objects.filter(pk=actor_id).first()
     try:
+        if actor is None:
+            roster_import_refuse(record, "The account that asked for this import no longer exists.")
+            return
         roster_import_apply(record, actor=actor)
     except Exception as error:
         _fail(record, error)

@@ -1,6 +1,7 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from homeroom.people.choices import GRADE_CHOICES, ClassType, PersonKind
 from homeroom.people.filters import ClassFilter, PersonFilter, UserFilter
 from homeroom.people.forms import (
     PasswordLinkForm,
+    RosterApplyForm,
     RosterUploadForm,
     TokenForm,
     UserCreateForm,
@@ -347,8 +349,11 @@ def import_list(request):
 def import_create(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record = imports.roster_import_upload(actor=request.user, upload=upload)
+        record = imports.roster_import_upload(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            whole_district=form.cleaned_data["whole_district"],
+        )
         messages.success(
             request,
             f"Uploaded {record.file_name}. Checking it now; nothing changes until you apply it.",
@@ -361,7 +366,11 @@ def import_create(request):
 def import_detail(request, pk: int):
     record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
     template = "people/import_detail.html#progress" if request.htmx else "people/import_detail.html"
-    return render(request, template, {"record": record, "entities": import_rows(record)})
+    return render(request, template, import_context(record, RosterApplyForm()))
+
+
+def import_context(record, apply_form) -> dict:
+    return {"record": record, "entities": import_rows(record), "apply_form": apply_form}
 
 
 @access("people.view_rosterimport")
@@ -377,10 +386,17 @@ def import_errors(request, pk: int):
 @require_POST
 def import_apply(request, pk: int):
     record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
+    form = RosterApplyForm(request.POST)
+    confirm = form.cleaned_data["confirm_deactivations"] if form.is_valid() else None
     try:
-        imports.roster_import_queue_apply(record, actor=request.user)
+        imports.roster_import_queue_apply(record, actor=request.user, confirm_deactivations=confirm)
     except Conflict as error:
         messages.error(request, str(error))
+    except ValidationError as error:
+        if form.is_valid():
+            form.add_error("confirm_deactivations", error.message_dict["confirm_deactivations"])
+        context = import_context(record, form)
+        return render(request, "people/import_detail.html", context, status=400)
     else:
         messages.success(request, "Applying the roster. You can leave this page; it keeps going.")
     return redirect(record)

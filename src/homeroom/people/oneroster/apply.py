@@ -1,7 +1,12 @@
 """Applying a checked OneRoster set: one transaction, bulk writes, unchanged rows skipped.
 
 Counts per file: created, updated, unchanged, deactivated (missing from a bulk file or marked
-tobedeleted in a delta file) and reactivated. Nothing is ever deleted."""
+tobedeleted in a delta file) and reactivated. Nothing is ever deleted.
+
+A bulk file deactivates what it leaves out only at the schools it covers (the schools in
+orgs.csv and those its rows refer to), unless the importer says it is the whole district's
+roster; terms and sites are left alone unless it is. `impact` says, per school, who becomes
+inactive and which sites do, with what they still hold."""
 
 import re
 from collections import defaultdict
@@ -9,12 +14,14 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from homeroom.core.bulk import BATCH, batched, insert_rows
 from homeroom.core.choices import AuditInterface, AuditVerb, SiteType
 from homeroom.core.importers import Problem
-from homeroom.core.models import AuditEvent, Site
+from homeroom.core.models import AuditEvent, Room, Site
+from homeroom.core.registry import registry
 from homeroom.people.models import (
     AcademicSession,
     Course,
@@ -38,6 +45,10 @@ MODELS = {
     "enrollments": Enrollment,
 }
 AUDITED = {"orgs", "courses", "classes", "users"}
+# Whose deactivations the import's impact names: people and sites.
+WATCHED = {"users", "orgs"}
+# More than this share of a school's active people made inactive needs a typed confirmation.
+LARGE_SHARE = 0.2
 
 
 class ApplyError(Exception):
@@ -75,12 +86,14 @@ class Applier:
         actor=None,
         import_id: int | None = None,
         write: bool,
+        whole_district: bool = False,
         progress: Callable[[str, int], None] | None = None,
     ):
         self.checker = checker
         self.actor = actor
         self.import_id = import_id
         self.write = write
+        self.whole_district = whole_district
         self.progress = progress or (lambda note, rows: None)
         self.counts = {
             entity: dict.fromkeys(COUNT_KEYS, 0)
@@ -93,6 +106,12 @@ class Applier:
         self.audit: list[AuditEvent] = []
         self.linked_accounts = 0
         self.children_changed: set[str] = set()  # people whose 1.2 roles or profiles changed
+        self.made_inactive: dict[str, list[int]] = defaultdict(list)  # of WATCHED entities
+        self._covered: set[int] | None = None
+        self._people_within_reach: set[str] | None = None
+        self._covered_sids: set[str] = set()
+        self.active_before: dict[int | None, int] = {}
+        self.impact: dict = {}
 
     def run(self) -> dict:
         steps = [
@@ -103,6 +122,12 @@ class Applier:
             ("users", self.apply_people),
             ("enrollments", self.apply_enrollments),
         ]
+        self.active_before = dict(
+            Person.objects.filter(is_active=True)
+            .values_list("primary_site")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         with transaction.atomic():
             for entity, step in steps:
                 self.pks[entity] = self.existing_pks(entity)
@@ -111,6 +136,7 @@ class Applier:
                     self.progress(f"Applying {entity}.csv", 0)
                     step()
                     self.pks[entity] = {**self.planned[entity], **self.existing_pks(entity)}
+            self.impact = self.deactivation_impact()
             if self.write:
                 self.update_homerooms()
                 self.link_accounts()
@@ -153,17 +179,19 @@ class Applier:
                 action, pk = self.decide(record, stored.get(record.sourced_id))
                 if action:
                     counts[action] += 1
+                if action == "deactivated" and entity in WATCHED:
+                    self.made_inactive[entity].append(pk)
                 yield record, action, pk
         if self.checker.mode(entity) == "bulk":
             listed = self.checker.ids[entity]
             gone = [
                 pk
-                for sid, pk in model.objects.filter(is_active=True, sourced_id__isnull=False)
-                .values_list("sourced_id", "pk")
-                .iterator()
+                for sid, pk in self.within_reach(entity).values_list("sourced_id", "pk").iterator()
                 if sid not in listed
             ]
             counts["deactivated"] += len(gone)
+            if entity in WATCHED:
+                self.made_inactive[entity] += gone
             if self.write and gone:
                 for chunk in batched(gone, BATCH):
                     model.objects.filter(pk__in=chunk).update(is_active=False)
@@ -174,6 +202,42 @@ class Applier:
                         AuditVerb.DEACTIVATED,
                         f"Not in the bulk {entity}.csv of roster import {self.import_id}",
                     )
+
+    def covered_sites(self) -> set[int]:
+        """The schools the set covers: those in orgs.csv and those its rows refer to (not
+        district offices; they are touched only by a whole-district file)."""
+        if self._covered is None:
+            orgs = self.checker.records.get("orgs", {})
+            named = {sid for sid, record in orgs.items() if record.values["org_type"] == "school"}
+            wanted = {self.pks["orgs"].get(sid) for sid in named | self.checker.referred_orgs}
+            self._covered = set(
+                Site.objects.filter(pk__in=wanted - {None, 0})
+                .exclude(type=SiteType.DISTRICT_OFFICE)
+                .values_list("pk", flat=True)
+            )
+        return self._covered
+
+    def within_reach(self, entity: str):
+        """Active stored records that a bulk file deactivates when it leaves them out: all of
+        them for a whole-district file; else those at the schools it covers (a person only
+        when every school they belong to is covered)."""
+        stored = MODELS[entity].objects.filter(is_active=True, sourced_id__isnull=False)
+        if self.whole_district:
+            return stored
+        covered = self.covered_sites()
+        if entity in {"courses", "classes", "enrollments"}:
+            return stored.filter(site__in=covered)
+        if entity == "users":
+            belongs = Person.sites.through.objects.values("person_id")
+            elsewhere = Site.objects.exclude(pk__in=covered)
+            return (
+                stored.filter(
+                    Q(primary_site__in=covered) | Q(pk__in=belongs.filter(site__in=covered))
+                )
+                .exclude(primary_site__in=elsewhere)
+                .exclude(pk__in=belongs.filter(site__in=elsewhere))
+            )
+        return stored.none()  # sites and terms belong to the whole district
 
     @staticmethod
     def decide(record: Record, stored: tuple | None) -> tuple[str | None, int | None]:
@@ -508,6 +572,11 @@ class Applier:
             if mode == "delta":
                 for sid, entries in stored.items():
                     by_user[sid].update(entries)
+            elif not self.whole_district:
+                # A file for some schools keeps people's roles at the other schools.
+                for key, entry in stored_entries.items():
+                    if not self.child_within_reach(field, entry, owner[key]):
+                        by_user[owner[key]][key] = entry
             counts = self.counts[entity]
             for key, record in self.checker.records[entity].items():
                 user = record.refs["user"]
@@ -531,11 +600,31 @@ class Applier:
                     self.children_changed.add(user)
             if mode == "bulk":
                 listed = set(self.checker.records[entity])
-                gone = [key for key in stored_entries if key not in listed]
+                gone = [
+                    key
+                    for key, entry in stored_entries.items()
+                    if key not in listed and self.child_within_reach(field, entry, owner[key])
+                ]
                 counts["deactivated"] += len(gone)
                 self.children_changed.update(owner[key] for key in gone)
             grouped.append(by_user)
         return grouped[0], grouped[1]
+
+    def child_within_reach(self, field: str, entry: dict, person: str) -> bool:
+        """Whether a bulk roles or userProfiles file may drop this stored entry: its person
+        is in the set or within reach, and a role is at a school the set covers."""
+        if self.whole_district:
+            return True
+        if self._people_within_reach is None:
+            self._people_within_reach = set(self.checker.ids.get("users", ())) | set(
+                self.within_reach("users").values_list("sourced_id", flat=True)
+            )
+            self._covered_sids = {
+                sid for sid, pk in self.pks["orgs"].items() if pk in self.covered_sites()
+            }
+        if person not in self._people_within_reach:
+            return False
+        return field != "roles" or entry.get("org") in self._covered_sids
 
     def stored_users_with_children(self) -> dict:
         """When only roles or profiles change, the people they changed are saved with them."""
@@ -597,6 +686,87 @@ class Applier:
             }
 
         self.save("enrollments", self.plan("enrollments", records()), build)
+
+    # What deactivation does
+
+    def deactivation_impact(self) -> dict:
+        """Who becomes inactive, per school, against that school's active people before;
+        the sites that become inactive with what they still hold; and whether it is large
+        enough (more than a fifth of a school, or any site) to need a typed confirmation."""
+        people, sites = self.made_inactive["users"], self.made_inactive["orgs"]
+        by_site: dict[int | None, int] = defaultdict(int)
+        for chunk in batched(people, BATCH):
+            for site, n in (
+                Person.objects.filter(pk__in=chunk)
+                .values_list("primary_site")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                by_site[site] += n
+        names = dict(Site.objects.filter(pk__in=[*by_site, *sites]).values_list("pk", "name"))
+        schools = sorted(
+            (
+                {
+                    "site": names.get(site, "No school"),
+                    "inactive": n,
+                    "active": self.active_before.get(site, 0),
+                    "large": n > self.active_before.get(site, 0) * LARGE_SHARE,
+                }
+                for site, n in by_site.items()
+            ),
+            key=lambda row: row["site"],
+        )
+        held = self.site_holdings(sites)
+        return {
+            "people": len(people),
+            "schools": schools,
+            "sites": [
+                {"site": names[pk], "holds": held[pk]} for pk in sorted(sites, key=names.get)
+            ],
+            "people_hold": self.people_holdings(people),
+            "needs_confirmation": bool(sites) or any(row["large"] for row in schools),
+        }
+
+    @staticmethod
+    def site_holdings(sites: list[int]) -> dict[int, list]:
+        """[label, count] of what each site still has: rooms, and what modules register."""
+        held: dict[int, list] = {pk: [] for pk in sites}
+        if not sites:
+            return held
+
+        def rooms(ids):
+            return dict(
+                Room.objects.filter(site__in=ids, is_active=True)
+                .values_list("site")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+
+        counters = [("rooms", rooms)] + [
+            (holding.label, holding.count) for holding in registry.holdings if holding.of == "sites"
+        ]
+        for label, count in counters:
+            found = count(sites)
+            for pk in sites:
+                if found.get(pk):
+                    held[pk].append([label, found[pk]])
+        return held
+
+    @staticmethod
+    def people_holdings(people: list[int]) -> list:
+        """[label, how many, of how many people] of what the people made inactive still have
+        (devices checked out, say)."""
+        held = []
+        for holding in registry.holdings:
+            if holding.of != "people":
+                continue
+            found: dict[int, int] = {}
+            for chunk in batched(people, BATCH):
+                found.update(holding.count(chunk))
+            found = {pk: n for pk, n in found.items() if n}
+            if found:
+                held.append([holding.label, sum(found.values()), len(found)])
+        return held
 
     # Derived data
 

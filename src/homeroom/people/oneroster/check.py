@@ -62,8 +62,19 @@ class Row:
     def choice(self, column: str, allowed: set[str], *, required: bool = True) -> str:
         value = self.text(column, required=required)
         if value and value not in allowed:
-            self.problem(column, f"“{value}” is not one of {', '.join(sorted(allowed))}")
+            spelled = self.in_binding_case(column, value, allowed)
+            if spelled is None:
+                self.problem(column, f"“{value}” is not one of {', '.join(sorted(allowed))}")
+            return spelled or value
         return value
+
+    def in_binding_case(self, column: str, value: str, allowed: set[str]) -> str | None:
+        """The allowed value `value` is in another case ("Scheduled"), or None. Student
+        information systems write such values; they are read with a warning."""
+        spelled = next((name for name in allowed if name.lower() == value.lower()), None)
+        if spelled is not None:
+            self.checker.lenient(self.file, self.line, column, f"“{value}” read as “{spelled}”")
+        return spelled
 
     def boolean(self, column: str, *, required: bool = False, default: bool = False) -> bool:
         value = self.text(column, required=required)
@@ -107,9 +118,14 @@ class Row:
 
     def grades(self, column: str = "grades") -> list[str]:
         grades = self.listing(column)
-        for grade in grades:
-            if grade not in spec.GRADES:
+        for index, grade in enumerate(grades):
+            if grade in spec.GRADES:
+                continue
+            spelled = self.in_binding_case(column, grade, spec.GRADES)
+            if spelled is None:
                 self.problem(column, f"“{grade}” is not a CEDS grade such as KG, 01 or 12")
+            else:
+                grades[index] = spelled
         return grades
 
     def reference(self, column: str, entity: str, *, required: bool = True) -> str:
@@ -383,6 +399,10 @@ class Checker:
         self.unreadable_ids: dict[str, set[str]] = defaultdict(set)
         self.stored_ids: dict[str, set[str]] = {}
         self.overflow = 0
+        # Every org a row refers to: with the schools of orgs.csv, the schools the set covers.
+        self.referred_orgs: set[str] = set()
+        # (file, column, message) of a value read in the binding's case: [first line, rows]
+        self.leniencies: dict[tuple[str, str, str], list[int]] = {}
 
     # Problems
 
@@ -392,12 +412,26 @@ class Checker:
             return
         self.problems.append(problem)
 
+    def lenient(self, file: str, line: int, column: str, message: str) -> None:
+        """A value accepted as the binding meant it; one warning per file, column and value."""
+        seen = self.leniencies.setdefault((file, column, message), [line, 0])
+        seen[1] += 1
+
+    def leniency_warnings(self) -> list[str]:
+        warnings = []
+        for (file, column, message), (line, rows) in self.leniencies.items():
+            more = f" (and on {rows - 1} more row{'s' if rows > 2 else ''})" if rows > 1 else ""
+            warnings.append(f"{file}:{line}: {column}: {message}{more}")
+        return warnings
+
     def mode(self, entity: str) -> str:
         return self.modes.get(entity, "absent")
 
     def refer(self, row: Row, column: str, entity: str, sourced_id: str) -> None:
         """Check a reference now, or at the end of the file when it points into the file
         itself (a session's parent may come later)."""
+        if entity == "orgs":
+            self.referred_orgs.add(sourced_id)
         if entity == row.file_key:
             self.deferred.append((row.line, column, sourced_id))
         elif not self.knows(entity, sourced_id):
@@ -431,11 +465,16 @@ class Checker:
                         self.check_file(entity)
         except SetError as error:
             self.add(error.problem)
+        self.warnings += self.leniency_warnings()
         if self.overflow:
             self.warnings.append(f"{self.overflow} more problems were not listed.")
         return not self.problems
 
     def read_manifest(self) -> None:
+        for known, name in sorted(self.source.renamed.items()):
+            self.warnings.append(
+                f"{name}:0: file: OneRoster spells it {known}.csv; read as that file"
+            )
         if "manifest" not in self.source.files:
             raise SetError(
                 Problem(
@@ -461,6 +500,22 @@ class Checker:
                 continue
             properties[fields[0].strip()] = (line, fields[1].strip())
         line, version = properties.pop("oneroster.version", (0, ""))
+        if line and not version:
+            version = self.version_from_columns()
+            if version:
+                self.warnings.append(
+                    f"manifest.csv:{line}: oneroster.version: blank; read as {version}, "
+                    "the version whose columns users.csv has"
+                )
+            else:
+                raise SetError(
+                    Problem(
+                        "manifest.csv",
+                        line,
+                        "oneroster.version",
+                        "blank, and the columns of users.csv do not tell 1.1 from 1.2",
+                    )
+                )
         if version not in {spec.V11, spec.V12}:
             raise SetError(
                 Problem(
@@ -481,6 +536,18 @@ class Checker:
                     )
                 continue
             entity = key.removeprefix("file.")
+            if not value:
+                value = "bulk" if entity in self.source.files else "absent"
+                has = "has" if value == "bulk" else "has no"
+                self.warnings.append(
+                    f"manifest.csv:{line}: {key}: blank; read as {value} "
+                    f"(the set {has} {entity}.csv)"
+                )
+            elif value.lower() in spec.MANIFEST_MODES and value not in spec.MANIFEST_MODES:
+                self.warnings.append(
+                    f"manifest.csv:{line}: {key}: “{value}” read as “{value.lower()}”"
+                )
+                value = value.lower()
             if value not in spec.MANIFEST_MODES:
                 self.add(
                     Problem("manifest.csv", line, key, f"“{value}” is not bulk, delta or absent")
@@ -509,6 +576,23 @@ class Checker:
                 else "not a OneRoster file"
             )
             self.warnings.append(f"{entity}.csv was skipped: {reason}")
+
+    def version_from_columns(self) -> str:
+        """The one version whose users.csv columns the set's users.csv has, or ""."""
+        if "users" not in self.source.files:
+            return ""
+        rows = self.source.rows("users")
+        header = next(rows, None)
+        rows.close()
+        names = {name.strip() for name in header[1]} if header else set()
+        names = {name for name in names if not name.startswith("metadata.")}
+        fitting = [
+            version
+            for version in (spec.V11, spec.V12)
+            if names <= {column.name for column in spec.columns(version, "users")}
+            and {c.name for c in spec.columns(version, "users") if c.required is True} <= names
+        ]
+        return fitting[0] if len(fitting) == 1 else ""
 
     def header(self, entity: str, fields: list[str]) -> dict[str, int] | None:
         file_name = f"{entity}.csv"
@@ -607,7 +691,7 @@ class Checker:
         """Records of an already checked file with only their id, status and fingerprint:
         enough to tell whether a row changed. `convert(record)` fills in the rest."""
         for line, values in self.raw_rows(entity):
-            status = values.get("status", "").strip()
+            status = values.get("status", "").strip().lower()
             yield Record(
                 values["sourcedId"].strip(),
                 status not in {"tobedeleted", "inactive"},

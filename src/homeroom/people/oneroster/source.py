@@ -11,14 +11,14 @@ from pathlib import Path
 from homeroom.core import import_limits
 from homeroom.core.import_limits import LimitExceeded
 from homeroom.core.importers import Problem
-
-
 from homeroom.people.oneroster import spec
 
 # The binding's file names, by their lower-case spelling.
 KNOWN_FILES = {
     name.lower(): name for name in [*spec.COLUMNS[spec.V12], *spec.SKIPPED_FILES, "manifest"]
 }
+
+
 class SetError(Exception):
     """The set cannot be read at all (not a folder or zip, files inside a folder, …)."""
 
