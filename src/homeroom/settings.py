@@ -197,22 +197,11 @@ TASKS = {
     }
 }
 
-# Limits on imported files (rosters and device lists), read by homeroom.core.import_limits.
-# The defaults take a district of 100,000 devices and a roster of 300,000 enrollments with room
-# to spare, and refuse files that would hold the only worker for minutes or gigabytes.
-IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOMEROOM_IMPORT_MAX_UPLOAD_MB", "100"))
-IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("HOMEROOM_IMPORT_MAX_UNZIPPED_MB", "500"))
-IMPORT_MAX_ZIP_RATIO = int(os.environ.get("HOMEROOM_IMPORT_MAX_ZIP_RATIO", "100"))
-IMPORT_MAX_LINE_BYTES = int(os.environ.get("HOMEROOM_IMPORT_MAX_LINE_BYTES", "1048576"))
-IMPORT_MAX_ROWS = int(os.environ.get("HOMEROOM_IMPORT_MAX_ROWS", "1000000"))
-IMPORT_MAX_COLUMNS = int(os.environ.get("HOMEROOM_IMPORT_MAX_COLUMNS", "500"))
-IMPORT_REFUSED_RETENTION_DAYS = int(os.environ.get("HOMEROOM_IMPORT_REFUSED_RETENTION_DAYS", "30"))
-# A check or apply whose task shows no sign of life for this long is taken as dead.
-IMPORT_STALE_MINUTES = int(os.environ.get("HOMEROOM_IMPORT_STALE_MINUTES", "120"))
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "homeroom.core.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("HOMEROOM_LOG_LEVEL", "WARNING")},
 }
