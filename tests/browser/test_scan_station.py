@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from homeroom.devices.models import Assignment, Device
+from homeroom.fees.models import Charge
 from homeroom.people.models import Person
 
 from .conftest import check_page, log_in
@@ -29,7 +30,19 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
             site=site, status="in_stock", cart_slot__isnull=True, model__category="chromebook"
         ).order_by("pk")[:5]
     )
-    student = Person.objects.filter(primary_site=site, kind="student").order_by("pk").first()
+    held = (
+        Assignment.objects.filter(
+            person__primary_site=site,
+            person__kind="student",
+            person__is_active=True,
+            kind="one_to_one",
+            checked_in_at__isnull=True,
+        )
+        .select_related("person", "device")
+        .order_by("person")
+        .first()
+    )
+    student = held.person  # the demo gave every student a 1:1 Chromebook
     student.identifier = "990001"
     student.save()
 
@@ -44,7 +57,23 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
     scan_field = page.get_by_label("Scan a device")
     expect(scan_field).to_be_focused()
 
-    for number, device in enumerate(free, start=1):
+    # A second 1:1 Chromebook warns and asks; one click checks it out anyway.
+    scan_field.fill(free[0].asset_tag)
+    scan_field.press("Enter")
+    expect(page.locator(".scan-result--warning")).to_have_text(
+        f"⚠ {student} already has the 1:1 device {held.device}. Check out {free[0]} as a "
+        "second 1:1 device?"
+    )
+    expect(scan_field).to_be_focused()
+    check_page(page, "scan-station-second-one-to-one")
+    assert not Assignment.objects.filter(device=free[0], checked_in_at__isnull=True).exists()
+    page.get_by_role("button", name="Check out anyway").click()
+    expect(page.locator(".scan-result")).to_have_text(f"✓ {free[0]} checked out to {student}")
+    expect(scan_field).to_be_focused()
+
+    # Short-term check-outs to the same student need no confirmation.
+    page.get_by_label("Kind of check-out").select_option("short_term")
+    for number, device in enumerate(free[1:], start=2):
         scan_field.fill(device.asset_tag)
         scan_field.press("Enter")
         expect(page.locator(".scan-result")).to_have_text(
@@ -65,11 +94,34 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
     expect(page.locator(".scan-result--problem")).to_contain_text("already checked out")
     check_page(page, "scan-station-out")
 
+    # Check in: "charger did not come back" counts for the next scan only.
     page.get_by_role("link", name="Check in").click()
     check_page(page, "scan-station-in")
-    page.get_by_label("Charger came back").uncheck()
+    charger = page.get_by_label("Charger came back")
+    charger.uncheck()
     scan_field = page.get_by_label("Scan a device")
-    for device in free:
+    scan_field.fill(free[0].serial_number)
+    scan_field.press("Enter")
+    expect(page.locator(".scan-result--warning")).to_have_text(
+        re.compile(rf"✓ {free[0].asset_tag} checked in from .* — charger missing")
+    )
+    expect(page.get_by_role("button", name="Charge the lost charger ($25.00)")).to_be_visible()
+    expect(charger).to_be_checked()
+    expect(scan_field).to_be_focused()
+    check_page(page, "scan-station-in-charger-missing")
+    scan_field.fill(free[1].serial_number)
+    scan_field.press("Enter")
+    expect(page.locator(".scan-result--ok")).to_have_text(
+        re.compile(rf"✓ {free[1].asset_tag} checked in from {student}$")
+    )
+
+    # Kept for every scan, the exception stays on, with a banner saying so.
+    banner = page.get_by_text("Kept for every scan")
+    expect(banner).to_be_hidden()
+    page.get_by_label("Keep for every scan").check()
+    charger.uncheck()
+    expect(banner).to_be_visible()
+    for device in free[2:]:
         scan_field.fill(device.serial_number)
         scan_field.press("Enter")
         expect(page.locator(".scan-result--warning")).to_have_text(
@@ -77,10 +129,23 @@ def test_check_out_five_by_scanning_then_check_in_with_a_missing_charger(page, d
         )
         expect(scan_field).to_have_value("")
         expect(scan_field).to_be_focused()
-    check_page(page, "scan-station-in-done")
+        expect(charger).not_to_be_checked()
+        expect(banner).to_be_visible()
+    check_page(page, "scan-station-in-kept")
+
+    page.get_by_role("button", name="Charge the lost charger ($25.00)").click()
+    expect(page.locator(".scan-result--ok")).to_have_text(
+        f"✓ Charged {student} $25.00 for Lost charger"
+    )
+    expect(page.get_by_label("Scan a device")).to_be_focused()
     assert not Assignment.objects.filter(device__in=free, checked_in_at__isnull=True).exists()
-    returned = Assignment.objects.filter(device__in=free, checked_in_at__isnull=False)
-    assert {tuple(a.check_in_checklist.items()) for a in returned} == {(("charger", False),)}
+    returned = {
+        a.device_id: a.check_in_checklist
+        for a in Assignment.objects.filter(device__in=free, checked_in_at__isnull=False)
+    }
+    assert returned == {device.pk: {"charger": device == free[1]} for device in free}
+    charge = Charge.objects.filter(person=student).latest("pk")
+    assert (charge.reason.name, charge.source.device) == ("Lost charger", free[4])
 
 
 def test_print_a_sheet_of_thirty_labels_from_the_device_list(page, demo):
@@ -154,6 +219,7 @@ def test_a_phone_camera_reads_the_badge_and_the_tag(page, demo):
     expect(page.locator("#person-picker")).to_contain_text(f"Checking out to {student}")
     expect(page.locator("#camera-panel")).to_be_hidden()
 
+    page.get_by_label("Kind of check-out").select_option("loaner")  # the student has a 1:1
     page.evaluate(f"window.codeInView = '{device.asset_tag}'")
     camera.click()
     expect(page.locator(".scan-result")).to_have_text(

@@ -102,6 +102,7 @@ def check_out(request, device_id: int, payload: CheckOutIn):
         due_at=payload.due_at,
         notes=payload.notes,
         override_fees=payload.override_fees,
+        confirm_second=payload.confirm_second,
     )
     return Status(201, assignment)
 

@@ -11,7 +11,15 @@ CHECK_IN_STATUSES = [
 
 
 class ScanForm(forms.Form):
-    """One scan at the station. The settings above the scan field stay between scans."""
+    """One scan at the station. The check-out kind stays between scans; the check-in
+    exceptions (condition, charger, where it goes) apply to the next check-in only, unless
+    `keep_settings` keeps them for every scan."""
+
+    CHECK_IN_DEFAULTS = {
+        "status_after": DeviceStatus.IN_STOCK,
+        "condition": Condition.GOOD,
+        "charger_returned": True,
+    }
 
     MODES = [("out", "Check out"), ("in", "Check in")]
 
@@ -31,7 +39,13 @@ class ScanForm(forms.Form):
     )
     condition = forms.ChoiceField(choices=Condition.choices, initial=Condition.GOOD, required=False)
     charger_returned = forms.BooleanField(required=False, initial=True, label="Charger came back")
+    keep_settings = forms.BooleanField(
+        required=False,
+        label="Keep for every scan",
+        help_text="Otherwise these go back to good, charger back and in stock after one scan.",
+    )
     override_fees = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_second = forms.BooleanField(required=False, widget=forms.HiddenInput)
     scan = forms.CharField(
         max_length=128,
         label="Scan a device",

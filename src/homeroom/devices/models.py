@@ -165,6 +165,9 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.device} to {self.holder}"
 
+    def get_absolute_url(self) -> str:
+        return self.device.get_absolute_url()
+
     @property
     def holder(self):
         return self.person or self.room or self.cart

@@ -93,6 +93,12 @@ class CheckOutIn(Schema):
         description="Check out even though the person's unpaid fees are over the district's "
         "limit (refused with 409 otherwise); the override is recorded.",
     )
+    confirm_second: bool = Field(
+        False,
+        description="Check out a second 1:1 device to a person who already holds one (refused "
+        "with 409 otherwise; loaners and short-term check-outs need no confirmation); the "
+        "confirmation is recorded.",
+    )
 
 
 class CheckInIn(Schema):

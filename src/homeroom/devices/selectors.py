@@ -1,5 +1,6 @@
 """Reads of devices, scoped to the user's sites."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -119,3 +120,14 @@ def acceptable_use_signed(person) -> bool:
     return person.acceptable_use.filter(
         policy_version=settings.ACCEPTABLE_USE_POLICY_VERSION
     ).exists()
+
+
+def lost_charger_fee():
+    """The fee schedule's line for a charger that did not come back (an active reason
+    naming a charger, a lost one first), or None without one or without the Fees module."""
+    if not apps.is_installed("homeroom.fees"):
+        return None
+    from homeroom.fees.selectors import reasons
+
+    chargers = reasons().filter(is_active=True, name__icontains="charger")
+    return chargers.filter(name__icontains="lost").first() or chargers.first()

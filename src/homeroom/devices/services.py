@@ -5,6 +5,7 @@ the same moment get one check-out and one clear refusal, never two assignments."
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +34,18 @@ from homeroom.devices.models import (
     Manufacturer,
 )
 from homeroom.fees.services import check_out_allowed
+
+
+class SecondOneToOne(Conflict):
+    """A 1:1 check-out to someone who already holds a 1:1 device: refused unless confirmed."""
+
+    def __init__(self, person, held: list[Device]):
+        self.person, self.held = person, held
+        tags = ", ".join(str(device) for device in held)
+        super().__init__(
+            f"{person} already has the 1:1 device {tags}. Check out a second 1:1 device only "
+            "with confirmation, or choose a loaner or short-term check-out."
+        )
 
 
 def _locked(device: Device) -> Device:
@@ -87,10 +100,12 @@ def device_check_out(
     due_at: datetime.datetime | None = None,
     notes: str = "",
     override_fees: bool = False,
+    confirm_second: bool = False,
 ) -> Assignment:
-    """Give a device to a person, a room or a cart. When the district's fee rule is on,
-    a person owing more than its limit gets the device only with `override_fees`, which
-    the audit event records."""
+    """Give a device to a person, a room or a cart. A person who already holds a 1:1 device
+    gets a second 1:1 device only with `confirm_second` (loaners and short-term check-outs
+    need none). When the district's fee rule is on, a person owing more than its limit gets
+    the device only with `override_fees`. The audit event records either confirmation."""
     device = _locked(device)
     require_site_access(actor, device.site)
     if device.status not in CHECK_OUT_STATUSES:
@@ -105,6 +120,21 @@ def device_check_out(
     fee_override = (
         check_out_allowed(person=person, override=override_fees) if person is not None else ""
     )
+    second = ""
+    if person is not None and kind == AssignmentKind.ONE_TO_ONE:
+        # Locking the person makes two 1:1 check-outs to them at once take turns.
+        list(type(person).objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+        held = list(
+            Device.objects.filter(
+                assignments__person=person,
+                assignments__kind=AssignmentKind.ONE_TO_ONE,
+                assignments__checked_in_at__isnull=True,
+            ).order_by("asset_tag")
+        )
+        if held and not confirm_second:
+            raise SecondOneToOne(person, held)
+        if held:
+            second = "second 1:1 device, confirmed; also holds " + ", ".join(map(str, held))
     assignment = Assignment(
         device=device,
         person=person,
@@ -133,10 +163,11 @@ def device_check_out(
             "holder": [None, str(assignment.holder)],
             "kind": [None, kind],
             **changes,
+            **({"second_one_to_one": [None, second]} if second else {}),
             **({"fee_override": [None, fee_override]} if fee_override else {}),
         },
         message=f"Checked out to {assignment.holder}"
-        + (f" ({fee_override})" if fee_override else ""),
+        + "".join(f" ({note})" for note in (second, fee_override) if note),
     )
     return assignment
 
@@ -187,6 +218,52 @@ def device_check_in(
         message="Missing: " + ", ".join(missing) if missing else "",
     )
     return assignment
+
+
+@transaction.atomic
+def charge_lost_charger(*, actor, assignment: Assignment):
+    """Charge the person who brought a device back without its charger the fee schedule's
+    lost-charger amount, once per check-out; the charge links back to the check-out."""
+    from homeroom.devices.selectors import lost_charger_fee
+
+    if not apps.is_installed("homeroom.fees"):
+        raise Conflict("Fees are not turned on in this district.")
+    from homeroom.fees import selectors as fee_selectors
+    from homeroom.fees import services as fee_services
+
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("device__site", "person")
+        .get(pk=assignment.pk)
+    )
+    device = assignment.device
+    require_site_access(actor, device.site)
+    if assignment.person is None:
+        raise Conflict(f"{device} was not out to a person; there is no one to charge.")
+    if assignment.is_open or assignment.check_in_checklist.get("charger", True):
+        raise Conflict(f"{device} has not come back without its charger.")
+    if fee_selectors.charges_from(assignment).exists():
+        raise Conflict(f"{assignment.person} was already charged for the charger of {device}.")
+    reason = lost_charger_fee()
+    if reason is None:
+        raise Conflict("The fee schedule has no lost-charger fee; add one under Fees first.")
+    charge = fee_services.charge_create(
+        actor=actor,
+        person=assignment.person,
+        reason=reason,
+        site=device.site,
+        note=f"Charger not returned with {device}",
+        source=assignment,
+    )
+    audit.record(
+        actor=actor,
+        obj=device,
+        verb=AuditVerb.UPDATED,
+        site=device.site,
+        changes={"charged": [None, f"{fee_services.dollars(charge.amount)} to {charge.person}"]},
+        message=f"Charged {charge.person} for the charger that did not come back",
+    )
+    return charge
 
 
 EDITABLE_FIELDS = (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("devices/labels/", views.device_labels, name="device_labels"),
     path("devices/scan/", views.scan_station, name="scan_station"),
     path("devices/scan/undo/", views.scan_undo, name="scan_undo"),
+    path("devices/scan/charge/", views.scan_charge, name="scan_charge"),
     path("devices/new/", views.device_create, name="device_create"),
     path("devices/models/new/", views.device_model_create, name="device_model_create"),
     path("devices/bulk/", views.device_bulk, name="device_bulk"),

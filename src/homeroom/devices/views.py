@@ -28,7 +28,7 @@ from homeroom.devices.forms import (
     ScanForm,
     SlotForm,
 )
-from homeroom.devices.models import Device, DeviceModel
+from homeroom.devices.models import Assignment, Device, DeviceModel
 from homeroom.fees.services import UnpaidFeesBlock, dollars
 from homeroom.people.filters import PersonFilter
 from homeroom.people.selectors import people_for
@@ -66,13 +66,7 @@ def scan_station(request):
             request.session.modified = True
         else:
             result = {"ok": False, "text": "✗ Scan a device tag or serial number first."}
-        form = ScanForm(
-            initial={
-                **form.data.dict(),
-                "scan": "",
-                "charger_returned": "charger_returned" in form.data,
-            }
-        )
+        form = ScanForm(initial=next_settings(form.data, result))
     context = {
         "form": form,
         "mode": mode,
@@ -87,9 +81,25 @@ def scan_station(request):
         "state": state,
     }
     if request.htmx:
-        part = "scan-area" if request.method == "POST" else "person-picker"
+        part = "scan-response" if request.method == "POST" else "person-picker"
         return render(request, f"devices/scan_station.html#{part}", context)
     return render(request, "devices/scan_station.html", context)
+
+
+def next_settings(data, result: dict) -> dict:
+    """The station's settings for the next scan: as they were, except that after a check-in
+    the exceptions (condition, charger, where it goes) go back to the usual ones unless they
+    are kept for every scan. Marks the result when they went back."""
+    settings = {
+        field: data.get(field, "") for field in ("mode", "kind", "status_after", "condition")
+    }
+    settings["charger_returned"] = "charger_returned" in data
+    settings["keep_settings"] = "keep_settings" in data
+    if result.get("checked_in") and not settings["keep_settings"]:
+        usual = ScanForm.CHECK_IN_DEFAULTS
+        result["reset"] = any(settings[field] != value for field, value in usual.items())
+        settings.update(usual)
+    return settings
 
 
 def scan(request, data: dict, person, state: dict) -> dict:
@@ -97,6 +107,7 @@ def scan(request, data: dict, person, state: dict) -> dict:
     device = selectors.find_device(request.user, data["scan"])
     if device is None:
         return failed(state, f"No device has the tag or serial “{data['scan']}”.")
+    kind = data["kind"] or AssignmentKind.ONE_TO_ONE
     try:
         if data["mode"] == "out":
             if person is None:
@@ -105,8 +116,9 @@ def scan(request, data: dict, person, state: dict) -> dict:
                 actor=request.user,
                 device=device,
                 person=person,
-                kind=data["kind"] or AssignmentKind.ONE_TO_ONE,
+                kind=kind,
                 override_fees=data["override_fees"],
+                confirm_second=data["confirm_second"],
             )
             state["last"] = {"mode": "out", "device": device.pk, "assignment": assignment.pk}
             text = f"✓ {device} checked out to {person}"
@@ -120,11 +132,18 @@ def scan(request, data: dict, person, state: dict) -> dict:
                 status=data["status_after"] or None,
             )
             state["last"] = {"mode": "in", "device": device.pk, "assignment": assignment.pk}
+            state["done"] += 1
             text = f"✓ {device} checked in from {assignment.holder}"
             if not charger:
-                text += " — charger missing"
-                state["done"] += 1
-                return {"ok": True, "warning": True, "text": text, "device": device}
+                return {
+                    "ok": True,
+                    "warning": True,
+                    "checked_in": True,
+                    "text": f"{text} — charger missing",
+                    "device": device,
+                    "charge": charger_charge_offer(request.user, assignment),
+                }
+            return {"ok": True, "checked_in": True, "text": text, "device": device}
     except UnpaidFeesBlock as block:
         result = failed(
             state,
@@ -132,8 +151,24 @@ def scan(request, data: dict, person, state: dict) -> dict:
             f"{device} not checked out to {person}",
             device,
         )
-        result["fee_override"] = {"scan": device.asset_tag, "person": person.pk}
-        result["fee_override"]["kind"] = data["kind"] or AssignmentKind.ONE_TO_ONE
+        result["retry"] = retry(data, device, person, override_fees=True)
+        result["retry"]["note"] = "The override is recorded in the device's history."
+        return result
+    except services.SecondOneToOne as refusal:
+        held = ", ".join(str(other) for other in refusal.held)
+        result = failed(
+            state,
+            f"{person} already has the 1:1 device {held}. Check out {device} as a second "
+            "1:1 device?",
+            device,
+            mark="⚠",
+        )
+        result["warning"] = True
+        result["retry"] = retry(data, device, person, confirm_second=True)
+        result["retry"]["note"] = (
+            "A second 1:1 device is recorded in the device's history. For a loan, choose "
+            "Loaner or Short-term above and scan again."
+        )
         return result
     except Conflict as error:
         return failed(state, str(error), device)
@@ -141,9 +176,69 @@ def scan(request, data: dict, person, state: dict) -> dict:
     return {"ok": True, "text": text, "device": device}
 
 
-def failed(state: dict, text: str, device=None) -> dict:
+def retry(data: dict, device, person, **confirmed) -> dict:
+    """The hidden fields of a one-click “Check out anyway”: the same scan, with what was
+    confirmed before and now."""
+    return {
+        "scan": device.asset_tag,
+        "person": person.pk,
+        "kind": data["kind"] or AssignmentKind.ONE_TO_ONE,
+        "override_fees": data["override_fees"],
+        "confirm_second": data["confirm_second"],
+        **confirmed,
+    }
+
+
+def charger_charge_offer(user, assignment) -> dict | None:
+    """What the one-click charge for a charger that did not come back would charge, when the
+    fee schedule has such a fee and the user may charge."""
+    if assignment.person_id is None or not user.has_perm("fees.add_charge"):
+        return None
+    reason = selectors.lost_charger_fee()
+    if reason is None:
+        return None
+    return {"assignment": assignment.pk, "amount": reason.default_amount}
+
+
+def failed(state: dict, text: str, device=None, mark: str = "✗") -> dict:
     state["problems"] += 1
-    return {"ok": False, "text": f"✗ {text}", "device": device}
+    return {"ok": False, "text": f"{mark} {text}", "device": device}
+
+
+@access("fees.add_charge")
+@require_POST
+def scan_charge(request):
+    """Charge the person whose device just came back without its charger the fee schedule's
+    lost-charger fee (`assignment` is the check-out that ended)."""
+    state = station_state(request)
+    chosen = request.POST.get("assignment", "")
+    assignment = (
+        Assignment.objects.filter(
+            pk=chosen, device__in=selectors.devices_for(request.user).values("pk")
+        ).first()
+        if chosen.isdigit()
+        else None
+    )
+    if assignment is None:
+        result = {"ok": False, "text": "✗ That check-in is not at your sites; scan it again."}
+    else:
+        try:
+            charge = services.charge_lost_charger(actor=request.user, assignment=assignment)
+        except (Conflict, ValidationError) as error:
+            result = {"ok": False, "text": f"✗ {problem_text(error)}"}
+        else:
+            result = {
+                "ok": True,
+                "text": f"✓ Charged {charge.person} {dollars(charge.amount)} for {charge.reason}",
+            }
+    if request.htmx:
+        return render(
+            request,
+            "devices/scan_station.html#scan-area",
+            {"result": result, "state": state, "mode": "in"},
+        )
+    (messages.success if result["ok"] else messages.error)(request, result["text"])
+    return redirect(f"{reverse('devices:scan_station')}?mode=in")
 
 
 @access("devices.add_assignment")
@@ -172,6 +267,7 @@ def scan_undo(request):
                 cart=assignment.cart,
                 kind=assignment.kind,
                 override_fees=True,
+                confirm_second=True,
             )
     except Conflict as error:
         messages.error(request, f"Could not undo: {error}")

@@ -1,6 +1,7 @@
 import pytest
 
 from homeroom.core import roles
+from homeroom.core.models import AuditEvent
 from homeroom.devices.models import Assignment
 
 
@@ -56,3 +57,29 @@ def test_api_errors_use_the_error_shape(tech_api, devices, students):
     assert "in stock; it cannot become disposed" in retire.json()["error"]["message"]
     filtered = tech_api.get("/api/v1/devices", {"status": "deployed"}).json()
     assert filtered["count"] == 0
+
+
+def test_a_second_one_to_one_device_needs_confirming_through_the_api(tech_api, devices, students):
+    def check_out(device, **extra):
+        return tech_api.post(
+            f"/api/v1/devices/{device.pk}/check-out",
+            {"person_id": students[0].pk, **extra},
+            content_type="application/json",
+        )
+
+    assert check_out(devices[0]).status_code == 201
+    refused = check_out(devices[1])
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == (
+        "Student1 Test already has the 1:1 device NES-0001. Check out a second 1:1 device only "
+        "with confirmation, or choose a loaner or short-term check-out."
+    )
+    assert not Assignment.objects.filter(device=devices[1]).exists()
+    assert check_out(devices[1], confirm_second=True).status_code == 201
+    event = AuditEvent.objects.get(object_id=devices[1].pk, verb="checked_out")
+    assert event.interface == "api"
+    assert event.message == (
+        "Checked out to Student1 Test (second 1:1 device, confirmed; also holds NES-0001)"
+    )
+    assert check_out(devices[2], kind="loaner").status_code == 201
+    assert check_out(devices[3], kind="short_term").status_code == 201
