@@ -40,22 +40,36 @@ def search_tickets(request, query: str, limit: int):
     ]
 
 
-def queue_card(request):
-    """The technician's Today: their open tickets, the unassigned ones, and those late or
-    due soon."""
+def _open_queue(request):
     tickets = selectors.queue_for(request.user).filter(status__in=OPEN_STATUSES)
     if request.current_site is not None:
         tickets = tickets.filter(site=request.current_site)
-    mine = tickets.filter(assignee=request.user)
-    unassigned = tickets.filter(assignee__isnull=True)
-    breaching = selectors.breaching_soon(tickets, timezone.now())
+    return tickets
+
+
+def queue_card(request):
+    """The technician's Today: their open tickets, the unassigned ones, and those due soon
+    that are not late yet (late ones have their own card)."""
+    tickets = _open_queue(request)
+    now = timezone.now()
+    counts = selectors.queue_counts(tickets, request.user, now)
     return {
-        "mine": mine.order_by("resolution_due_at")[:CARD_ROWS],
-        "mine_count": mine.count(),
-        "unassigned_count": unassigned.count(),
-        "breaching": breaching[:CARD_ROWS],
-        "breaching_count": breaching.count(),
+        "mine": tickets.filter(assignee=request.user).order_by("resolution_due_at")[:CARD_ROWS],
+        "mine_count": counts["mine"],
+        "unassigned_count": counts["unassigned"],
+        "breaching": selectors.breaching_soon(tickets, now)[:CARD_ROWS],
+        "breaching_count": counts["breaching"],
     }
+
+
+def breached_card(request):
+    """Tickets past their response or resolution time, on a card of their own while there
+    are any."""
+    breached = selectors.breached(_open_queue(request), timezone.now())
+    count = breached.count()
+    if not count:
+        return None
+    return {"tickets": breached[:CARD_ROWS], "count": count}
 
 
 def requests_card(request):
@@ -80,6 +94,9 @@ registry.add_card(
 )
 registry.add_person_section(
     PersonSection("helpdesk/sections/person_tickets.html", person_tickets, FILES_TICKETS, order=120)
+)
+registry.add_card(
+    DashboardCard("helpdesk/cards/breached.html", breached_card, WORKS_TICKETS, order=51)
 )
 registry.add_search(SearchProvider("Tickets", search_tickets, FILES_TICKETS, order=50))
 

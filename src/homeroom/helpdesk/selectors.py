@@ -4,7 +4,7 @@ are for technicians only."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
@@ -56,12 +56,45 @@ def queue_for(user) -> QuerySet[Ticket]:
     return tickets_for(user)
 
 
+def is_breached(now: datetime.datetime) -> Q:
+    """Past the response or resolution time (flagged by the sweep, or due before `now`)."""
+    return (
+        Q(resolution_breached=True)
+        | Q(response_breached=True)
+        | Q(resolution_due_at__lte=now)
+        | Q(first_response_at__isnull=True, response_due_at__lte=now)
+    )
+
+
+def is_due_soon(now: datetime.datetime) -> Q:
+    """Not breached yet, but the resolution falls due within the warning window."""
+    return Q(resolution_due_at__lte=now + sla.DUE_SOON) & ~is_breached(now)
+
+
 def breaching_soon(tickets: QuerySet[Ticket], now: datetime.datetime | None = None):
-    """Open tickets already late or due within the warning window."""
+    """Open tickets not yet breached whose resolution falls due within the warning window,
+    the soonest first."""
     now = now or timezone.now()
-    return tickets.filter(
-        status__in=OPEN_STATUSES, resolution_due_at__lte=now + sla.DUE_SOON
-    ).order_by("resolution_due_at", "pk")
+    return tickets.filter(is_due_soon(now), status__in=OPEN_STATUSES).order_by(
+        "resolution_due_at", "pk"
+    )
+
+
+def breached(tickets: QuerySet[Ticket], now: datetime.datetime | None = None):
+    """Open tickets past their response or resolution time, the longest late first."""
+    now = now or timezone.now()
+    return tickets.filter(is_breached(now), status__in=OPEN_STATUSES).order_by(
+        F("resolution_due_at").asc(nulls_last=True), "pk"
+    )
+
+
+def queue_counts(tickets: QuerySet[Ticket], user, now: datetime.datetime) -> dict[str, int]:
+    """How many of `tickets` are the user's, unassigned, and due soon, in one query."""
+    return tickets.aggregate(
+        mine=Count("pk", filter=Q(assignee=user)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        breaching=Count("pk", filter=is_due_soon(now)),
+    )
 
 
 def comments_for(user, ticket: Ticket) -> QuerySet[Comment]:

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,6 +47,7 @@ QUEUE_VIEWS = {
     "mine": "Mine",
     "unassigned": "Unassigned",
     "breaching": "Breaching soon",
+    "breached": "Overdue",
     "all": "Everything",
 }
 QUEUE_SORTS = {
@@ -333,7 +334,9 @@ def queue_tickets(request):
     elif view == "unassigned":
         tickets = tickets.filter(assignee__isnull=True)
     elif view == "breaching":
-        tickets = tickets.filter(resolution_due_at__lte=now + sla.DUE_SOON)
+        tickets = tickets.filter(selectors.is_due_soon(now))
+    elif view == "breached":
+        tickets = tickets.filter(selectors.is_breached(now))
     # Open tickets are a small part of the table and read soonest-due first; everything
     # reads newest first, straight from the created_at index.
     key = request.GET.get("sort", "-created" if view == "all" else "due")
@@ -643,19 +646,36 @@ def ticket_watch(request, pk: int):
     ticket = _ticket(request, pk)
     watching = request.POST.get("watch") == "1"
     who = request.POST.get("who", "").strip()
-    user = request.user
     if who:
-        user = User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who)).first()
-        if user is None:
-            messages.error(request, f"No account has the username or email “{who}”.")
-            return redirect(ticket)
-    services.ticket_watch(actor=request.user, ticket=ticket, user=user, watching=watching)
-    if user != request.user:
-        messages.success(request, f"{user} now gets this ticket's replies.")
-    else:
-        messages.success(request, "Watching this ticket." if watching else "Stopped watching.")
+        return _add_watcher(request, ticket, who, watching=watching)
+    services.ticket_watch(actor=request.user, ticket=ticket, user=request.user, watching=watching)
+    messages.success(request, "Watching this ticket." if watching else "Stopped watching.")
     if not watching and not selectors.tickets_for(request.user).filter(pk=ticket.pk).exists():
         return redirect("helpdesk:my_tickets")
+    return redirect(ticket)
+
+
+def _add_watcher(request, ticket: Ticket, who: str, *, watching: bool):
+    """A technician names a watcher by username or email. The answer is the same whether
+    or not such an account exists, so the form tells nobody which ones do; only accounts
+    at the ticket's site (or district-wide ones) are looked up."""
+    if not services.works_at(request.user, ticket.site):
+        raise PermissionDenied("Only technicians can add watchers.")
+    user = (
+        User.objects.filter(is_active=True)
+        .filter(Q(sites=ticket.site) | Q(sites__isnull=True))
+        .filter(Q(username__iexact=who) | Q(email__iexact=who))
+        .order_by("pk")
+        .first()
+    )
+    if user is not None:
+        services.ticket_watch(actor=request.user, ticket=ticket, user=user, watching=watching)
+    change = "now get" if watching else "no longer get"
+    messages.success(
+        request,
+        f"If “{who}” is the username or email of someone at {ticket.site}, they {change} "
+        "this ticket's replies.",
+    )
     return redirect(ticket)
 
 

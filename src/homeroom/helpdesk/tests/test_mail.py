@@ -99,7 +99,7 @@ def test_a_watcher_added_by_the_technician_gets_the_replies(
     response = client_as(tech).post(
         f"/tickets/{ticket.pk}/watch/", {"watch": "1", "who": librarian.email}, follow=True
     )
-    assert "now gets this ticket&#x27;s replies" in response.content.decode()
+    assert "now get this ticket&#x27;s replies" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_add(actor=tech, ticket=ticket, body="Ordered a new lamp.")
     # One message per person, so nobody sees the others' addresses.

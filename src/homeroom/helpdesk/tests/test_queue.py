@@ -59,10 +59,11 @@ def test_breaching_soon_and_due_order(queue, tech, client_as):
     )
     client = client_as(tech)
     response = client.get("/helpdesk/?view=breaching")
-    assert subjects(response) == ["Theirs", "Mine"]
-    page = response.content.decode()
-    assert "Overdue" in page
-    assert "Due soon" in page
+    assert subjects(response) == ["Mine"]
+    assert "Due soon" in response.content.decode()
+    response = client.get("/helpdesk/?view=breached")
+    assert subjects(response) == ["Theirs"]
+    assert "Overdue" in response.content.decode()
     # Due order: soonest first, the paused ticket (no due time) last.
     assert subjects(client.get("/helpdesk/?sort=due")) == ["Theirs", "Mine", "Nobody's", "Waiting"]
 
@@ -132,9 +133,37 @@ def test_today_cards(queue, tech, teacher, client_as):
     tech_today = client_as(tech).get("/").content.decode()
     assert "1 open assigned to you" in tech_today
     assert "2 unassigned" in tech_today
+    assert "Overdue tickets" not in tech_today
     teacher_today = client_as(teacher).get("/").content.decode()
     assert "My tickets" in teacher_today
     assert "Waiting" in teacher_today
+
+
+def test_today_keeps_breaching_soon_apart_from_the_breached(queue, tech, client_as):
+    now = timezone.now()
+    soon = now + datetime.timedelta(hours=1)
+    # Due in an hour; due in an hour but its first reply is late; an hour late; flagged
+    # late by the sweep although its due time moved on.
+    Ticket.objects.filter(pk=queue["mine"].pk).update(resolution_due_at=soon)
+    Ticket.objects.filter(pk=queue["theirs"].pk).update(
+        resolution_due_at=soon, response_due_at=now - datetime.timedelta(minutes=1)
+    )
+    Ticket.objects.filter(pk=queue["open"].pk).update(
+        resolution_due_at=now - datetime.timedelta(hours=1)
+    )
+    Ticket.objects.filter(pk=queue["south"].pk).update(resolution_breached=True)
+    waiting = Ticket.objects.get(pk=queue["waiting"].pk)
+    Ticket.objects.filter(pk=waiting.pk).update(resolution_breached=True)
+    response = client_as(tech).get("/")
+    cards = dict(response.context["cards"])
+    queue_card = cards["helpdesk/cards/queue.html"]
+    assert [t.subject for t in queue_card["breaching"]] == ["Mine"]
+    assert queue_card["breaching_count"] == 1
+    late = cards["helpdesk/cards/breached.html"]
+    assert [t.subject for t in late["tickets"]] == ["Nobody's", "Theirs", "Waiting"]
+    assert late["count"] == 3
+    page = response.content.decode()
+    assert "1 breaching soon" in page and "Overdue tickets" in page
 
 
 def test_person_and_device_pages_list_their_tickets(
