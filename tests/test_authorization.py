@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -252,7 +253,7 @@ def test_walk_every_url_as_role(role, sites, users, api_client_as):
             client = api_client if is_api else page_client
             body = samples.payload(method, pattern_view(pattern, method)) if is_api else None
             response = request(client, method, url, body)
-            problem = judge(response, rule, user, is_api, namespace)
+            problem = judge(response, rule, user, is_api, namespace) or one_current_page(response)
             if problem:
                 problems.append(f"{method} {url}: {problem}")
     assert walked >= len(all_patterns())
@@ -291,6 +292,94 @@ def judge(response, rule: Rule, user, is_api: bool, namespace) -> str:
         # In the Django admin a 403 on an allowed page is a model's own rule (no deleting).
         return f"an allowed role was turned away ({status})"
     return "" if status < 400 or status in {403, 405} else f"allowed page failed with {status}"
+
+
+class NavReader(HTMLParser):
+    """The module navigation of a page: its workspaces as (label, URL, [(page, URL)]), and
+    the labels of the links marked as the current page."""
+
+    def __init__(self):
+        super().__init__()
+        self.workspaces, self.current = [], []
+        self.lists = 0  # lists open inside the navigation: 1 in workspaces, 2 in pages
+        self.in_nav = False
+        self.link = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and attrs.get("id") == "nav":
+            self.in_nav = True
+        elif self.in_nav and tag == "ul":
+            self.lists += 1
+        elif self.in_nav and tag == "a":
+            self.link = [attrs["href"], attrs.get("aria-current") == "page", ""]
+
+    def handle_data(self, data):
+        if self.link is not None:
+            self.link[2] += data
+
+    def handle_endtag(self, tag):
+        if self.in_nav and tag == "ul":
+            self.lists -= 1
+        elif tag == "nav":
+            self.in_nav = False
+        elif tag == "a" and self.link is not None:
+            href, is_current, label = self.link[0], self.link[1], self.link[2].strip()
+            if is_current:
+                self.current.append(label)
+            if self.lists == 1:
+                self.workspaces.append((label, href, []))
+            else:
+                self.workspaces[-1][2].append((label, href))
+            self.link = None
+
+
+def read_nav(response) -> NavReader:
+    reader = NavReader()
+    reader.feed(response.content.decode())
+    return reader
+
+
+def one_current_page(response) -> str:
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return ""
+    current = read_nav(response).current
+    return f"the navigation marks {current} as current" if len(current) > 1 else ""
+
+
+# Each role's workspaces, in the order of the navigation. A workspace of one page shows as
+# that page (the student's Knowledge base and My fees).
+WORKSPACES = {
+    roles.DISTRICT_ADMIN: ["Today", "Help desk", "Devices", "Fees", "People", "District"],
+    roles.TECHNICIAN: ["Today", "Help desk", "Devices", "Fees", "People", "District"],
+    roles.TEACHER: ["Today", "Help desk", "People", "District"],
+    roles.LIBRARIAN: ["Today", "Help desk", "Fees", "People", "District"],
+    roles.TEST_COORDINATOR: ["Today", "Help desk", "People", "District"],
+    roles.STUDENT: ["Today", "Knowledge base", "My fees"],
+}
+
+
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_each_role_sees_its_workspaces_and_may_use_every_page_in_them(role, users, client_as):
+    client = client_as(users[role])
+    today = read_nav(client.get("/"))
+    assert [label for label, _, _ in today.workspaces] == WORKSPACES[role]
+    assert today.current == ["Today"]
+    for label, url, _ in today.workspaces[1:]:
+        opened = read_nav(client.get(url))
+        pages = {name: pages for name, _, pages in opened.workspaces}[label]
+        # The workspace opens at its first page, which is then the one current page.
+        assert opened.current == [pages[0][0] if pages else label], f"{role}: {label}"
+        for page, page_url in pages:
+            assert client.get(page_url).status_code == 200, f"{role}: {label}, {page}"
+
+
+def test_the_longest_matching_page_is_the_current_one(users, client_as):
+    client = client_as(users[roles.TECHNICIAN])
+    assert read_nav(client.get("/devices/imports/")).current == ["Device imports"]
+    assert read_nav(client.get("/devices/")).current == ["Devices"]
+    assert read_nav(client.get("/repairs/loaners/")).current == ["Loaners"]
+    assert read_nav(client.get("/profile/")).current == []
 
 
 SENSITIVE_PAGES = {

@@ -1,25 +1,17 @@
-from django.urls import reverse
-
+from homeroom.core.navigation import navigation_for
 from homeroom.core.registry import registry
 from homeroom.core.selectors import sites_for
 
 
 def shell(request):
-    """The navigation and site switcher shown around every signed-in page."""
+    """The navigation, search box and site switcher shown around every signed-in page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    path = request.path
-    nav = []
-    for item in registry.nav:
-        if item.rule.allows(user):
-            url = reverse(item.url_name)
-            current = path == url if url == "/" else path.startswith(url)
-            nav.append(
-                {"label": item.label, "url": url, "current": current, "section": item.section}
-            )
     return {
-        "nav": nav,
+        "nav": navigation_for(user, request.path),
+        # A role that no search provider serves would only ever find nothing.
+        "can_search": any(provider.rule.allows(user) for provider in registry.search),
         "switcher_sites": sites_for(user).filter(is_active=True).only("pk", "name"),
         "current_site": request.current_site,
     }

@@ -8,7 +8,14 @@ from homeroom.core import (
 )
 from homeroom.core.access import SIGNED_IN, Rule
 from homeroom.core.charts import bar_chart
-from homeroom.core.registry import DashboardCard, NavItem, SearchProvider, SearchResult, registry
+from homeroom.core.registry import (
+    DashboardCard,
+    NavItem,
+    SearchProvider,
+    SearchResult,
+    Workspace,
+    registry,
+)
 
 
 def sites_card(request):
@@ -54,29 +61,23 @@ def search_rooms(request, query: str, limit: int):
     ]
 
 
-registry.add_nav(NavItem("Today", "core:today", SIGNED_IN, order=0))
-registry.add_nav(
-    NavItem("Sites", "core:site_list", Rule("core.view_site"), order=800, section="District")
-)
-registry.add_nav(
-    NavItem("Rooms", "core:room_list", Rule("core.view_room"), order=810, section="District")
-)
+TODAY = Workspace("today", "Today", order=0)
+DISTRICT = Workspace("district", "District", order=900)
+
+registry.add_nav(NavItem("Today", "core:today", SIGNED_IN, TODAY))
+registry.add_nav(NavItem("Sites", "core:site_list", Rule("core.view_site"), DISTRICT, order=800))
+registry.add_nav(NavItem("Rooms", "core:room_list", Rule("core.view_room"), DISTRICT, order=810))
 registry.add_nav(
     NavItem(
-        "School calendar",
-        "core:district_calendar",
-        Rule("core.view_site"),
-        order=820,
-        section="District",
+        "School calendar", "core:district_calendar", Rule("core.view_site"), DISTRICT, order=820
     )
 )
 registry.add_nav(
-    NavItem(
-        "Activity", "core:activity", Rule("core.view_auditevent"), order=850, section="District"
-    )
+    NavItem("Activity", "core:activity", Rule("core.view_auditevent"), DISTRICT, order=850)
 )
 
-registry.add_card(DashboardCard("core/cards/welcome.html", welcome_card, SIGNED_IN, order=0))
+# Last: every role's own work comes first.
+registry.add_card(DashboardCard("core/cards/welcome.html", welcome_card, SIGNED_IN, order=1000))
 registry.add_card(
     DashboardCard("core/cards/sites.html", sites_card, Rule("core.view_site"), order=900)
 )

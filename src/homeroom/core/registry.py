@@ -1,5 +1,5 @@
-"""Extension points that modules fill from their `registrations.py`: the left navigation,
-the cards on Today and the providers behind the global search."""
+"""Extension points that modules fill from their `registrations.py`: the navigation
+workspaces and their pages, the cards on Today and the providers behind the global search."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,22 +8,39 @@ from homeroom.core.access import SIGNED_IN, Rule
 
 
 @dataclass(frozen=True)
+class Workspace:
+    """A group of pages in the navigation (Help desk, Devices, District…). It opens at the
+    first of its pages the user may use, and only users who may use one of them see it.
+    Modules whose pages belong in another module's workspace import that workspace."""
+
+    key: str
+    label: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class NavItem:
+    """A page in a workspace's sub-navigation. It is the current page on its URL and below,
+    and on pages under any of `prefixes` (ticket pages for the queue, say)."""
+
     label: str
     url_name: str
-    rule: Rule = SIGNED_IN
+    rule: Rule
+    workspace: Workspace
     order: int = 100
-    section: str = ""
+    prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """A card on Today. `context(request)` returns the template's context, or None to hide."""
+    """A card on Today. `context(request)` returns the template's context, or None to hide.
+    Cards whose `leads` names one of the user's roles come first: each role's own work."""
 
     template: str
     context: Callable
     rule: Rule = SIGNED_IN
     order: int = 100
+    leads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,17 +72,6 @@ class PersonSection:
 
 
 @dataclass(frozen=True)
-class SweepJob:
-    """Periodic housekeeping a module needs (`homeroom sweep`, which `homeroom run` repeats):
-    `run()` does it and returns one line saying what it did. With `at_worker_start`, it also
-    runs whenever a background task worker starts (before the worker takes its first task)."""
-
-    name: str
-    run: Callable
-    at_worker_start: bool = False
-
-
-@dataclass(frozen=True)
 class Holding:
     """What a module still keeps at a site or with a person ("active devices", "open
     tickets"), said before a roster import makes the site or person inactive.
@@ -77,8 +83,20 @@ class Holding:
     count: Callable
 
 
+@dataclass(frozen=True)
+class SweepJob:
+    """Periodic housekeeping a module needs (`homeroom sweep`, which `homeroom run` repeats):
+    `run()` does it and returns one line saying what it did. With `at_worker_start`, it also
+    runs whenever a background task worker starts (before the worker takes its first task)."""
+
+    name: str
+    run: Callable
+    at_worker_start: bool = False
+
+
 @dataclass
 class Registry:
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
     cards: list[DashboardCard] = field(default_factory=list)
     search: list[SearchProvider] = field(default_factory=list)
@@ -87,6 +105,7 @@ class Registry:
     sweeps: list[SweepJob] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
+        self.workspaces.setdefault(item.workspace.key, item.workspace)
         self.nav.append(item)
         self.nav.sort(key=lambda entry: entry.order)
 
@@ -102,11 +121,11 @@ class Registry:
         self.search.append(provider)
         self.search.sort(key=lambda entry: entry.order)
 
-    def add_sweep(self, job: SweepJob) -> None:
-        self.sweeps.append(job)
-
     def add_holding(self, holding: Holding) -> None:
         self.holdings.append(holding)
+
+    def add_sweep(self, job: SweepJob) -> None:
+        self.sweeps.append(job)
 
 
 registry = Registry()

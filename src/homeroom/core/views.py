@@ -28,8 +28,9 @@ SEARCH_LIMIT = 8
 
 @access(SIGNED_IN)
 def today(request):
+    roles = set(request.user.role_names)
     cards = []
-    for card in registry.cards:
+    for card in sorted(registry.cards, key=lambda card: not (card.leads & roles)):
         if card.rule.allows(request.user):
             context = card.context(request)
             if context is not None:

@@ -1,9 +1,11 @@
 """What devices add to the navigation and the global search."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 import homeroom.devices.cli  # noqa: F401  (registers `homeroom import google-devices` and co.)
-from homeroom.core.access import Rule
+from homeroom.core import roles
+from homeroom.core.access import SIGNED_IN, Rule
 from homeroom.core.charts import bar_chart
 from homeroom.core.registry import (
     DashboardCard,
@@ -13,6 +15,7 @@ from homeroom.core.registry import (
     SearchProvider,
     SearchResult,
     SweepJob,
+    Workspace,
     registry,
 )
 from homeroom.devices import selectors
@@ -23,6 +26,10 @@ from homeroom.devices.importers.services import (
 )
 from homeroom.devices.models import Assignment, Device
 from homeroom.devices.selectors import find_device
+
+
+def is_student(user) -> bool:
+    return roles.STUDENT in user.role_names
 
 
 def search_devices(request, query: str, limit: int):
@@ -53,13 +60,25 @@ def person_devices(request, person):
     return {"devices": devices, "person": person}
 
 
-registry.add_nav(NavItem("Devices", "devices:device_list", Rule("devices.view_device"), order=190))
-registry.add_nav(NavItem("Fleet", "devices:fleet", Rule("devices.view_device"), order=195))
+DEVICES = Workspace("devices", "Devices", order=200)
+
 registry.add_nav(
-    NavItem("Scan station", "devices:scan_station", Rule("devices.add_assignment"), order=200)
+    NavItem("Devices", "devices:device_list", Rule("devices.view_device"), DEVICES, order=190)
+)
+registry.add_nav(NavItem("Fleet", "devices:fleet", Rule("devices.view_device"), DEVICES, order=195))
+registry.add_nav(
+    NavItem(
+        "Scan station", "devices:scan_station", Rule("devices.add_assignment"), DEVICES, order=200
+    )
 )
 registry.add_nav(
-    NavItem("Device imports", "devices:import_list", Rule("devices.view_deviceimport"), order=205)
+    NavItem(
+        "Device imports",
+        "devices:import_list",
+        Rule("devices.view_deviceimport"),
+        DEVICES,
+        order=230,
+    )
 )
 registry.add_person_section(
     PersonSection(
@@ -85,8 +104,41 @@ def fleet_card(request):
 registry.add_card(
     DashboardCard("devices/cards/fleet.html", fleet_card, Rule("devices.view_device"), order=200)
 )
-registry.add_sweep(SweepJob("Device imports", device_imports_recover, at_worker_start=True))
-registry.add_sweep(SweepJob("Refused device files", device_imports_delete_refused))
+
+
+def my_devices_card(request):
+    """The devices checked out to the signed-in person (a student's Chromebook, a loaner and
+    when it is due back), and whether they signed the acceptable-use policy. Students see it
+    even with nothing checked out; staff only when they hold a device."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return None
+    assignments = list(
+        Assignment.objects.filter(person=person, checked_in_at__isnull=True)
+        .select_related("device__model__manufacturer")
+        .order_by("kind", "checked_out_at")
+    )
+    if not assignments and not is_student(request.user):
+        return None
+    today = timezone.localdate()
+    for assignment in assignments:
+        due = timezone.localdate(assignment.due_at) if assignment.due_at else None
+        assignment.days_overdue = (today - due).days if due and due < today else 0
+    return {
+        "assignments": assignments,
+        "signed": selectors.acceptable_use_signed(person) if assignments else None,
+    }
+
+
+registry.add_card(
+    DashboardCard(
+        "devices/cards/my_devices.html",
+        my_devices_card,
+        SIGNED_IN,
+        order=10,
+        leads=frozenset({roles.STUDENT}),
+    )
+)
 
 
 def active_devices_at(site_ids) -> dict[int, int]:
@@ -103,3 +155,6 @@ def devices_checked_out_to(person_ids) -> dict[int, int]:
 
 registry.add_holding(Holding("active devices", "sites", active_devices_at))
 registry.add_holding(Holding("devices checked out", "people", devices_checked_out_to))
+
+registry.add_sweep(SweepJob("Device imports", device_imports_recover, at_worker_start=True))
+registry.add_sweep(SweepJob("Refused device files", device_imports_delete_refused))

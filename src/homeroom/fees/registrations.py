@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from homeroom.core import roles
 from homeroom.core.access import Rule
-from homeroom.core.registry import DashboardCard, NavItem, PersonSection, registry
+from homeroom.core.registry import DashboardCard, NavItem, PersonSection, Workspace, registry
 from homeroom.fees import selectors
+from homeroom.fees.choices import UNPAID_STATUSES
 
 PERSON_CHARGES_SHOWN = 8
 
@@ -20,8 +22,13 @@ class StudentRule(Rule):
         return user.is_authenticated and roles.STUDENT in user.role_names
 
 
-registry.add_nav(NavItem("Fees", "fees:charge_list", Rule("fees.view_charge"), order=260))
-registry.add_nav(NavItem("My fees", "fees:my_fees", StudentRule(), order=260))
+FEES = Workspace("fees", "Fees", order=260)
+
+registry.add_nav(NavItem("Fees", "fees:charge_list", Rule("fees.view_charge"), FEES, order=260))
+registry.add_nav(
+    NavItem("Fee schedule", "fees:schedule", Rule("fees.view_feereason"), FEES, order=265)
+)
+registry.add_nav(NavItem("My fees", "fees:my_fees", StudentRule(), FEES, order=270))
 
 
 def person_fees(request, person):
@@ -62,5 +69,29 @@ def fees_card(request):
 
 
 registry.add_card(
-    DashboardCard("fees/cards/fees.html", fees_card, Rule("fees.view_charge"), order=260)
+    DashboardCard(
+        "fees/cards/fees.html",
+        fees_card,
+        Rule("fees.view_charge"),
+        order=260,
+        leads=frozenset({roles.LIBRARIAN}),
+    )
+)
+
+
+def my_fees_card(request):
+    """What the signed-in student still owes, over all their charges."""
+    unpaid = selectors.own_charges(request.user).filter(status__in=UNPAID_STATUSES)
+    numbers = unpaid.order_by().aggregate(owed=Sum("balance"), count=Count("pk"))
+    return {"owed": selectors.money(numbers["owed"]), "count": numbers["count"]}
+
+
+registry.add_card(
+    DashboardCard(
+        "fees/cards/my_fees.html",
+        my_fees_card,
+        StudentRule(),
+        order=30,
+        leads=frozenset({roles.STUDENT}),
+    )
 )

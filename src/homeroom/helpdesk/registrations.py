@@ -4,6 +4,7 @@ search."""
 from django.db.models import Count
 from django.utils import timezone
 
+from homeroom.core import roles
 from homeroom.core.registry import (
     DashboardCard,
     Holding,
@@ -12,12 +13,13 @@ from homeroom.core.registry import (
     SearchProvider,
     SearchResult,
     SweepJob,
+    Workspace,
     registry,
 )
 from homeroom.helpdesk import selectors
 from homeroom.helpdesk.choices import OPEN_STATUSES
 from homeroom.helpdesk.models import Ticket
-from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
+from homeroom.helpdesk.rules import FILES_TICKETS, READS_ARTICLES, WORKS_TICKETS, is_student
 from homeroom.helpdesk.services import helpdesk_sweep
 
 CARD_ROWS = 5
@@ -80,17 +82,67 @@ def requests_card(request):
     return {"tickets": tickets.order_by("-created_at")[:CARD_ROWS]}
 
 
+def student_help_card(request):
+    """For students: Get help (while the district lets them file) and the articles written
+    for them."""
+    if not is_student(request.user):
+        return None
+    return {
+        "may_file": FILES_TICKETS.allows(request.user),
+        "articles": selectors.articles_for(request.user).order_by("title")[:CARD_ROWS],
+    }
+
+
 def person_tickets(request, person):
     tickets = selectors.tickets_for(request.user).filter(affected_person=person)
     return {"tickets": tickets.order_by("-created_at")[:10], "person": person}
 
 
-registry.add_nav(NavItem("Get help", "helpdesk:get_help", FILES_TICKETS, order=20))
-registry.add_nav(NavItem("Help desk", "helpdesk:queue", WORKS_TICKETS, order=150))
-registry.add_nav(NavItem("Knowledge base", "helpdesk:article_list", FILES_TICKETS, order=160))
-registry.add_card(DashboardCard("helpdesk/cards/queue.html", queue_card, WORKS_TICKETS, order=50))
+HELP_DESK = Workspace("helpdesk", "Help desk", order=100)
+
+# Ticket pages belong to the queue for those who work it, to Get help for those who file.
+registry.add_nav(
+    NavItem("Queue", "helpdesk:queue", WORKS_TICKETS, HELP_DESK, order=100, prefixes=("/tickets/",))
+)
+registry.add_nav(
+    NavItem(
+        "Get help",
+        "helpdesk:get_help",
+        FILES_TICKETS,
+        HELP_DESK,
+        order=110,
+        prefixes=("/tickets/",),
+    )
+)
+registry.add_nav(
+    NavItem("Knowledge base", "helpdesk:article_list", READS_ARTICLES, HELP_DESK, order=120)
+)
 registry.add_card(
-    DashboardCard("helpdesk/cards/requests.html", requests_card, FILES_TICKETS, order=50)
+    DashboardCard(
+        "helpdesk/cards/queue.html",
+        queue_card,
+        WORKS_TICKETS,
+        order=50,
+        leads=frozenset({roles.TECHNICIAN}),
+    )
+)
+registry.add_card(
+    DashboardCard(
+        "helpdesk/cards/requests.html",
+        requests_card,
+        FILES_TICKETS,
+        order=50,
+        leads=frozenset({roles.TEACHER}),
+    )
+)
+registry.add_card(
+    DashboardCard(
+        "helpdesk/cards/student_help.html",
+        student_help_card,
+        READS_ARTICLES,
+        order=40,
+        leads=frozenset({roles.STUDENT}),
+    )
 )
 registry.add_person_section(
     PersonSection("helpdesk/sections/person_tickets.html", person_tickets, FILES_TICKETS, order=120)
@@ -99,6 +151,14 @@ registry.add_card(
     DashboardCard("helpdesk/cards/breached.html", breached_card, WORKS_TICKETS, order=51)
 )
 registry.add_search(SearchProvider("Tickets", search_tickets, FILES_TICKETS, order=50))
+
+
+def open_tickets_at(site_ids) -> dict[int, int]:
+    tickets = Ticket.objects.filter(site__in=site_ids, status__in=OPEN_STATUSES)
+    return dict(tickets.values_list("site").annotate(n=Count("pk")).order_by())
+
+
+registry.add_holding(Holding("open tickets", "sites", open_tickets_at))
 
 
 def sweep_tickets() -> str:
@@ -110,11 +170,3 @@ def sweep_tickets() -> str:
 
 
 registry.add_sweep(SweepJob("Help desk", sweep_tickets))
-
-
-def open_tickets_at(site_ids) -> dict[int, int]:
-    tickets = Ticket.objects.filter(site__in=site_ids, status__in=OPEN_STATUSES)
-    return dict(tickets.values_list("site").annotate(n=Count("pk")).order_by())
-
-
-registry.add_holding(Holding("open tickets", "sites", open_tickets_at))

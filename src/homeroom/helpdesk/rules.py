@@ -30,5 +30,15 @@ class FilesTickets(Rule):
         return is_student(user) and students_may_file()
 
 
+@dataclass(frozen=True)
+class ReadsArticles(Rule):
+    """Signed-in users who may read the knowledge base: those who file tickets, and every
+    student (the articles written for students), whether or not they may file."""
+
+    def allows(self, user) -> bool:
+        return super().allows(user) and (is_student(user) or FILES_TICKETS.allows(user))
+
+
 FILES_TICKETS = FilesTickets()
+READS_ARTICLES = ReadsArticles()
 WORKS_TICKETS = Rule("helpdesk.work_ticket")

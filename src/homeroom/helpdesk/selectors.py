@@ -11,7 +11,7 @@ from homeroom.core.selectors import sites_for
 from homeroom.helpdesk import sla
 from homeroom.helpdesk.choices import OPEN_STATUSES, Audience
 from homeroom.helpdesk.models import Article, Attachment, Comment, IssueType, Ticket
-from homeroom.helpdesk.rules import FILES_TICKETS, is_student
+from homeroom.helpdesk.rules import FILES_TICKETS, READS_ARTICLES, is_student
 
 TICKET_RELATED = (
     "site",
@@ -120,7 +120,7 @@ def audiences_for(user) -> list[str]:
 
 
 def articles_for(user) -> QuerySet[Article]:
-    if not FILES_TICKETS.allows(user):
+    if not READS_ARTICLES.allows(user):
         return Article.objects.none()
     articles = Article.objects.filter(audience__in=audiences_for(user))
     if not user.has_perm("helpdesk.change_article"):

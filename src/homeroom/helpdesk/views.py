@@ -37,7 +37,7 @@ from homeroom.helpdesk.forms import (
     TicketUpdateForm,
 )
 from homeroom.helpdesk.models import Article, CannedResponse, IssueType, Ticket
-from homeroom.helpdesk.rules import FILES_TICKETS, WORKS_TICKETS
+from homeroom.helpdesk.rules import FILES_TICKETS, READS_ARTICLES, WORKS_TICKETS
 from homeroom.people.choices import PersonKind
 from homeroom.people.models import Person, User
 from homeroom.people.selectors import people_for
@@ -716,7 +716,7 @@ def rate(request, token: str, rating: int):
 # Knowledge base ---------------------------------------------------------------------------
 
 
-@access(FILES_TICKETS)
+@access(READS_ARTICLES)
 def article_list(request):
     articles = selectors.articles_for(request.user)
     query = request.GET.get("q", "").strip()
@@ -729,7 +729,7 @@ def article_list(request):
     )
 
 
-@access(FILES_TICKETS)
+@access(READS_ARTICLES)
 def article_detail(request, slug: str):
     article = get_object_or_404(selectors.articles_for(request.user), slug=slug)
     issues = list(article.issue_types.select_related("parent"))

@@ -4,12 +4,14 @@ from django.db.models import Count, Q
 
 from homeroom.core.access import Rule
 from homeroom.core.charts import bar_chart
+from homeroom.core.registrations import DISTRICT
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
     SearchProvider,
     SearchResult,
     SweepJob,
+    Workspace,
     registry,
 )
 from homeroom.core.selectors import scoped_sites
@@ -74,21 +76,25 @@ def roster_card(request):
     }
 
 
-registry.add_nav(NavItem("People", "people:person_list", Rule("people.view_person"), order=300))
+PEOPLE = Workspace("people", "People", order=300)
+
 registry.add_nav(
-    NavItem("Classes", "people:class_list", Rule("people.view_schoolclass"), order=310)
+    NavItem("People", "people:person_list", Rule("people.view_person"), PEOPLE, order=300)
+)
+registry.add_nav(
+    NavItem("Classes", "people:class_list", Rule("people.view_schoolclass"), PEOPLE, order=310)
 )
 registry.add_nav(
     NavItem(
         "Roster imports",
         "people:import_list",
         Rule("people.view_rosterimport"),
-        order=820,
-        section="District",
+        DISTRICT,
+        order=860,
     )
 )
 registry.add_nav(
-    NavItem("Users", "people:user_list", Rule("people.view_user"), order=900, section="District")
+    NavItem("Users", "people:user_list", Rule("people.view_user"), DISTRICT, order=900)
 )
 registry.add_card(
     DashboardCard(

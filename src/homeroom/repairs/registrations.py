@@ -11,6 +11,7 @@ from homeroom.core.registry import (
     SearchResult,
     registry,
 )
+from homeroom.devices.registrations import DEVICES
 from homeroom.repairs import selectors
 from homeroom.repairs.choices import RepairStatus
 from homeroom.repairs.filters import RepairFilter
@@ -62,11 +63,17 @@ def search_repairs(request, query: str, limit: int):
 
 
 registry.add_nav(
-    NavItem("Repairs", "repairs:repair_list", Rule("repairs.view_repairorder"), order=210)
+    NavItem("Repairs", "repairs:repair_list", Rule("repairs.view_repairorder"), DEVICES, order=210)
 )
-registry.add_nav(NavItem("Loaners", "repairs:loaner_list", Rule("repairs.view_loaner"), order=212))
-registry.add_nav(NavItem("Parts stock", "repairs:part_list", Rule("repairs.view_part"), order=215))
-registry.add_nav(NavItem("Vendors", "repairs:vendor_list", Rule("repairs.view_vendor"), order=218))
+registry.add_nav(
+    NavItem("Loaners", "repairs:loaner_list", Rule("repairs.view_loaner"), DEVICES, order=212)
+)
+registry.add_nav(
+    NavItem("Parts stock", "repairs:part_list", Rule("repairs.view_part"), DEVICES, order=215)
+)
+registry.add_nav(
+    NavItem("Vendors", "repairs:vendor_list", Rule("repairs.view_vendor"), DEVICES, order=218)
+)
 registry.add_card(
     DashboardCard(
         "repairs/cards/repairs.html", repairs_card, Rule("repairs.view_repairorder"), order=210

@@ -2,6 +2,7 @@
 
 from homeroom.core.access import Rule
 from homeroom.core.registry import DashboardCard, NavItem, registry
+from homeroom.helpdesk.registrations import HELP_DESK
 from homeroom.reports import selectors
 from homeroom.reports.tasks import queue_refresh
 
@@ -14,7 +15,7 @@ def helpdesk_card(request):
     return {"backlog": selectors.backlog(scope), "sla": selectors.week_sla(scope)}
 
 
-registry.add_nav(NavItem("Help desk metrics", "reports:helpdesk_metrics", VIEW_METRICS, order=155))
+registry.add_nav(NavItem("Metrics", "reports:helpdesk_metrics", VIEW_METRICS, HELP_DESK, order=130))
 registry.add_card(
     DashboardCard("reports/cards/helpdesk.html", helpdesk_card, VIEW_METRICS, order=120)
 )

@@ -1,8 +1,17 @@
+import datetime
+import re
+
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 register = template.Library()
+
+# A moment as audit events store it (datetime.isoformat()).
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
 
 
 @register.filter
@@ -18,22 +27,71 @@ def when(value) -> str:
     return f"{text}, {hour}:{local:%M} {local:%p}".replace("AM", "am").replace("PM", "pm")
 
 
-@register.filter
-def field_label(name: str) -> str:
-    return str(name).replace("_", " ").capitalize()
+def _field(model, name: str) -> models.Field | None:
+    """The model's own field of that name (a key such as "holder" may name a relation)."""
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
 
 
-@register.filter
-def change_value(value) -> str:
+def _field_label(model, name: str) -> str:
+    """A changed field as people call it: its verbose name ("Default amount"); keys that are
+    no field (a checklist step, "due back") are already words."""
+    field = _field(model, name)
+    label = getattr(field, "verbose_name", None) or str(name).replace("_", " ")
+    return capfirst(str(label))
+
+
+def _value_in_words(field, value) -> str:
+    """A stored value as people read it: a choice's label, yes/no, a date in plain words."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "—"
+        return ", ".join(_value_in_words(field, item) for item in value) or "—"
     if value is True:
         return "yes"
     if value is False:
         return "no"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        moment = datetime.datetime.fromisoformat(value)
+        if timezone.is_aware(moment):
+            return when(moment)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{day:%a} {day.day} {day:%b %Y}"
     return str(value)
+
+
+@register.filter
+def change_rows(event) -> list[tuple[str, str | None, str]]:
+    """What an audit event changed, in words: [(field, old value or None, new value)]."""
+    model = event.content_type.model_class()
+    rows = []
+    for name, values in event.changes.items():
+        old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
+        field = _field(model, name)
+        rows.append(
+            (
+                _field_label(model, name),
+                None if old is None else _value_in_words(field, old),
+                _value_in_words(field, new),
+            )
+        )
+    return rows
+
+
+@register.filter
+def changed_fields(event) -> str:
+    """The fields an audit event changed, by their names: "Name, Category, Default amount"."""
+    model = event.content_type.model_class()
+    return ", ".join(_field_label(model, name) for name in event.changes)
 
 
 @register.simple_tag(takes_context=True)

@@ -38,3 +38,21 @@ def test_the_interface_comes_from_the_context(sites):
     event = AuditEvent.objects.get(object_id=site.pk, verb="created")
     assert event.interface == AuditInterface.IMPORT
     assert event.actor is None
+
+
+def test_histories_and_the_activity_page_show_labels_not_stored_values(sites, users, client_as):
+    admin = users["District admin"]
+    site = sites[0]
+    services.site_update(actor=admin, site=site, type="high", is_active=False)
+    services.room_create(actor=admin, site=site, number="204", kind="lab")
+    client = client_as(admin)
+
+    history = client.get(f"/sites/{site.pk}/").content.decode()
+    assert "Type: <del>Elementary school</del> → <ins>High school</ins>" in history
+    assert "Is active: <del>yes</del> → <ins>no</ins>" in history
+    assert "<del>elementary</del>" not in history and "<ins>high</ins>" not in history
+
+    activity = client.get("/activity/").content.decode()
+    assert "Created: <span class=\"muted\">Number, Kind</span>" in activity
+    assert "Updated: <span class=\"muted\">Type, Is active</span>" in activity
+    assert "is_active" not in activity
