@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
-from homeroom.core.models import AuditEvent, Room, Site
+from homeroom.core.models import AuditEvent, DistrictSettings, Room, Site
 
 
 def district_admins_only(request) -> bool:
@@ -33,6 +33,14 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DistrictSettings)
+class DistrictSettingsAdmin(AuditedAdmin):
+    list_display = ["__str__", "student_api_tokens"]
+
+    def has_add_permission(self, request):
+        return not DistrictSettings.objects.exists()
 
 
 @admin.register(Site)

@@ -166,6 +166,29 @@ class ClosedDay(models.Model):
             )
 
 
+class DistrictSettings(models.Model):
+    """District-wide settings that belong to no one module: one row (pk 1), kept in the
+    admin by district admins."""
+
+    student_api_tokens = models.BooleanField(
+        default=False,
+        verbose_name="students may create API tokens",
+        help_text="Students may make personal API tokens on their profile page.",
+    )
+
+    class Meta:
+        verbose_name = "district settings"
+        verbose_name_plural = "district settings"
+
+    def __str__(self) -> str:
+        return "District settings"
+
+    @classmethod
+    def current(cls) -> "DistrictSettings":
+        """The saved settings, or the defaults until the district saves its own."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError("Audit events are append-only.")

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from homeroom.core import roles
-from homeroom.core.models import Room, Site
+from homeroom.core.models import DistrictSettings, Room, Site
 from homeroom.people import services as people_services
 
 PASSWORD = "correct horse battery staple"
@@ -95,9 +95,12 @@ def client_as():
 
 @pytest.fixture
 def api_client_as():
-    """A client that authenticates every request with a fresh personal token of `user`."""
+    """A client that authenticates every request with a fresh personal token of `user`
+    (for a student, the district allows student tokens first)."""
 
     def make(user) -> Client:
+        if roles.STUDENT in user.role_names:
+            DistrictSettings.objects.update_or_create(pk=1, defaults={"student_api_tokens": True})
         _, key = people_services.token_create(actor=None, user=user, name="tests")
         return Client(headers={"Authorization": f"Bearer {key}"})
 

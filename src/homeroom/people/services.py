@@ -1,12 +1,14 @@
 """Writes to accounts and API tokens. Every change is validated and audited."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
-from homeroom.core.roles import ROLES
+from homeroom.core.models import DistrictSettings
+from homeroom.core.roles import ROLES, STUDENT
 from homeroom.people.models import ApiToken, User
 
 
@@ -90,9 +92,16 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     return user
 
 
+def may_create_api_tokens(user: User) -> bool:
+    """Students make API tokens only while the district's settings allow it."""
+    return STUDENT not in user.role_names or DistrictSettings.current().student_api_tokens
+
+
 @transaction.atomic
 def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token record and the plain token, which is never stored or shown again."""
+    if not may_create_api_tokens(user):
+        raise PermissionDenied("Your district does not let students create API tokens.")
     key = ApiToken.generate()
     token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash(key))
     token.full_clean()

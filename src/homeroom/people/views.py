@@ -1,7 +1,7 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -92,6 +92,7 @@ def profile(request):
             "tokens": tokens,
             "token_form": TokenForm(),
             "new_key": new_key,
+            "may_create_tokens": services.may_create_api_tokens(request.user),
         },
     )
 
@@ -101,9 +102,13 @@ def profile(request):
 def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
-        token, key = services.token_create(
-            actor=request.user, user=request.user, name=form.cleaned_data["name"]
-        )
+        try:
+            token, key = services.token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+            return redirect("people:profile")
         request.session["new_api_token"] = {"name": token.name, "key": key}
         messages.success(request, f"Created the API token “{token.name}”. Copy it now.")
     else:

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from homeroom.core.commands import AuditedCommand
@@ -32,7 +33,10 @@ class Command(AuditedCommand):
         if action == "create":
             if not user.is_active:
                 raise CommandError(f"{user.username} cannot sign in; turn the account on first.")
-            _, key = services.token_create(actor=None, user=user, name=options["name"])
+            try:
+                _, key = services.token_create(actor=None, user=user, name=options["name"])
+            except PermissionDenied as refused:
+                raise CommandError(str(refused)) from refused
             self.stdout.write(key)
             self.stderr.write("Store it now: it is not shown again.")
             return
