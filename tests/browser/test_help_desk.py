@@ -73,6 +73,9 @@ def test_cracked_screen_from_report_to_rating(page, demo, smtp_server, tmp_path)
     check_page(page, "help-pick-problem")
     page.get_by_role("link", name="Cracked screen").click()
     expect(page.get_by_role("heading", name=re.compile("try this first"))).to_be_visible()
+    # A cracked screen is damage: no step fixes it, so “This fixed it” is not offered.
+    expect(page.get_by_text("This needs a repair.")).to_be_visible()
+    expect(page.get_by_role("button", name="This fixed it")).to_have_count(0)
     check_page(page, "help-quick-fix")
     page.get_by_role("link", name="I still need help").click()
     check_page(page, "help-new-ticket")
@@ -84,6 +87,8 @@ def test_cracked_screen_from_report_to_rating(page, demo, smtp_server, tmp_path)
     check_page(page, "help-ticket-filed")
     ticket = Ticket.objects.order_by("-pk").first()
     assert ticket.device == broken and ticket.requester == teacher
+    # The Chromebook is the student's own: the ticket is for them, and not Low priority.
+    assert ticket.affected_person == student and ticket.get_priority_display() == "High"
     attachment = Attachment.objects.get(ticket=ticket)
     assert attachment.content_type == "image/png" and attachment.size == len(png())
     assert smtp_server.to(teacher.email)[0]["Subject"].startswith(
@@ -97,12 +102,14 @@ def test_cracked_screen_from_report_to_rating(page, demo, smtp_server, tmp_path)
     expect(page.get_by_role("img", name=re.compile("cracked", re.I))).to_have_count(1)
     page.get_by_role("link", name="Open repair").click()
     check_page(page, "repair-open")
-    expect(page.get_by_label("Device")).to_have_value(broken.asset_tag)
+    expect(page.get_by_role("textbox", name=re.compile("^Device"))).to_have_value(broken.asset_tag)
     page.get_by_role("button", name=re.compile("Open repair")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(broken.asset_tag)
     check_page(page, "repair-page")
     repair = RepairOrder.objects.get(ticket=ticket)
     assert repair.person == student
+    ticket.refresh_from_db()
+    assert ticket.status == "in_progress" and ticket.assignee.username == "tech"
     assert Device.objects.get(pk=broken.pk).status == "in_repair"
 
     page.get_by_label("Scan a loaner").fill(loaner.asset_tag)
@@ -122,6 +129,9 @@ def test_cracked_screen_from_report_to_rating(page, demo, smtp_server, tmp_path)
     assert screen.quantity_on_hand == screens_before - 1
 
     page.get_by_role("link", name=str(ticket)).click()
+    expect(page.get_by_role("link", name=f"{repair.number}: open")).to_be_visible()
+    expect(page.get_by_role("link", name="Open repair")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile(f"Loaner {loaner.asset_tag}"))).to_be_visible()
     check_page(page, "ticket-with-repair")
     page.get_by_label("Your reply").fill("New screen fitted; the loaner is yours until then.")
     page.get_by_role("button", name="Send").click()

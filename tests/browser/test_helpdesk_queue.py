@@ -51,6 +51,9 @@ def test_take_unassigned_tickets_and_find_a_fix(page, demo):
 
     page.get_by_role("link", name="Knowledge base").click()
     check_page(page, "knowledge-base")
+    # Excerpts are plain words: the demo's “wait **15 minutes**” shows without asterisks.
+    expect(page.locator(".result-list")).to_contain_text("wait 15 minutes")
+    expect(page.locator(".result-list")).not_to_contain_text("**")
     page.get_by_label("Search the knowledge base").fill("projector")
     page.get_by_role("button", name="Search").click()
     check_page(page, "knowledge-base-search")
