@@ -31,7 +31,8 @@ def samples(base) -> WalkSamples:
     article = Article.objects.create(
         title="Walk article", slug="walk-article", body="Steps", audience="student"
     )
-    issue = IssueType.objects.filter(parent__isnull=False).first()
+    # Not physical damage: “This fixed it” is refused for that.
+    issue = IssueType.objects.filter(parent__isnull=False, physical_damage=False).first()
     base.ticket = ticket
     return WalkSamples(
         by_url_name={
