@@ -142,8 +142,8 @@ def repair_open(
     it is being fixed it is with the technician or the depot, not with the student, and its
     status must say "in repair". The repair remembers the student (`person`) so a loaner can
     be given and, when the repair completes, the device goes straight back out to them.
-    `person` names the student when the device was not checked out (e.g. a ticket's
-    requester). Coverage defaults to warranty while the device's warranty lasts.
+    `person` names the student when the device was not checked out (by default the person
+    the ticket is for). Coverage defaults to warranty while the device's warranty lasts.
 
     Opened from a ticket, the repair and the ticket name each other, and the ticket is now
     in progress, assigned to the technician unless someone already has it."""
@@ -184,7 +184,7 @@ def repair_open(
     repair = RepairOrder(
         device=device,
         site=device.site,
-        person=holder or person,
+        person=holder or person or getattr(ticket, "affected_person", None),
         return_to_person=holder is not None and current.kind == AssignmentKind.ONE_TO_ONE,
         device_status_before=status_before,
         kind=kind,

@@ -118,3 +118,20 @@ def test_a_repair_cannot_name_a_ticket_of_another_school(ticket, sites, users, c
     with pytest.raises(ValidationError, match="is at North Elementary; SHS-0001 is at South"):
         services.repair_open(actor=admin, device=elsewhere, problem="Screen", ticket=ticket)
     assert not RepairOrder.objects.exists()
+
+
+def test_a_repair_opened_through_the_api_from_a_ticket_is_for_the_tickets_student(
+    school_monday, sites, devices, students, tech, api_client_as
+):
+    ticket = Ticket.objects.create(
+        site=sites[0], subject="Hinge broke", device=devices[1], affected_person=students[2]
+    )
+    response = api_client_as(tech).post(
+        "/api/v1/repairs",
+        {"device_id": devices[1].pk, "problem": "Hinge", "ticket_id": ticket.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert RepairOrder.objects.get().person == students[2]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == ("in_progress", tech)
