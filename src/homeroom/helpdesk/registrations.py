@@ -148,7 +148,13 @@ registry.add_person_section(
     PersonSection("helpdesk/sections/person_tickets.html", person_tickets, FILES_TICKETS, order=120)
 )
 registry.add_card(
-    DashboardCard("helpdesk/cards/breached.html", breached_card, WORKS_TICKETS, order=51)
+    DashboardCard(
+        "helpdesk/cards/breached.html",
+        breached_card,
+        WORKS_TICKETS,
+        order=51,
+        leads=frozenset({roles.TECHNICIAN}),
+    )
 )
 registry.add_search(SearchProvider("Tickets", search_tickets, FILES_TICKETS, order=50))
 
