@@ -177,6 +177,9 @@ class Assignment(models.Model):
         return self.checked_in_at is None
 
 
+CART_SLOTS = 30  # a new cart's numbered slots: the usual size of a Chromebook cart
+
+
 class CartSlot(models.Model):
     """A numbered slot in a charging cart, empty or holding one device."""
 

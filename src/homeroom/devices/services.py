@@ -26,6 +26,7 @@ from homeroom.devices.choices import (
     DeviceStatus,
 )
 from homeroom.devices.models import (
+    CART_SLOTS,
     AcceptableUseAcknowledgment,
     Assignment,
     CartSlot,
@@ -319,6 +320,10 @@ def device_create(
     device.full_clean()
     _check_home_room(device)
     device.save()
+    if model.category == DeviceCategory.CART:
+        CartSlot.objects.bulk_create(
+            CartSlot(cart=device, number=number) for number in range(1, CART_SLOTS + 1)
+        )
     audit.record(
         actor=actor,
         obj=device,
