@@ -1,12 +1,15 @@
 """The REST API at /api/v1/: bearer tokens or the browser session, one error shape."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.core.signals import got_request_exception
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -51,6 +54,18 @@ api = NinjaAPI(
     docs_decorator=access(PUBLIC),
     openapi_url="/openapi.json",
 )
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """Every error the API answers."""
+
+    error: ErrorDetail
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):
@@ -110,6 +125,49 @@ def on_http_error(request, exc):
     return error(request, exc.status_code, "error", str(exc))
 
 
+@api.exception_handler(OverflowError)
+def on_number_too_large(request, exc):
+    """SQLite takes integers of at most 64 bits; the schemas bound the numbers they declare,
+    and this answers for any other that reaches the database."""
+    return error(request, 400, "invalid", "A number in the request is too large.")
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    """Logged and signalled as Django does for a page, answered in the API's error shape."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    return error(request, 500, "server_error", "Something went wrong on our side.")
+
+
+def document_errors() -> None:
+    """Declare in the schema the error answers each operation can give: 400 for invalid
+    input, 401 without a valid token or session, 403 where a role is needed (and for a
+    write, whose session needs its CSRF token), 404 for an object that is not there or not
+    visible, 409 for a write that conflicts with the data."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                write = set(operation.methods) != {"GET"}
+                rule = getattr(operation.view_func, "access_rule", None)
+                codes = {401}
+                if write or operation.models:
+                    codes.add(400)
+                if write or (rule is not None and rule.permission is not None):
+                    codes.add(403)
+                if write or "{" in operation.path:
+                    codes.add(404)
+                if write:
+                    codes.add(409)
+                for code in codes - operation.response_models.keys():
+                    operation.response_models[code] = operation._create_response_model(ErrorOut)
+
+
 def register_routers() -> None:
     from homeroom.core.api import router as core_router
     from homeroom.devices.api import router as devices_router
@@ -126,6 +184,7 @@ def register_routers() -> None:
     api.add_router("/", repairs_router)
     api.add_router("/", fees_router)
     api.add_router("/", reports_router)
+    document_errors()
 
 
 register_routers()

@@ -1,18 +1,20 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import PatchDict, Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core import selectors, services
 from homeroom.core.access import requires
 from homeroom.core.calendar import BusinessCalendar, calendar_for
 from homeroom.core.filters import ClosedDayFilter, RoomFilter
+from homeroom.core.pagination import Pages
 from homeroom.core.schemas import (
     WEEKDAYS,
     CalendarOut,
     ClosedDayIn,
     ClosedDayOut,
     HoursIn,
+    Id,
     RoomIn,
     RoomOut,
     SiteIn,
@@ -24,14 +26,14 @@ router = Router(tags=["Sites and rooms"])
 
 @router.get("/sites", response=list[SiteOut])
 @requires("core.view_site")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_sites(request):
     return selectors.sites_for(request.auth)
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
 @requires("core.view_site")
-def get_site(request, site_id: int):
+def get_site(request, site_id: Id):
     return get_object_or_404(selectors.sites_for(request.auth), pk=site_id)
 
 
@@ -43,21 +45,21 @@ def create_site(request, payload: SiteIn):
 
 @router.patch("/sites/{site_id}", response=SiteOut)
 @requires("core.change_site")
-def update_site(request, site_id: int, payload: PatchDict[SiteIn]):
+def update_site(request, site_id: Id, payload: PatchDict[SiteIn]):
     site = get_object_or_404(selectors.sites_for(request.auth), pk=site_id)
     return services.site_update(actor=request.auth, site=site, **payload)
 
 
 @router.get("/rooms", response=list[RoomOut])
 @requires("core.view_room")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_rooms(request, filters: Query[RoomFilter]):
     return filters.filter(selectors.rooms_for(request.auth))
 
 
 @router.get("/rooms/{room_id}", response=RoomOut)
 @requires("core.view_room")
-def get_room(request, room_id: int):
+def get_room(request, room_id: Id):
     return get_object_or_404(selectors.rooms_for(request.auth), pk=room_id)
 
 
@@ -71,7 +73,7 @@ def create_room(request, payload: RoomIn):
 
 @router.patch("/rooms/{room_id}", response=RoomOut)
 @requires("core.change_room")
-def update_room(request, room_id: int, payload: PatchDict[RoomIn]):
+def update_room(request, room_id: Id, payload: PatchDict[RoomIn]):
     room = get_object_or_404(selectors.rooms_for(request.auth), pk=room_id)
     data = dict(payload)
     if "site_id" in data:
@@ -121,7 +123,7 @@ def update_district_calendar(request, payload: HoursIn):
 
 @router.get("/sites/{site_id}/calendar", response=CalendarOut, tags=["School calendar"])
 @requires("core.view_site")
-def get_site_calendar(request, site_id: int):
+def get_site_calendar(request, site_id: Id):
     """The school days and hours the site's help desk clock runs on."""
     site = get_object_or_404(selectors.sites_for(request.auth), pk=site_id)
     return calendar_out(site.pk, calendar_for(site))
@@ -129,14 +131,14 @@ def get_site_calendar(request, site_id: int):
 
 @router.put("/sites/{site_id}/calendar", response=CalendarOut, tags=["School calendar"])
 @requires("core.change_site")
-def update_site_calendar(request, site_id: int, payload: HoursIn):
+def update_site_calendar(request, site_id: Id, payload: HoursIn):
     site = get_object_or_404(selectors.sites_for(request.auth), pk=site_id)
     return set_hours(request, site, payload)
 
 
 @router.get("/closed-days", response=list[ClosedDayOut], tags=["School calendar"])
 @requires("core.view_site")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_closed_days(request, filters: Query[ClosedDayFilter]):
     return filters.filter(selectors.closed_days_for(request.auth))
 
@@ -152,7 +154,7 @@ def add_closed_day(request, payload: ClosedDayIn):
 
 @router.delete("/closed-days/{closed_day_id}", response={204: None}, tags=["School calendar"])
 @requires("core.change_site")
-def delete_closed_day(request, closed_day_id: int):
+def delete_closed_day(request, closed_day_id: Id):
     closed_day = get_object_or_404(selectors.closed_days_for(request.auth), pk=closed_day_id)
     services.closed_day_remove(actor=request.auth, closed_day=closed_day)
     return Status(204, None)

@@ -1,4 +1,14 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+
+
+def _api_error(request, status: int, code: str, message: str) -> JsonResponse | None:
+    """For a request under the API's root, the API's error shape instead of a page."""
+    if not request.path.startswith(reverse("api:api-root")):
+        return None
+    body = {"error": {"code": code, "message": message, "fields": {}}}
+    return JsonResponse(body, status=status)
 
 
 def forbidden(request, exception=None):
@@ -15,6 +25,8 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if answer := _api_error(request, 404, "not_found", "No such API operation."):
+        return answer
     return render(
         request,
         "core/error.html",
@@ -27,6 +39,8 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    if answer := _api_error(request, 500, "server_error", "Something went wrong on our side."):
+        return answer
     return render(
         request,
         "core/error.html",

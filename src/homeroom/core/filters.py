@@ -9,10 +9,11 @@ from ninja import Field, FilterLookup, FilterSchema
 from pydantic import ValidationError
 
 from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
+from homeroom.core.schemas import Id
 
 
 class RoomFilter(FilterSchema):
-    site: int | None = None
+    site: Id | None = None
     kind: RoomKind | None = None
     active: Annotated[bool | None, FilterLookup("is_active")] = None
     q: Annotated[str | None, FilterLookup(["number__icontains", "name__icontains"])] = None
@@ -27,7 +28,7 @@ class AuditFilter(FilterSchema):
 
 
 class ClosedDayFilter(FilterSchema):
-    site: int | None = Field(
+    site: Id | None = Field(
         None, description="Closed days that apply to this site: its own and the district's."
     )
     on_or_after: Annotated[datetime.date | None, FilterLookup("ends_on__gte")] = None

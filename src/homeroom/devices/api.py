@@ -2,9 +2,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core.access import requires
+from homeroom.core.pagination import Pages
+from homeroom.core.schemas import Id, count_of
 from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.devices import selectors, services
 from homeroom.devices.choices import DeviceCategory
@@ -17,7 +19,7 @@ from homeroom.devices.importers.schemas import (
     DeviceImportSummaryOut,
 )
 from homeroom.devices.importers.selectors import device_imports_for
-from homeroom.devices.models import Assignment, DeviceModel
+from homeroom.devices.models import Assignment, CartSlot, DeviceModel
 from homeroom.devices.schemas import (
     AcknowledgmentOut,
     AssignmentOut,
@@ -40,7 +42,7 @@ from homeroom.people.selectors import people_for
 router = Router(tags=["Devices"])
 
 
-def _device(request, device_id: int):
+def _device(request, device_id: Id):
     return get_object_or_404(
         selectors.with_current_assignment(selectors.devices_for(request.auth)), pk=device_id
     )
@@ -48,7 +50,7 @@ def _device(request, device_id: int):
 
 @router.get("/devices", response=list[DeviceOut])
 @requires("devices.view_device")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_devices(request, filters: Query[DeviceFilter]):
     return selectors.with_current_assignment(
         filters.filter(selectors.devices_for(request.auth)).order_by("asset_tag")
@@ -67,13 +69,13 @@ def lookup_device(request, scan: str):
 
 @router.get("/devices/{int:device_id}", response=DeviceOut)
 @requires("devices.view_device")
-def get_device(request, device_id: int):
+def get_device(request, device_id: Id):
     return _device(request, device_id)
 
 
 @router.post("/devices/{int:device_id}/status", response=DeviceOut)
 @requires("devices.change_device")
-def set_device_status(request, device_id: int, payload: StatusIn):
+def set_device_status(request, device_id: Id, payload: StatusIn):
     services.device_set_status(
         actor=request.auth,
         device=_device(request, device_id),
@@ -85,7 +87,7 @@ def set_device_status(request, device_id: int, payload: StatusIn):
 
 @router.post("/devices/{int:device_id}/check-out", response={201: AssignmentOut})
 @requires("devices.add_assignment")
-def check_out(request, device_id: int, payload: CheckOutIn):
+def check_out(request, device_id: Id, payload: CheckOutIn):
     if (payload.person_id is None) == (payload.room_id is None):
         raise HttpError(400, "Give either person_id or room_id.")
     person = room = None
@@ -109,7 +111,7 @@ def check_out(request, device_id: int, payload: CheckOutIn):
 
 @router.post("/devices/{int:device_id}/check-in", response=AssignmentOut)
 @requires("devices.change_assignment")
-def check_in(request, device_id: int, payload: CheckInIn):
+def check_in(request, device_id: Id, payload: CheckInIn):
     return services.device_check_in(
         actor=request.auth,
         device=_device(request, device_id),
@@ -122,8 +124,8 @@ def check_in(request, device_id: int, payload: CheckInIn):
 
 @router.get("/assignments", response=list[AssignmentOut])
 @requires("devices.view_assignment")
-@paginate(PageNumberPagination)
-def list_assignments(request, open: bool | None = None, person_id: int | None = None):
+@paginate(Pages)
+def list_assignments(request, open: bool | None = None, person_id: Id | None = None):
     assignments = Assignment.objects.filter(
         device__in=selectors.devices_for(request.auth).values("pk")
     ).order_by("-pk")
@@ -161,7 +163,7 @@ def create_device(request, payload: DeviceIn):
 
 @router.patch("/devices/{int:device_id}", response=DeviceOut)
 @requires("devices.change_device")
-def update_device(request, device_id: int, payload: DevicePatch):
+def update_device(request, device_id: Id, payload: DevicePatch):
     services.device_update(
         actor=request.auth,
         device=_device(request, device_id),
@@ -172,7 +174,7 @@ def update_device(request, device_id: int, payload: DevicePatch):
 
 @router.delete("/devices/{int:device_id}", response={204: None})
 @requires("devices.delete_device")
-def delete_device(request, device_id: int):
+def delete_device(request, device_id: Id):
     """Only a device with no check-outs on record; retire the others."""
     services.device_delete(actor=request.auth, device=_device(request, device_id))
     return Status(204, None)
@@ -206,7 +208,7 @@ def bulk_update_devices(request, payload: BulkIn):
 
 @router.get("/device-models", response=list[DeviceModelOut])
 @requires("devices.view_devicemodel")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_device_models(request, category: DeviceCategory | None = None):
     models = DeviceModel.objects.select_related("manufacturer")
     return models.filter(category=category) if category else models
@@ -228,21 +230,21 @@ def _carts(request):
 
 @router.get("/carts", response=list[CartOut])
 @requires("devices.view_device")
-@paginate(PageNumberPagination)
-def list_carts(request, site: int | None = None):
+@paginate(Pages)
+def list_carts(request, site: Id | None = None):
     carts = _carts(request).order_by("asset_tag")
     return carts.filter(site_id=site) if site else carts
 
 
 @router.get("/carts/{int:cart_id}", response=CartOut)
 @requires("devices.view_device")
-def get_cart(request, cart_id: int):
+def get_cart(request, cart_id: Id):
     return get_object_or_404(_carts(request), pk=cart_id)
 
 
 @router.post("/carts/{int:cart_id}/slots", response={201: SlotOut})
 @requires("devices.change_assignment")
-def fill_cart_slot(request, cart_id: int, payload: SlotIn):
+def fill_cart_slot(request, cart_id: Id, payload: SlotIn):
     """Put the scanned device in the slot `number`, or the first empty one."""
     cart = get_object_or_404(_carts(request), pk=cart_id)
     device = selectors.find_device(request.auth, payload.scan)
@@ -256,7 +258,7 @@ def fill_cart_slot(request, cart_id: int, payload: SlotIn):
 
 @router.delete("/carts/{int:cart_id}/slots/{int:number}", response={204: None})
 @requires("devices.change_assignment")
-def empty_cart_slot(request, cart_id: int, number: int):
+def empty_cart_slot(request, cart_id: Id, number: count_of(CartSlot, "number", least=1)):
     cart = get_object_or_404(_carts(request), pk=cart_id)
     services.cart_slot_empty(actor=request.auth, cart=cart, number=number)
     return Status(204, None)
@@ -264,13 +266,13 @@ def empty_cart_slot(request, cart_id: int, number: int):
 
 @router.get("/people/{int:person_id}/acceptable-use", response=list[AcknowledgmentOut])
 @requires("devices.view_assignment")
-def list_acknowledgments(request, person_id: int):
+def list_acknowledgments(request, person_id: Id):
     return get_object_or_404(people_for(request.auth), pk=person_id).acceptable_use.all()
 
 
 @router.post("/people/{int:person_id}/acceptable-use", response={201: AcknowledgmentOut})
 @requires("devices.add_assignment")
-def record_acknowledgment(request, person_id: int, policy_version: str | None = None):
+def record_acknowledgment(request, person_id: Id, policy_version: str | None = None):
     """Record that the person signed the policy in force (or `policy_version`)."""
     person = get_object_or_404(people_for(request.auth), pk=person_id)
     return Status(
@@ -283,14 +285,14 @@ def record_acknowledgment(request, person_id: int, policy_version: str | None = 
 
 @router.get("/imports/devices", response=list[DeviceImportSummaryOut], tags=["Imports"])
 @requires("devices.view_deviceimport")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_device_imports(request):
     return device_imports_for(request.auth).defer("changes")
 
 
 @router.get("/imports/devices/{device_import_id}", response=DeviceImportOut, tags=["Imports"])
 @requires("devices.view_deviceimport")
-def get_device_import(request, device_import_id: int):
+def get_device_import(request, device_import_id: Id):
     return get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
 
 
@@ -334,6 +336,6 @@ def upload_device_import(request, file: File[UploadedFile], options: Form[Device
     "/imports/devices/{device_import_id}/apply", response={202: DeviceImportOut}, tags=["Imports"]
 )
 @requires("devices.add_deviceimport")
-def apply_device_import(request, device_import_id: int):
+def apply_device_import(request, device_import_id: Id):
     record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
     return Status(202, import_services.device_import_queue_apply(record, actor=request.auth))

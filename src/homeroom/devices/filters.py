@@ -4,18 +4,27 @@ import datetime
 from typing import Annotated
 
 from django.db.models import Q
-from ninja import FilterLookup, FilterSchema
+from ninja import Field, FilterLookup, FilterSchema
 
+from homeroom.core.schemas import Id
 from homeroom.devices.choices import DeviceCategory, DeviceStatus, FundingSource
 
 
 class DeviceFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     status: DeviceStatus | None = None
     category: Annotated[DeviceCategory | None, FilterLookup("model__category")] = None
-    model: Annotated[int | None, FilterLookup("model_id")] = None
+    model: Annotated[Id | None, FilterLookup("model_id")] = None
     assigned: bool | None = None
-    auto_update_year: int | None = None
+    auto_update_year: Annotated[
+        int | None,
+        Field(
+            ge=datetime.MINYEAR + 1,
+            le=datetime.MAXYEAR,
+            description="The school year, by the calendar year it ends in (2027: July 2026 "
+            "to June 2027), in which Google stops updating the model.",
+        ),
+    ] = None
     org_unit: Annotated[str | None, FilterLookup("org_unit_path__startswith")] = None
     funding_source: FundingSource | None = None
     q: str | None = None

@@ -1,7 +1,8 @@
 from django import forms
 
+from homeroom.core.numbers import LARGEST_ID, integer_range
 from homeroom.devices.choices import AssignmentKind, Condition, DeviceCategory, DeviceStatus
-from homeroom.devices.models import Device, DeviceModel
+from homeroom.devices.models import CartSlot, Device, DeviceModel
 
 CHECK_IN_STATUSES = [
     (DeviceStatus.IN_STOCK, "In stock"),
@@ -24,7 +25,7 @@ class ScanForm(forms.Form):
     MODES = [("out", "Check out"), ("in", "Check in")]
 
     mode = forms.ChoiceField(choices=MODES, initial="out", widget=forms.RadioSelect)
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, max_value=LARGEST_ID, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         choices=AssignmentKind.choices,
         initial=AssignmentKind.ONE_TO_ONE,
@@ -186,6 +187,7 @@ class SlotForm(forms.Form):
     scan = forms.CharField(max_length=128, label="Scan a device into the cart")
     number = forms.IntegerField(
         min_value=1,
+        max_value=integer_range(CartSlot, "number")[1],
         required=False,
         label="Slot (empty: the first free one)",
         widget=forms.NumberInput(attrs={"size": 4}),

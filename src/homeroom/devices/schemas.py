@@ -4,6 +4,7 @@ from typing import Literal
 
 from ninja import Field, ModelSchema, Schema
 
+from homeroom.core.schemas import Id, amount_of, count_of
 from homeroom.devices.choices import (
     AssignmentKind,
     Condition,
@@ -11,7 +12,13 @@ from homeroom.devices.choices import (
     DeviceStatus,
     FundingSource,
 )
-from homeroom.devices.models import AcceptableUseAcknowledgment, Assignment, Device, DeviceModel
+from homeroom.devices.models import (
+    AcceptableUseAcknowledgment,
+    Assignment,
+    CartSlot,
+    Device,
+    DeviceModel,
+)
 
 
 class AssignmentOut(ModelSchema):
@@ -83,8 +90,8 @@ class StatusIn(Schema):
 
 
 class CheckOutIn(Schema):
-    person_id: int | None = None
-    room_id: int | None = None
+    person_id: Id | None = None
+    room_id: Id | None = None
     kind: AssignmentKind = AssignmentKind.ONE_TO_ONE
     due_at: datetime | None = None
     notes: str = ""
@@ -109,10 +116,10 @@ class CheckInIn(Schema):
 
 
 class DeviceFields(Schema):
-    home_room_id: int | None = None
+    home_room_id: Id | None = None
     condition: Condition = Condition.GOOD
     purchase_date: date | None = None
-    purchase_cost: Decimal | None = None
+    purchase_cost: amount_of(Device, "purchase_cost", least=Decimal("0")) | None = None
     order_number: str = ""
     vendor: str = ""
     funding_source: FundingSource = FundingSource.GENERAL_FUND
@@ -126,24 +133,24 @@ class DeviceFields(Schema):
 class DeviceIn(DeviceFields):
     asset_tag: str
     serial_number: str
-    model_id: int
-    site_id: int
+    model_id: Id
+    site_id: Id
     status: Literal["in_stock", "loaner_pool", "deployed"] = "in_stock"
 
 
 class DevicePatch(DeviceFields):
     """Only the fields sent change."""
 
-    asset_tag: str | None = None
-    serial_number: str | None = None
-    model_id: int | None = None
-    site_id: int | None = None
+    asset_tag: str = Field(None, description="Leave out to keep it.")
+    serial_number: str = Field(None, description="Leave out to keep it.")
+    model_id: Id = Field(None, description="Leave out to keep it.")
+    site_id: Id = Field(None, description="Leave out to keep it.")
 
 
 class BulkIn(Schema):
-    device_ids: list[int]
+    device_ids: list[Id]
     status: DeviceStatus | None = None
-    site_id: int | None = None
+    site_id: Id | None = None
     room_number: str | None = None
     note: str = ""
 
@@ -157,7 +164,7 @@ class DeviceModelIn(Schema):
     name: str
     category: DeviceCategory
     auto_update_through: date | None = None
-    warranty_months: int = 12
+    warranty_months: count_of(DeviceModel, "warranty_months", least=0) = 12
 
 
 class DeviceModelOut(ModelSchema):
@@ -203,7 +210,7 @@ class CartOut(Schema):
 
 class SlotIn(Schema):
     scan: str
-    number: int | None = None
+    number: count_of(CartSlot, "number", least=1) | None = None
 
 
 class AcknowledgmentOut(ModelSchema):

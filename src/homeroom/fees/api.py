@@ -1,9 +1,11 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core.access import SIGNED_IN, requires
+from homeroom.core.pagination import Pages
+from homeroom.core.schemas import Id
 from homeroom.core.selectors import sites_for
 from homeroom.fees import selectors, services
 from homeroom.fees.filters import ChargeFilter
@@ -25,7 +27,7 @@ router = Router(tags=["Fees"])
 
 @router.get("/fees/charges", response=list[ChargeOut])
 @requires("fees.view_charge")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_charges(request, filters: Query[ChargeFilter]):
     """Charges at the caller's sites, newest first, with the fees page's filters."""
     return filters.filter(selectors.charges_for(request.auth)).order_by("-created_at", "-pk")
@@ -33,7 +35,7 @@ def list_charges(request, filters: Query[ChargeFilter]):
 
 @router.get("/fees/charges/{int:charge_id}", response=ChargeDetailOut)
 @requires("fees.view_charge")
-def get_charge(request, charge_id: int):
+def get_charge(request, charge_id: Id):
     return get_object_or_404(selectors.charges_for(request.auth), pk=charge_id)
 
 
@@ -56,7 +58,7 @@ def create_charge(request, payload: ChargeIn):
 
 @router.post("/fees/charges/{int:charge_id}/waivers", response={201: WaiverOut})
 @requires("fees.add_waiver")
-def waive_charge(request, charge_id: int, payload: WaiverIn):
+def waive_charge(request, charge_id: Id, payload: WaiverIn):
     charge = get_object_or_404(selectors.charges_for(request.auth), pk=charge_id)
     waiver = services.charge_waive(
         actor=request.auth, charge=charge, amount=payload.amount, reason=payload.reason
@@ -90,7 +92,7 @@ def record_payment(request, payload: PaymentIn):
 
 @router.get("/fees/people/{int:person_id}/balance", response=BalanceOut)
 @requires("fees.view_charge")
-def person_balance(request, person_id: int):
+def person_balance(request, person_id: Id):
     person = get_object_or_404(people_for(request.auth), pk=person_id)
     policy = selectors.fee_policy()
     return {
@@ -109,7 +111,7 @@ def fee_schedule(request):
 
 @router.get("/fees/mine", response=list[ChargeOut])
 @requires(SIGNED_IN)
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def my_charges(request):
     """The caller's own charges (a student's, for instance)."""
     return selectors.own_charges(request.auth).order_by("-created_at", "-pk")

@@ -5,16 +5,17 @@ from typing import Annotated
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema
 
+from homeroom.core.schemas import Id
 from homeroom.fees.choices import UNPAID_STATUSES, ChargeStatus, FeeCategory
 
 
 class ChargeFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     status: ChargeStatus | None = None
     unpaid: bool | None = None
-    reason: Annotated[int | None, FilterLookup("reason_id")] = None
+    reason: Annotated[Id | None, FilterLookup("reason_id")] = None
     category: Annotated[FeeCategory | None, FilterLookup("reason__category")] = None
-    person: Annotated[int | None, FilterLookup("person_id")] = None
+    person: Annotated[Id | None, FilterLookup("person_id")] = None
     q: str | None = None
 
     def filter_unpaid(self, value: bool | None) -> Q:

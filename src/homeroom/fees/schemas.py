@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, ModelSchema, Schema
 
+from homeroom.core.schemas import Id, amount_of
 from homeroom.fees.choices import PaymentMethod
 from homeroom.fees.models import Charge, FeeReason, Payment, Waiver
 
@@ -77,19 +78,21 @@ class ChargeDetailOut(ChargeOut):
 
 
 class ChargeIn(Schema):
-    person_id: int
-    reason_id: int
-    amount: Decimal | None = Field(None, description="Empty: the fee schedule's amount.")
-    site_id: int | None = Field(None, description="Empty: the person's school.")
+    person_id: Id
+    reason_id: Id
+    amount: amount_of(Charge, "amount") | None = Field(
+        None, description="Empty: the fee schedule's amount."
+    )
+    site_id: Id | None = Field(None, description="Empty: the person's school.")
     note: str = ""
 
 
 class PaymentIn(Schema):
-    person_id: int
-    amount: Decimal
+    person_id: Id
+    amount: amount_of(Payment, "amount")
     method: PaymentMethod
     receipt_number: str = ""
-    charge_ids: list[int] | None = Field(
+    charge_ids: list[Id] | None = Field(
         None, description="The charges it pays, oldest first; empty: all the person owes."
     )
     note: str = ""
@@ -109,7 +112,9 @@ class PaymentOut(ModelSchema):
 
 
 class WaiverIn(Schema):
-    amount: Decimal | None = Field(None, description="Empty: all that is still owed.")
+    amount: amount_of(Waiver, "amount") | None = Field(
+        None, description="Empty: all that is still owed."
+    )
     reason: str
 
 

@@ -1,8 +1,10 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core.access import requires
+from homeroom.core.pagination import Pages
+from homeroom.core.schemas import Id
 from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.devices.selectors import devices_for
 from homeroom.helpdesk import selectors, services
@@ -30,13 +32,13 @@ from homeroom.people.selectors import people_for
 router = Router(tags=["Help desk"])
 
 
-def _ticket(request, ticket_id: int) -> Ticket:
+def _ticket(request, ticket_id: Id) -> Ticket:
     return get_object_or_404(selectors.tickets_for(request.auth), pk=ticket_id)
 
 
 @router.get("/tickets", response=list[TicketOut])
 @requires(FILES_TICKETS)
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_tickets(request, filters: Query[TicketFilter]):
     """Technicians get the tickets at their sites; others the tickets they asked for or
     watch."""
@@ -78,13 +80,13 @@ def create_ticket(request, payload: TicketIn):
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
 @requires(FILES_TICKETS)
-def get_ticket(request, ticket_id: int):
+def get_ticket(request, ticket_id: Id):
     return _ticket(request, ticket_id)
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketOut)
 @requires(WORKS_TICKETS)
-def change_ticket(request, ticket_id: int, payload: TicketChangeIn):
+def change_ticket(request, ticket_id: Id, payload: TicketChangeIn):
     """Change the subject, description, issue type, impact and urgency (and with them the
     priority and due times), room, device or affected person."""
     user = request.auth
@@ -107,7 +109,7 @@ def change_ticket(request, ticket_id: int, payload: TicketChangeIn):
 
 @router.post("/tickets/{ticket_id}/escalate", response=TicketOut)
 @requires(WORKS_TICKETS)
-def escalate_ticket(request, ticket_id: int, payload: EscalateIn):
+def escalate_ticket(request, ticket_id: Id, payload: EscalateIn):
     """Hand the ticket to district IT with their reference; an internal note says so."""
     return services.ticket_escalate(
         actor=request.auth,
@@ -119,7 +121,7 @@ def escalate_ticket(request, ticket_id: int, payload: EscalateIn):
 
 @router.post("/tickets/{ticket_id}/status", response=TicketOut)
 @requires(WORKS_TICKETS)
-def set_ticket_status(request, ticket_id: int, payload: TicketStatusIn):
+def set_ticket_status(request, ticket_id: Id, payload: TicketStatusIn):
     """Move a ticket along its lifecycle; an illegal move is a 409."""
     return services.ticket_set_status(
         actor=request.auth,
@@ -131,7 +133,7 @@ def set_ticket_status(request, ticket_id: int, payload: TicketStatusIn):
 
 @router.post("/tickets/{ticket_id}/assign", response=TicketOut)
 @requires(WORKS_TICKETS)
-def assign_ticket(request, ticket_id: int, payload: AssignIn):
+def assign_ticket(request, ticket_id: Id, payload: AssignIn):
     assignee = None
     if payload.assignee_id is not None:
         assignee = get_object_or_404(User, pk=payload.assignee_id)
@@ -142,15 +144,15 @@ def assign_ticket(request, ticket_id: int, payload: AssignIn):
 
 @router.get("/tickets/{ticket_id}/comments", response=list[CommentOut])
 @requires(FILES_TICKETS)
-@paginate(PageNumberPagination)
-def list_comments(request, ticket_id: int):
+@paginate(Pages)
+def list_comments(request, ticket_id: Id):
     """Replies in order; internal notes only for technicians."""
     return selectors.comments_for(request.auth, _ticket(request, ticket_id))
 
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})
 @requires(FILES_TICKETS)
-def add_comment(request, ticket_id: int, payload: CommentIn):
+def add_comment(request, ticket_id: Id, payload: CommentIn):
     comment = services.comment_add(
         actor=request.auth,
         ticket=_ticket(request, ticket_id),
@@ -173,7 +175,7 @@ def list_issue_types(request, device_category: str = ""):
 
 @router.post("/issue-types/{issue_type_id}/fixed", response={201: DeflectionOut})
 @requires(FILES_TICKETS)
-def record_deflection(request, issue_type_id: int, payload: DeflectionIn):
+def record_deflection(request, issue_type_id: Id, payload: DeflectionIn):
     """“This fixed it”: count a problem solved by its troubleshooting steps. 409 for
     physical damage, which needs a repair."""
     issue = get_object_or_404(selectors.issue_types(), pk=issue_type_id)
@@ -186,8 +188,8 @@ def record_deflection(request, issue_type_id: int, payload: DeflectionIn):
 
 @router.get("/articles", response=list[ArticleOut])
 @requires(FILES_TICKETS)
-@paginate(PageNumberPagination)
-def list_articles(request, q: str = "", issue_type_id: int | None = None):
+@paginate(Pages)
+def list_articles(request, q: str = "", issue_type_id: Id | None = None):
     articles = selectors.articles_for(request.auth).prefetch_related("issue_types")
     if q:
         articles = selectors.search_articles(articles, q)

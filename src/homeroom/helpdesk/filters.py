@@ -5,20 +5,21 @@ from typing import Annotated
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema
 
+from homeroom.core.schemas import Id
 from homeroom.helpdesk.choices import OPEN_STATUSES, Priority, TicketStatus
 
 
 class TicketFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     status: TicketStatus | None = None
     open: bool | None = None
     priority: Priority | None = None
-    assignee: Annotated[int | None, FilterLookup("assignee_id")] = None
+    assignee: Annotated[Id | None, FilterLookup("assignee_id")] = None
     unassigned: bool | None = None
-    requester: Annotated[int | None, FilterLookup("requester_id")] = None
-    device: Annotated[int | None, FilterLookup("device_id")] = None
-    person: Annotated[int | None, FilterLookup("affected_person_id")] = None
-    issue_type: Annotated[int | None, FilterLookup("issue_type_id")] = None
+    requester: Annotated[Id | None, FilterLookup("requester_id")] = None
+    device: Annotated[Id | None, FilterLookup("device_id")] = None
+    person: Annotated[Id | None, FilterLookup("affected_person_id")] = None
+    issue_type: Annotated[Id | None, FilterLookup("issue_type_id")] = None
     breached: bool | None = None
     q: str | None = None
 

@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core.access import SIGNED_IN, requires
+from homeroom.core.pagination import Pages
+from homeroom.core.schemas import Id
 from homeroom.people import imports, selectors
 from homeroom.people.filters import ClassFilter, EnrollmentFilter, PersonFilter
 from homeroom.people.forms import RosterUploadForm
@@ -45,7 +47,7 @@ def me(request):
 
 @router.get("/people", response=list[PersonOut], tags=["People"])
 @requires("people.view_person")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_people(request, filters: Query[PersonFilter]):
     return filters.filter(selectors.people_for(request.auth)).order_by(
         "family_name", "given_name", "pk"
@@ -54,20 +56,20 @@ def list_people(request, filters: Query[PersonFilter]):
 
 @router.get("/people/{person_id}", response=PersonOut, tags=["People"])
 @requires("people.view_person")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return get_object_or_404(selectors.people_for(request.auth), pk=person_id)
 
 
 @router.get("/classes", response=list[ClassOut], tags=["People"])
 @requires("people.view_schoolclass")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_classes(request, filters: Query[ClassFilter]):
     return filters.filter(selectors.classes_for(request.auth)).prefetch_related("terms")
 
 
 @router.get("/classes/{class_id}", response=ClassOut, tags=["People"])
 @requires("people.view_schoolclass")
-def get_class(request, class_id: int):
+def get_class(request, class_id: Id):
     return get_object_or_404(
         selectors.classes_for(request.auth).prefetch_related("terms"), pk=class_id
     )
@@ -75,7 +77,7 @@ def get_class(request, class_id: int):
 
 @router.get("/enrollments", response=list[EnrollmentOut], tags=["People"])
 @requires("people.view_schoolclass")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_enrollments(request, filters: Query[EnrollmentFilter]):
     enrollments = Enrollment.objects.filter(
         school_class__in=selectors.classes_for(request.auth).values("pk"),
@@ -86,14 +88,14 @@ def list_enrollments(request, filters: Query[EnrollmentFilter]):
 
 @router.get("/imports/oneroster", response=list[RosterImportOut], tags=["Imports"])
 @requires("people.view_rosterimport")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_roster_imports(request):
     return selectors.imports_for(request.auth)
 
 
 @router.get("/imports/oneroster/{import_id}", response=RosterImportOut, tags=["Imports"])
 @requires("people.view_rosterimport")
-def get_roster_import(request, import_id: int):
+def get_roster_import(request, import_id: Id):
     return get_object_or_404(selectors.imports_for(request.auth), pk=import_id)
 
 
@@ -126,7 +128,7 @@ def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions
     "/imports/oneroster/{import_id}/apply", response={202: RosterImportOut}, tags=["Imports"]
 )
 @requires("people.add_rosterimport")
-def apply_roster(request, import_id: int, confirm_deactivations: int | None = None):
+def apply_roster(request, import_id: Id, confirm_deactivations: int | None = None):
     """Apply a checked import. When its `impact` says `needs_confirmation`, pass
     `?confirm_deactivations=` with the number of people it makes inactive."""
     record = get_object_or_404(selectors.imports_for(request.auth), pk=import_id)

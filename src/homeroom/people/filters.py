@@ -3,6 +3,7 @@ from typing import Annotated
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema
 
+from homeroom.core.schemas import Id
 from homeroom.people.choices import ClassType, EnrollmentRole, PersonKind
 from homeroom.people.search import name_key, prefix
 
@@ -24,11 +25,11 @@ class UserFilter(FilterSchema):
 
 
 class PersonFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("primary_site_id")] = None
+    site: Annotated[Id | None, FilterLookup("primary_site_id")] = None
     kind: PersonKind | None = None
     grade: str | None = None
     active: Annotated[bool | None, FilterLookup("is_active")] = None
-    homeroom: Annotated[int | None, FilterLookup("homeroom_id")] = None
+    homeroom: Annotated[Id | None, FilterLookup("homeroom_id")] = None
     q: str | None = None
 
     def filter_q(self, value: str | None) -> Q:
@@ -47,15 +48,15 @@ class PersonFilter(FilterSchema):
 
 
 class ClassFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     class_type: ClassType | None = None
     active: Annotated[bool | None, FilterLookup("is_active")] = None
-    term: Annotated[int | None, FilterLookup("terms__id")] = None
+    term: Annotated[Id | None, FilterLookup("terms__id")] = None
     q: Annotated[str | None, FilterLookup(["title__icontains", "class_code__icontains"])] = None
 
 
 class EnrollmentFilter(FilterSchema):
-    school_class: Annotated[int | None, FilterLookup("school_class_id")] = None
-    person: Annotated[int | None, FilterLookup("person_id")] = None
+    school_class: Annotated[Id | None, FilterLookup("school_class_id")] = None
+    person: Annotated[Id | None, FilterLookup("person_id")] = None
     role: EnrollmentRole | None = None
     active: Annotated[bool | None, FilterLookup("is_active")] = None

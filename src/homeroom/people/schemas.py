@@ -83,6 +83,12 @@ class EnrollmentOut(ModelSchema):
 class RosterImportOut(ModelSchema):
     created_by: str | None
     percent: int
+    errors: list[str] = Field(
+        description="What stops the import, each as `file:line: column: message`."
+    )
+    warnings: list[str] = Field(
+        description="What was accepted but worth a look, in the same form as `errors`."
+    )
 
     class Meta:
         model = RosterImport
@@ -97,8 +103,6 @@ class RosterImportOut(ModelSchema):
             "status",
             "progress_note",
             "counts",
-            "errors",
-            "warnings",
             "impact",
             "confirmed_deactivations",
             "checked_at",

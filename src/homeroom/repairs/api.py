@@ -1,8 +1,10 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from homeroom.core.access import requires
+from homeroom.core.pagination import Pages
+from homeroom.core.schemas import Id
 from homeroom.devices.selectors import devices_for
 from homeroom.people.selectors import people_for
 from homeroom.repairs import selectors, services
@@ -27,24 +29,24 @@ from homeroom.repairs.schemas import (
 router = Router(tags=["Repairs"])
 
 
-def _repair(request, repair_id: int):
+def _repair(request, repair_id: Id):
     return get_object_or_404(selectors.repairs_for(request.auth), pk=repair_id)
 
 
-def _part(request, part_id: int):
+def _part(request, part_id: Id):
     return get_object_or_404(selectors.parts_for(request.auth), pk=part_id)
 
 
 @router.get("/repairs", response=list[RepairOut])
 @requires("repairs.view_repairorder")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_repairs(request, filters: Query[RepairFilter]):
     return filters.filter(selectors.repairs_for(request.auth)).order_by("-opened_at", "-pk")
 
 
 @router.get("/repairs/{repair_id}", response=RepairDetailOut)
 @requires("repairs.view_repairorder")
-def get_repair(request, repair_id: int):
+def get_repair(request, repair_id: Id):
     return _repair(request, repair_id)
 
 
@@ -79,7 +81,7 @@ def create_repair(request, payload: RepairIn):
 
 @router.post("/repairs/{repair_id}/status", response=RepairDetailOut)
 @requires("repairs.change_repairorder")
-def set_repair_status(request, repair_id: int, payload: RepairStatusIn):
+def set_repair_status(request, repair_id: Id, payload: RepairStatusIn):
     """Move the repair along; completing needs an outcome. 409 when the move is not allowed
     (e.g. shipping a Chromebook that is not yet deprovisioned)."""
     services.repair_set_status(
@@ -95,7 +97,7 @@ def set_repair_status(request, repair_id: int, payload: RepairStatusIn):
 
 @router.post("/repairs/{repair_id}/checklist", response=RepairDetailOut)
 @requires("repairs.change_repairorder")
-def check_repair_step(request, repair_id: int, payload: ChecklistIn):
+def check_repair_step(request, repair_id: Id, payload: ChecklistIn):
     services.repair_check_item(
         actor=request.auth, repair=_repair(request, repair_id), step=payload.step, done=payload.done
     )
@@ -104,7 +106,7 @@ def check_repair_step(request, repair_id: int, payload: ChecklistIn):
 
 @router.post("/repairs/{repair_id}/parts", response={201: RepairPartOut})
 @requires("repairs.change_repairorder")
-def add_repair_part(request, repair_id: int, payload: UsePartIn):
+def add_repair_part(request, repair_id: Id, payload: UsePartIn):
     """Use parts from the repair site's stock; 409 when too few are left."""
     used = services.repair_use_part(
         actor=request.auth,
@@ -117,7 +119,7 @@ def add_repair_part(request, repair_id: int, payload: UsePartIn):
 
 @router.post("/repairs/{repair_id}/loaner", response={201: LoanerOut})
 @requires("repairs.add_loaner")
-def issue_loaner(request, repair_id: int, payload: LoanerIn):
+def issue_loaner(request, repair_id: Id, payload: LoanerIn):
     """Give a loaner to the repair's person (or `person_id`): `device_id` if scanned, else
     the next free loaner of the site. 409 when none is free."""
     person = device = None
@@ -144,7 +146,7 @@ def issue_loaner(request, repair_id: int, payload: LoanerIn):
 
 @router.get("/parts", response=list[PartOut])
 @requires("repairs.view_part")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_parts(request, filters: Query[PartFilter]):
     return (
         filters.filter(selectors.parts_for(request.auth))
@@ -155,13 +157,13 @@ def list_parts(request, filters: Query[PartFilter]):
 
 @router.get("/parts/{part_id}", response=PartDetailOut)
 @requires("repairs.view_part")
-def get_part(request, part_id: int):
+def get_part(request, part_id: Id):
     return _part(request, part_id)
 
 
 @router.post("/parts/{part_id}/receive", response=PartDetailOut)
 @requires("repairs.add_stockmovement")
-def receive_part(request, part_id: int, payload: ReceiveIn):
+def receive_part(request, part_id: Id, payload: ReceiveIn):
     services.part_receive(
         actor=request.auth,
         part=_part(request, part_id),
@@ -174,7 +176,7 @@ def receive_part(request, part_id: int, payload: ReceiveIn):
 
 @router.post("/parts/{part_id}/adjust", response=PartDetailOut)
 @requires("repairs.add_stockmovement")
-def adjust_part(request, part_id: int, payload: AdjustIn):
+def adjust_part(request, part_id: Id, payload: AdjustIn):
     """Set the stock to a counted quantity, with the reason."""
     services.part_adjust(
         actor=request.auth,
@@ -187,6 +189,6 @@ def adjust_part(request, part_id: int, payload: AdjustIn):
 
 @router.get("/vendors", response=list[VendorOut])
 @requires("repairs.view_vendor")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_vendors(request):
     return selectors.vendors_for(request.auth).order_by("name")

@@ -5,17 +5,18 @@ from typing import Annotated
 from django.db.models import F, Q
 from ninja import FilterLookup, FilterSchema
 
+from homeroom.core.schemas import Id
 from homeroom.repairs.choices import OPEN_STATUSES, PartKind, RepairKind, RepairStatus
 
 
 class RepairFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     status: RepairStatus | None = None
     open: bool | None = None
     kind: RepairKind | None = None
-    vendor: Annotated[int | None, FilterLookup("vendor_id")] = None
-    model: Annotated[int | None, FilterLookup("device__model_id")] = None
-    device: Annotated[int | None, FilterLookup("device_id")] = None
+    vendor: Annotated[Id | None, FilterLookup("vendor_id")] = None
+    model: Annotated[Id | None, FilterLookup("device__model_id")] = None
+    device: Annotated[Id | None, FilterLookup("device_id")] = None
     q: str | None = None
 
     def filter_open(self, value: bool | None) -> Q:
@@ -39,9 +40,9 @@ class RepairFilter(FilterSchema):
 
 
 class PartFilter(FilterSchema):
-    site: Annotated[int | None, FilterLookup("site_id")] = None
+    site: Annotated[Id | None, FilterLookup("site_id")] = None
     kind: PartKind | None = None
-    model: Annotated[int | None, FilterLookup("compatible_models")] = None
+    model: Annotated[Id | None, FilterLookup("compatible_models")] = None
     low: bool | None = None
     q: Annotated[str | None, FilterLookup(["name__icontains", "part_number__iexact"])] = None
 

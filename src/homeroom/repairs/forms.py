@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from homeroom.core.numbers import LARGEST_ID, integer_range
 from homeroom.repairs.choices import (
     ChecklistStep,
     Coverage,
@@ -10,7 +11,9 @@ from homeroom.repairs.choices import (
     RepairKind,
     RepairStatus,
 )
-from homeroom.repairs.models import Vendor
+from homeroom.repairs.models import Part, RepairOrder, RepairPart, Vendor
+
+LARGEST_STOCK = integer_range(Part, "quantity_on_hand")[1]
 
 
 class RepairOpenForm(forms.Form):
@@ -41,7 +44,7 @@ class RepairOpenForm(forms.Form):
         "day moves to the next school day.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ticket = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ticket = forms.IntegerField(required=False, max_value=LARGEST_ID, widget=forms.HiddenInput)
 
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +59,11 @@ class RepairDetailsForm(forms.Form):
     expected_back = forms.DateField(
         required=False, label="Expected back", widget=forms.DateInput(attrs={"type": "date"})
     )
-    labor_minutes = forms.IntegerField(min_value=0, label="Labor (minutes)")
+    labor_minutes = forms.IntegerField(
+        min_value=0,
+        max_value=integer_range(RepairOrder, "labor_minutes")[1],
+        label="Labor (minutes)",
+    )
     labor_rate = forms.DecimalField(
         min_value=0, max_digits=10, decimal_places=2, label="Labor rate per hour ($)"
     )
@@ -89,7 +96,9 @@ class UsePartForm(forms.Form):
     scan = forms.CharField(
         max_length=100, required=False, label="Or scan its part number", strip=True
     )
-    quantity = forms.IntegerField(min_value=1, initial=1)
+    quantity = forms.IntegerField(
+        min_value=1, max_value=integer_range(RepairPart, "quantity")[1], initial=1
+    )
 
     def __init__(self, *args, parts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +154,10 @@ class PartForm(forms.Form):
         min_value=0, max_digits=10, decimal_places=2, label="Unit cost ($)"
     )
     reorder_point = forms.IntegerField(
-        min_value=0, initial=0, help_text="Below this many, the part shows as low stock."
+        min_value=0,
+        max_value=integer_range(Part, "reorder_point")[1],
+        initial=0,
+        help_text="Below this many, the part shows as low stock.",
     )
     compatible_models = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label="Fits these models"
@@ -168,7 +180,7 @@ class PartEditForm(PartForm):
 
 
 class ReceiveForm(forms.Form):
-    quantity = forms.IntegerField(min_value=1, label="How many arrived")
+    quantity = forms.IntegerField(min_value=1, max_value=LARGEST_STOCK, label="How many arrived")
     unit_cost = forms.DecimalField(
         min_value=0,
         max_digits=10,
@@ -181,7 +193,9 @@ class ReceiveForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    quantity_on_hand = forms.IntegerField(min_value=0, label="Count on the shelf")
+    quantity_on_hand = forms.IntegerField(
+        min_value=0, max_value=LARGEST_STOCK, label="Count on the shelf"
+    )
     reason = forms.CharField(max_length=300, help_text="e.g. shelf count, broken in storage")
 
 

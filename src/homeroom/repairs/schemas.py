@@ -1,8 +1,9 @@
 import datetime
 from decimal import Decimal
 
-from ninja import ModelSchema, Schema
+from ninja import Field, ModelSchema, Schema
 
+from homeroom.core.schemas import Id, amount_of, count_of
 from homeroom.repairs.choices import Coverage, Outcome, RepairKind, RepairStatus
 from homeroom.repairs.models import Part, RepairOrder, RepairPart, StockMovement, Vendor
 
@@ -151,13 +152,13 @@ class RepairDetailOut(RepairOut):
 
 
 class RepairIn(Schema):
-    device_id: int
+    device_id: Id
     problem: str
-    ticket_id: int | None = None
-    person_id: int | None = None
+    ticket_id: Id | None = None
+    person_id: Id | None = None
     kind: RepairKind = RepairKind.IN_HOUSE
     coverage: Coverage | None = None
-    vendor_id: int | None = None
+    vendor_id: Id | None = None
     expected_back: datetime.date | None = None
     notes: str = ""
 
@@ -175,13 +176,13 @@ class ChecklistIn(Schema):
 
 
 class UsePartIn(Schema):
-    part_id: int
-    quantity: int = 1
+    part_id: Id
+    quantity: count_of(RepairPart, "quantity", least=1) = 1
 
 
 class LoanerIn(Schema):
-    person_id: int | None = None
-    device_id: int | None = None
+    person_id: Id | None = None
+    device_id: Id | None = None
 
 
 class LoanerOut(Schema):
@@ -194,11 +195,11 @@ class LoanerOut(Schema):
 
 
 class ReceiveIn(Schema):
-    quantity: int
-    unit_cost: Decimal | None = None
-    note: str = ""
+    quantity: count_of(Part, "quantity_on_hand", least=1)
+    unit_cost: amount_of(Part, "unit_cost", least=Decimal("0")) | None = None
+    note: str = Field("", max_length=300)
 
 
 class AdjustIn(Schema):
-    quantity_on_hand: int
-    reason: str
+    quantity_on_hand: count_of(Part, "quantity_on_hand", least=0)
+    reason: str = Field(max_length=300)

@@ -3,12 +3,14 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from homeroom.core.schemas import Id
+
 
 class MetricsQuery(Schema):
     period: Literal["7", "30", "90", "year"] = Field(
         "30", description="Last 7, 30 or 90 days, or this school year (July to June)."
     )
-    site: int | None = Field(None, description="One of your sites; all of them if left out.")
+    site: Id | None = Field(None, description="One of your sites; all of them if left out.")
 
 
 class Count(Schema):

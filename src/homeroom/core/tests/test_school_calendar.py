@@ -362,8 +362,8 @@ def test_api_reads_and_updates_a_site_calendar(users, api_client_as, sites):
         "site_id": sites[0].pk,
         "uses_district_hours": True,
         "school_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-        "opens_at": "07:30:00",
-        "closes_at": "16:00:00",
+        "opens_at": "07:30",
+        "closes_at": "16:00",
         "description": en("Mon-Fri, 7:30 am - 4:00 pm"),
     }
     response = admin_api.put(
