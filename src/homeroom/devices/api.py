@@ -17,8 +17,10 @@ from homeroom.devices.importers.schemas import (
     DeviceImportOptions,
     DeviceImportOut,
     DeviceImportSummaryOut,
+    ValueChoices,
+    ValueMappingOut,
 )
-from homeroom.devices.importers.selectors import device_imports_for
+from homeroom.devices.importers.selectors import device_imports_for, value_mappings_for
 from homeroom.devices.models import Assignment, CartSlot, DeviceModel
 from homeroom.devices.schemas import (
     AcknowledgmentOut,
@@ -339,3 +341,52 @@ def upload_device_import(request, file: File[UploadedFile], options: Form[Device
 def apply_device_import(request, device_import_id: Id):
     record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
     return Status(202, import_services.device_import_queue_apply(record, actor=request.auth))
+
+
+@router.post(
+    "/imports/devices/{device_import_id}/values",
+    response={202: DeviceImportOut},
+    tags=["Imports"],
+)
+@requires("devices.add_deviceimport")
+def map_device_import_values(request, device_import_id: Id, payload: ValueChoices):
+    """Say what org units, locations and categories the import lists in `unmapped` stand
+    for. Saved for every later import; the file is checked again with them."""
+    record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+    chosen = []
+    for item in payload.mappings:
+        site = None
+        if item.site:
+            site = sites_for(request.auth).filter(code__iexact=item.site).first()
+            if site is None:
+                raise ValidationError(
+                    {"site": [f"You work at no site with the code “{item.site}”."]}
+                )
+        chosen.append(
+            {
+                "field": item.field,
+                "value": item.value,
+                "site": site,
+                "room_number": item.room,
+                "category": item.category,
+            }
+        )
+    record = import_services.device_import_map_values(record, actor=request.auth, chosen=chosen)
+    return Status(202, record)
+
+
+@router.get("/imports/device-value-mappings", response=list[ValueMappingOut], tags=["Imports"])
+@requires("devices.view_deviceimport")
+@paginate(Pages)
+def list_value_mappings(request):
+    return value_mappings_for(request.auth)
+
+
+@router.delete(
+    "/imports/device-value-mappings/{mapping_id}", response={204: None}, tags=["Imports"]
+)
+@requires("devices.add_deviceimport")
+def remove_value_mapping(request, mapping_id: Id):
+    mapping = get_object_or_404(value_mappings_for(request.auth), pk=mapping_id)
+    import_services.import_value_mapping_remove(actor=request.auth, mapping=mapping)
+    return Status(204, None)

@@ -99,3 +99,18 @@ DEVICE_IMPORT_TRANSITIONS: dict[str, set[str]] = {
     DI.FAILED: {DI.QUEUED},
 }
 DEVICE_IMPORT_RUNNING = {DI.QUEUED, DI.CHECKING, DI.APPLYING}
+
+
+class MappedValue(models.TextChoices):
+    """What a saved import mapping matches in a Google Admin or Snipe-IT file."""
+
+    ORG_UNIT = "org_unit", "Org unit"
+    LOCATION = "location", "Location"
+    CATEGORY = "category", "Category"
+
+
+# Which values each kind of file may have mapped: a place to a site, a category to a kind.
+MAPPABLE_VALUES = {
+    DeviceImportKind.GOOGLE: (MappedValue.ORG_UNIT, MappedValue.LOCATION),
+    DeviceImportKind.SNIPEIT: (MappedValue.LOCATION, MappedValue.CATEGORY),
+}

@@ -2,6 +2,11 @@
 `homeroom import devices-csv FILE --map FIELD=COLUMN ...`, each with [--dry-run] [--json]
 [--site CODE] [--as USERNAME]; Snipe-IT and other CSV files also take [--category KIND].
 
+Org units, locations and categories that match no site or kind of device (nor a mapping saved
+on an import's page or through the API) are listed once each with how many rows carry them
+(`unmapped` in --json); saved mappings apply here as everywhere, and --site takes the new
+devices of rows that still name no site.
+
 Exit code 0 when the file was applied (or, in a dry run, would apply) cleanly, 1 when it has
 problems and nothing was changed, 2 for a wrong --as or --map."""
 
@@ -89,6 +94,16 @@ def report(command, kind: Kind, outcome: Outcome, *, as_json: bool) -> None:
         command.stderr.write(f"warning: {warning}")
     for error in outcome.errors:
         command.stderr.write(error)
+    if outcome.unmapped:
+        command.stderr.write(
+            "Match nothing (map them on an import's page, the API, or use --site/--category):"
+        )
+        for found in outcome.unmapped:
+            rows = found["rows"]
+            command.stderr.write(
+                f"  {found['field'].replace('_', ' ')} “{found['value']}”: "
+                f"{rows} row{'' if rows == 1 else 's'} (first on line {found['line']})"
+            )
     if outcome.errors:
         problems = len(outcome.errors)
         command.stderr.write(f"{problems} problem{'' if problems == 1 else 's'}; nothing changed.")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from homeroom.devices.choices import (
     DeviceImportStatus,
     DeviceStatus,
     FundingSource,
+    MappedValue,
 )
 
 
@@ -270,6 +272,12 @@ class DeviceImport(models.Model):
         default=list, blank=True, help_text="The first devices that change, for the preview."
     )
     changes_total = models.PositiveIntegerField(default=0)
+    unmapped = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Org units, locations and categories of the file that match nothing, each "
+        "with how many rows carry it.",
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(
@@ -304,3 +312,52 @@ class DeviceImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in DEVICE_IMPORT_RUNNING
+
+
+class ImportValueMapping(models.Model):
+    """What a value in Google Admin or Snipe-IT files that names no site or kind of device
+    stands for, chosen once and used by every later import: an org unit or a location to a
+    site (a Snipe-IT location to a room of it too), a Snipe-IT category to a kind of device.
+    Values match whatever their letter case."""
+
+    source = models.CharField(max_length=20, choices=DeviceImportKind.choices)
+    field = models.CharField(max_length=20, choices=MappedValue.choices)
+    value = models.CharField(max_length=300)
+    site = models.ForeignKey(
+        "core.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    room = models.ForeignKey(
+        "core.Room", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=30, choices=DeviceCategory.choices, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source", "field", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                "source", "field", Lower("value"), name="import_value_mapping_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(field=MappedValue.CATEGORY, site__isnull=True, room__isnull=True)
+                    & ~Q(category="")
+                )
+                | (~Q(field=MappedValue.CATEGORY) & Q(site__isnull=False, category="")),
+                name="import_value_mapping_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} “{self.value}” → {self.target}"
+
+    @property
+    def target(self) -> str:
+        if self.field == MappedValue.CATEGORY:
+            return self.get_category_display()
+        if self.room_id:
+            return f"{self.site}, room {self.room.number}"
+        return str(self.site)

@@ -156,3 +156,91 @@ class MappingForm(forms.Form):
 
 def short(value: str, length: int = 24) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
+
+
+FIELD_WORDS = {"org_unit": "Org unit", "location": "Location", "category": "Category"}
+NOT_NOW = "— leave for now —"
+
+
+def unmapped_label(found: dict) -> str:
+    rows = f"{found['rows']} row{'' if found['rows'] == 1 else 's'}"
+    return f"{FIELD_WORDS[found['field']]} “{found['value']}” ({rows})"
+
+
+class UnmappedForm(forms.Form):
+    """For each value an import listed as matching nothing: a site (and, for a Snipe-IT
+    location, a room of it) or a kind of device. What is chosen is saved for later imports."""
+
+    def __init__(self, *args, user, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unmapped = record.unmapped
+        self.groups: list[tuple[str, list[str]]] = []
+        sites = sites_for(user).order_by("name")
+        for index, found in enumerate(record.unmapped):
+            label = unmapped_label(found)
+            if found["field"] == "category":
+                self.fields[f"kind_{index}"] = forms.ChoiceField(
+                    label="Kind of device",
+                    choices=[("", NOT_NOW), *DeviceCategory.choices],
+                    required=False,
+                )
+                names = [f"kind_{index}"]
+            else:
+                self.fields[f"site_{index}"] = forms.ModelChoiceField(
+                    label="Site",
+                    queryset=sites,
+                    to_field_name="code",
+                    required=False,
+                    empty_label=NOT_NOW,
+                )
+                names = [f"site_{index}"]
+                if record.kind == DeviceImportKind.SNIPEIT:
+                    self.fields[f"room_{index}"] = forms.CharField(
+                        label="Room at that site (optional)",
+                        help_text="Its number, e.g. 114; blank for the site as a whole.",
+                        required=False,
+                        max_length=40,
+                    )
+                    names.append(f"room_{index}")
+            self.groups.append((label, names))
+
+    def grouped(self) -> list[tuple[str, list]]:
+        """(the value and its rows, its fields) for the page, one fieldset each."""
+        return [(label, [self[name] for name in names]) for label, names in self.groups]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = []
+        for index, found in enumerate(self.unmapped):
+            item = {"field": found["field"], "value": found["value"]}
+            if found["field"] == "category":
+                if cleaned.get(f"kind_{index}"):
+                    chosen.append({**item, "category": cleaned[f"kind_{index}"]})
+                continue
+            site, room = cleaned.get(f"site_{index}"), cleaned.get(f"room_{index}", "")
+            if room and site is None:
+                self.add_error(f"site_{index}", "Choose the site the room is at.")
+            elif site is not None:
+                chosen.append({**item, "site": site, "room_number": room})
+        if not chosen and not self.errors:
+            raise forms.ValidationError("Choose a site or a kind of device for at least one value.")
+        cleaned["chosen"] = chosen
+        return cleaned
+
+
+class SavedMappingForm(forms.Form):
+    """Changing one saved mapping: another site (and room) or another kind of device."""
+
+    site = forms.ModelChoiceField(label="Site", queryset=None, to_field_name="code")
+    room = forms.CharField(label="Room at that site (optional)", required=False, max_length=40)
+    category = forms.ChoiceField(label="Kind of device", choices=DeviceCategory.choices)
+
+    def __init__(self, *args, user, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mapping.field == "category":
+            del self.fields["site"], self.fields["room"]
+        else:
+            del self.fields["category"]
+            self.fields["site"].queryset = sites_for(user).order_by("name")
+            if mapping.source != DeviceImportKind.SNIPEIT:
+                del self.fields["room"]

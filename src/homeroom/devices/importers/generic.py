@@ -223,8 +223,8 @@ def convert(row: Row, *, default_category: str = "") -> Incoming:
 
     site, org_unit = row.text("site"), row.text("org_unit_path", max_length=300)
     parts = [part.strip() for part in org_unit.split("/") if part.strip()]
-    incoming.site_hints = (((row.column("site"), site),) if site else ()) + tuple(
-        (row.column("org_unit_path"), part) for part in reversed(parts)
+    incoming.site_hints = (((row.column("site"), site, None),) if site else ()) + tuple(
+        (row.column("org_unit_path"), part, None) for part in reversed(parts)
     )
     incoming.site_column = row.column("site" if site or not org_unit else "org_unit_path")
     if site:

@@ -18,13 +18,15 @@ spaces or punctuation, so “Serial Number”, “serialNumber” and “SERIAL_
 | notes                     | notes                                   | Notes                   |
 
 recentUsers.* columns are recognised and not read; any other column is reported once as not
-read. The site of a row is its location when that is the name or code of a site, else the
-deepest part of its org unit path that is (in /Students/North Elementary/Grade 4, “Grade 4”,
-then “North Elementary”, then “Students”)."""
+read. The site of a row is its location when a saved mapping gives it a site or it is the name
+or code of a site, else the deepest part of its org unit path for which that is so: in
+/Students/North Elementary/Grade 4, the path itself or “Grade 4”, then /Students/North
+Elementary or “North Elementary”, then /Students or “Students”. An org unit (else a location)
+that gives no site is listed for mapping."""
 
 import functools
 
-from homeroom.devices.choices import DeviceCategory, DeviceStatus
+from homeroom.devices.choices import DeviceCategory, DeviceStatus, MappedValue
 from homeroom.devices.importers import values
 from homeroom.devices.importers.plan import Incoming
 from homeroom.devices.importers.source import Column, Layout, Row
@@ -79,11 +81,14 @@ NOT_IN_USE = {"deprovisioned", "disabled", "returnarrived", "returnrequested"}
 
 @functools.lru_cache(maxsize=4096)
 def _site(location_column: str, location: str, org_column: str, org_unit: str):
-    """A row's site hints, the column to blame, and the message when none is a site. A
-    district has a few hundred org units; each is worked out once."""
+    """A row's site hints, the column to blame, the message when none is a site, and what
+    to list for mapping then. A district has a few hundred org units; each is worked out once."""
     parts = [part.strip() for part in org_unit.split("/") if part.strip()]
-    hints = [(location_column, location)] if location else []
-    hints += [(org_column, part) for part in reversed(parts)]
+    hints = [(location_column, location, (MappedValue.LOCATION, location))] if location else []
+    hints += [
+        (org_column, part, (MappedValue.ORG_UNIT, "/" + "/".join(parts[: depth + 1])))
+        for depth, part in reversed(list(enumerate(parts)))
+    ]
     if location and org_unit:
         missing = (
             f"neither the location “{location}” nor any part of the org unit “{org_unit}” is "
@@ -101,7 +106,12 @@ def _site(location_column: str, location: str, org_column: str, org_unit: str):
         )
     else:
         missing = "no location or org unit names the site; pass --site CODE"
-    return tuple(hints), org_column if org_unit or not location else location_column, missing
+    if org_unit:
+        unmapped = (MappedValue.ORG_UNIT, "/" + "/".join(parts))
+    else:
+        unmapped = (MappedValue.LOCATION, location) if location else None
+    column = org_column if org_unit or not location else location_column
+    return tuple(hints), column, missing, unmapped
 
 
 def convert(row: Row) -> Incoming:
@@ -122,7 +132,7 @@ def convert(row: Row) -> Incoming:
     incoming.auto_update_through = values.update_month(row, "auto_update")
 
     location, org_unit = row.text("location"), row.text("org_unit", max_length=300)
-    incoming.site_hints, incoming.site_column, incoming.site_missing = _site(
+    incoming.site_hints, incoming.site_column, incoming.site_missing, incoming.unmapped = _site(
         row.column("location"), location, row.column("org_unit"), org_unit
     )
 

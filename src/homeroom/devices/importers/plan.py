@@ -7,9 +7,15 @@ Rules, the same for every kind of device file:
   know but whose asset tag belongs to a device stored without a serial (`NO-SERIAL-…`) is that
   device, and the row gives it its serial.
 - A device's site is the first of the row's site hints (a location, the parts of an org unit
-  path) that is the name or the code of a site. Without one, a device Homeroom already has
-  stays where it is, and a new device goes to the `--site` site; a new device with neither is
-  an error. `--site` never moves a device Homeroom already has.
+  path, the deepest first) that has a saved mapping (ImportValueMapping: an org unit path or
+  a location chosen once for a site, or for a room, which becomes the device's home room) or
+  is the name or the code of a site. Without one, a device Homeroom already has stays where it
+  is, and a new device goes to the `--site` site; a new device with neither is an error.
+  `--site` never moves a device Homeroom already has. Each value that gave no site (a row's
+  org unit, else its location) is listed once with how many rows carry it, to be mapped.
+- A new model's kind of device is the saved mapping of the row's category, else what its
+  category, manufacturer and name tell, else the import's default; a category that leaves a
+  new model without one is listed the same way.
 - A column the file has sets its field, blank included; a column it lacks leaves the field
   alone. A blank asset tag or model leaves the stored one.
 - A new device without an asset tag takes its serial number as its tag; a new device without
@@ -34,7 +40,7 @@ from django.db.models import Q
 
 from homeroom.core import audit
 from homeroom.core.bulk import batched
-from homeroom.core.models import Site
+from homeroom.core.models import Room, Site
 from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import (
     CHECK_OUT_STATUSES,
@@ -43,7 +49,13 @@ from homeroom.devices.choices import (
     DeviceStatus,
 )
 from homeroom.devices.importers.source import Findings
-from homeroom.devices.models import Assignment, Device, DeviceModel, Manufacturer
+from homeroom.devices.models import (
+    Assignment,
+    Device,
+    DeviceModel,
+    ImportValueMapping,
+    Manufacturer,
+)
 from homeroom.people.models import Person
 
 NO_SERIAL = "NO-SERIAL-"
@@ -63,6 +75,7 @@ HOLDER_FIELDS = (
     "cart__asset_tag",
 )
 ModelKey = tuple[str, str]  # (manufacturer, model name), lowercase
+MappingKey = tuple[str, str]  # (MappedValue, the file's value)
 
 
 @dataclass(slots=True)
@@ -76,9 +89,12 @@ class Incoming:
     model: str = ""
     category: str = ""  # for a model Homeroom does not have yet; "" when unknown
     category_problem: str = ""  # why the category is unknown
+    category_key: str = ""  # the file's category, which a saved mapping may give a kind
     auto_update_through: datetime.date | None = None
-    # (column, text) that may be the name or code of a site, the most specific first
-    site_hints: tuple[tuple[str, str], ...] = ()
+    # (column, text that may be the name or code of a site, the value a saved mapping may
+    # have given a site or None), the most specific first
+    site_hints: tuple[tuple[str, str, MappingKey | None], ...] = ()
+    unmapped: MappingKey | None = None  # what is listed for mapping when no hint is a site
     site_column: str = ""  # the column messages name when no hint is a site
     site_missing: str = ""  # the message when a new device has no site
     warn_unknown_site: bool = False  # a hint that names no site is worth a warning
@@ -144,6 +160,7 @@ class Planner:
         findings: Findings,
         site_code: str | None = None,
         actor=None,
+        source: str = "",
         progress: Callable[[int], None] | None = None,
     ):
         self.file = file
@@ -153,6 +170,8 @@ class Planner:
         self.findings = findings
         self.site_code = site_code
         self.actor = actor
+        self.source = source
+        self.unmapped: dict[MappingKey, dict] = {}
         self.counts = {
             "devices": {"created": 0, "updated": 0, "unchanged": 0},
             "models": {"created": 0, "updated": 0},
@@ -190,6 +209,8 @@ class Planner:
         self.allowed_sites = None
         if self.actor is not None and not self.actor.sees_all_sites:
             self.allowed_sites = set(sites_for(self.actor).values_list("pk", flat=True))
+
+        self.load_mappings()
 
         self.by_serial: dict[str, int] = {}
         self.by_tag: dict[str, int] = {}
@@ -242,6 +263,22 @@ class Planner:
                 if username:
                     self.people_by_username[username.lower()].append(person)
 
+    def load_mappings(self) -> None:
+        self.place_map: dict[MappingKey, tuple[int, int | None]] = {}
+        self.kind_map: dict[str, str] = {}
+        self.room_label: dict[int, str] = {}
+        if not self.source:
+            return
+        for field_name, value, site, room, category in ImportValueMapping.objects.filter(
+            source=self.source
+        ).values_list("field", "value", "site_id", "room_id", "category"):
+            if category:
+                self.kind_map[value.lower()] = category
+            else:
+                self.place_map[(field_name, value.lower())] = (site, room)
+        if any(room for _site, room in self.place_map.values()):
+            self.room_label = dict(Room.objects.values_list("pk", "number"))
+
     def load_devices(self, pks: list[int]) -> None:
         """The stored values of the devices the file names, and who has them. When the file
         names a good part of the fleet, one pass over the table beats many lookups."""
@@ -285,14 +322,17 @@ class Planner:
         `check_file` found nothing."""
         self.load()
         matched = self.match()
+        places = [self.site_for(row) for row in self.rows]
         self.load_devices([pk for pk in matched if pk is not None])
         self.final_tags: dict[int, str] = {}
         self.new_tags: list[tuple[Incoming, int | None, str, str]] = []
         self.new_serials: dict[str, int] = {}
         self.unknown_sites: set[str] = set()
         self.aue: dict[ModelKey, list[tuple[datetime.date, int]]] = defaultdict(list)
-        for number, (row, pk) in enumerate(zip(self.rows, matched, strict=True), start=1):
-            self.plan_row(row, pk)
+        for number, (row, pk, place) in enumerate(
+            zip(self.rows, matched, places, strict=True), start=1
+        ):
+            self.plan_row(row, pk, place)
             if self.progress is not None and number % PROGRESS_EVERY == 0:
                 self.progress(number)
         self.check_tags()
@@ -331,12 +371,41 @@ class Planner:
         return matched
 
     def site_for(self, row: Incoming) -> tuple[int | None, str]:
-        """The site the row names, and the column that names it."""
-        for column, hint in row.site_hints:
+        """The site the row names, and the column that names it. A mapping to a room makes
+        the room the device's home room."""
+        for column, hint, key in row.site_hints:
+            if key is not None:
+                mapped = self.place_map.get((key[0], key[1].lower()))
+                if mapped is not None:
+                    if mapped[1] is not None:
+                        row.fields["home_room_id"] = mapped[1]
+                    return mapped[0], column
             pk = self.site_by_key.get(hint.strip().lower())
             if pk is not None:
                 return pk, column
+        if row.unmapped is not None:
+            self.tally(row, row.unmapped)
         return None, row.site_column
+
+    def tally(self, row: Incoming, key: MappingKey) -> None:
+        found = self.unmapped.get((key[0], key[1].lower()))
+        if found is None:
+            found = self.unmapped[(key[0], key[1].lower())] = {
+                "field": str(key[0]),
+                "value": key[1],
+                "rows": 0,
+                "line": row.line,
+            }
+        found["rows"] += 1
+
+    def unmapped_values(self) -> list[dict]:
+        """Each value that matched nothing, once, with how many rows carry it."""
+        return sorted(self.unmapped.values(), key=lambda found: (found["field"], found["line"]))
+
+    def shown_value(self, name: str, value):
+        if name == "home_room_id":
+            return self.room_label.get(value) if value is not None else None
+        return audit.as_json(value)
 
     def model_for(self, row: Incoming) -> ModelKey | None:
         if not row.model:
@@ -357,10 +426,13 @@ class Planner:
             return None
         key = (row.manufacturer.lower(), name)
         if key not in self.model_by_key and key not in self.plan.models:
-            if not row.category:
+            category = self.kind_map.get(row.category_key.lower()) or row.category
+            if not category:
                 self.problem(row.line, "category", row.category_problem)
+                if row.category_key:
+                    self.tally(row, ("category", row.category_key))
                 return None
-            self.plan.models[key] = NewModel(row.manufacturer, row.model, row.category, None)
+            self.plan.models[key] = NewModel(row.manufacturer, row.model, category, None)
             self.model_label[key] = f"{row.manufacturer} {row.model}"
             if row.manufacturer.lower() not in self.manufacturers:
                 self.manufacturers.add(row.manufacturer.lower())
@@ -401,9 +473,9 @@ class Planner:
             )
         return None
 
-    def plan_row(self, row: Incoming, pk: int | None) -> None:
+    def plan_row(self, row: Incoming, pk: int | None, place: tuple[int | None, str]) -> None:
         stored = self.stored.get(pk) if pk is not None else None
-        target, column = self.site_for(row)
+        target, column = place
         if stored is not None:
             site = target or stored["site_id"]
         else:
@@ -478,7 +550,7 @@ class Planner:
             }
             for name, value in row.fields.items():
                 if value not in (None, ""):
-                    fields[name] = [None, audit.as_json(value)]
+                    fields[name.removesuffix("_id")] = [None, self.shown_value(name, value)]
             if checkout:
                 fields["holder"] = [None, person.label]
             return fields
@@ -555,7 +627,10 @@ class Planner:
             elif name == "site_id":
                 shown["site"] = [self.site_name[stored["site_id"]], self.site_name[value]]
             else:
-                shown[name] = [audit.as_json(stored[name]), audit.as_json(value)]
+                shown[name.removesuffix("_id")] = [
+                    self.shown_value(name, stored[name]),
+                    self.shown_value(name, value),
+                ]
         # The update's audit event leaves out telemetry and what the check-out does.
         audited = {name: change for name, change in shown.items() if name not in TELEMETRY}
         audited.pop("status", None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
+from homeroom.devices.choices import DeviceImportKind
 from homeroom.devices.importers import google, snipeit
 from homeroom.devices.importers.apply import Writer
 from homeroom.devices.importers.plan import PROGRESS_EVERY, Incoming, Planner
@@ -24,6 +25,7 @@ class Kind:
     convert: Callable[..., Incoming]
     # Columns that messages about a key name when the file has no column of that key.
     stand_ins: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # whose saved value mappings apply (ImportValueMapping.source)
 
 
 GOOGLE = Kind(
@@ -32,8 +34,15 @@ GOOGLE = Kind(
     google.LAYOUT,
     google.convert,
     {"manufacturer": "model", "category": "model"},
+    DeviceImportKind.GOOGLE,
 )
-SNIPEIT = Kind("snipeit-assets", "Snipe-IT asset export", snipeit.LAYOUT, snipeit.convert)
+SNIPEIT = Kind(
+    "snipeit-assets",
+    "Snipe-IT asset export",
+    snipeit.LAYOUT,
+    snipeit.convert,
+    source=DeviceImportKind.SNIPEIT,
+)
 
 
 @dataclass
@@ -45,6 +54,8 @@ class Outcome:
     warnings: list[str]
     changes: list[dict]
     changes_total: int
+    # Org units, locations and categories that matched nothing: field, value, rows, line
+    unmapped: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +66,7 @@ class Outcome:
             "warnings": self.warnings,
             "changes": self.changes,
             "changes_omitted": self.changes_total - len(self.changes),
+            "unmapped": self.unmapped,
         }
 
 
@@ -112,6 +124,7 @@ def run_import(
             findings.warning_lines(),
             planner.plan.changes if planner and applied else [],
             planner.plan.changes_total if planner and applied else 0,
+            planner.unmapped_values() if planner else [],
         )
 
     planner = Planner(
@@ -121,6 +134,7 @@ def run_import(
         findings=findings,
         site_code=site_code,
         actor=actor,
+        source=kind.source,
         progress=lambda done: report(
             expected + done, steps, f"Checking row {done:,} of {len(rows):,}"
         ),

@@ -1,6 +1,6 @@
 from ninja import ModelSchema, Schema
 
-from homeroom.devices.models import DeviceImport
+from homeroom.devices.models import DeviceImport, ImportValueMapping
 
 SUMMARY_FIELDS = [
     "id",
@@ -19,6 +19,7 @@ SUMMARY_FIELDS = [
     "errors",
     "warnings",
     "changes_total",
+    "unmapped",
     "checked_at",
     "applied_at",
 ]
@@ -80,3 +81,44 @@ class DeviceImportOptions(Schema):
     site: str = ""
     category: str = ""
     mapping: str = ""
+
+
+class ValueChoice(Schema):
+    """What one value of the file stands for. `field`: org_unit, location (Google) or
+    location, category (Snipe-IT); `value` as the import's `unmapped` lists it; then `site`
+    (a site's code) and for a Snipe-IT location optionally `room` (its number), or
+    `category` (a kind of device)."""
+
+    field: str
+    value: str
+    site: str = ""
+    room: str = ""
+    category: str = ""
+
+
+class ValueChoices(Schema):
+    mappings: list[ValueChoice]
+
+
+class ValueMappingOut(ModelSchema):
+    """A saved mapping that every later import uses."""
+
+    site: str | None
+    room: str | None
+    updated_by: str | None
+
+    class Meta:
+        model = ImportValueMapping
+        fields = ["id", "source", "field", "value", "category", "updated_at"]
+
+    @staticmethod
+    def resolve_site(mapping) -> str | None:
+        return mapping.site.code if mapping.site else None
+
+    @staticmethod
+    def resolve_room(mapping) -> str | None:
+        return mapping.room.number if mapping.room else None
+
+    @staticmethod
+    def resolve_updated_by(mapping) -> str | None:
+        return _username(mapping.updated_by)

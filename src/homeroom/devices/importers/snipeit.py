@@ -7,9 +7,10 @@ inventory into Homeroom. Header names match whatever their letter case, spaces o
 | asset tag (key if no serial) | Asset Tag                                                 |
 | model                        | Model, Model Name                                         |
 | manufacturer                 | Manufacturer                                              |
-| new model's category         | Category by keyword, else the model name, else --category |
+| new model's category         | Category's saved mapping, else a keyword in Category,     |
+|                              | Manufacturer or Model, else --category                    |
 | status                       | Status, Status Label                                      |
-| site (by name or code)       | Location, Default Location                                |
+| site (saved mapping, name)   | Location, Default Location (a mapping may name a room)    |
 | purchase date                | Purchase Date (2023-01-23, or US style 1/23/23)           |
 | purchase cost                | Purchase Cost (1234.56, $1,234.56)                        |
 | order number                 | Order Number                                              |
@@ -24,7 +25,7 @@ the checked-out person's name, Asset EOL Date and the like are recognised and no
 
 import re
 
-from homeroom.devices.choices import DeviceCategory, DeviceStatus
+from homeroom.devices.choices import DeviceCategory, DeviceStatus, MappedValue
 from homeroom.devices.importers import values
 from homeroom.devices.importers.plan import Incoming
 from homeroom.devices.importers.source import Column, Layout, Row
@@ -145,7 +146,7 @@ def convert(row: Row, *, default_category: str = "") -> Incoming:
 
     incoming.model = row.text("model", max_length=200)
     incoming.manufacturer = row.text("manufacturer", max_length=100)
-    category = row.text("category")
+    category = incoming.category_key = row.text("category")
     incoming.category = (
         category_of(f"{category} {incoming.manufacturer} {incoming.model}") or default_category
     )
@@ -158,7 +159,9 @@ def convert(row: Row, *, default_category: str = "") -> Incoming:
 
     location = row.text("location")
     incoming.site_column = row.column("location")
-    incoming.site_hints = ((incoming.site_column, location),) if location else ()
+    if location:
+        incoming.site_hints = ((incoming.site_column, location, (MappedValue.LOCATION, location)),)
+        incoming.unmapped = (MappedValue.LOCATION, location)
     incoming.site_missing = (
         f"“{location}” is not the name or code of a site; add the site or pass --site CODE"
         if location

@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/problems.csv", views.import_problems, name="import_problems"),
     path("<int:pk>/apply/", views.import_apply, name="import_apply"),
     path("<int:pk>/check/", views.import_recheck, name="import_recheck"),
+    path("<int:pk>/values/", views.import_map_values, name="import_map_values"),
+    path("mappings/", views.value_mapping_list, name="value_mapping_list"),
+    path("mappings/<int:pk>/", views.value_mapping_edit, name="value_mapping_edit"),
+    path("mappings/<int:pk>/remove/", views.value_mapping_remove, name="value_mapping_remove"),
 ]

@@ -1,26 +1,35 @@
-"""Device import pages: the history, a new import, matching an other CSV file's columns, and
-an import's progress, preview (counts, device by device changes, problems) and result."""
+"""Device import pages: the history, a new import, matching an other CSV file's columns, an
+import's progress, preview (counts, device by device changes, problems, the org units,
+locations and categories that match nothing with a picker each) and result, and the saved
+mappings of such values."""
 
 import re
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.lists import csv_response, paginate
 from homeroom.devices.choices import DeviceImportKind, DeviceImportStatus, DeviceStatus
 from homeroom.devices.importers import generic, services
-from homeroom.devices.importers.forms import DeviceImportForm, MappingForm, RecheckForm
-from homeroom.devices.importers.selectors import device_imports_for
+from homeroom.devices.importers.forms import (
+    DeviceImportForm,
+    MappingForm,
+    RecheckForm,
+    SavedMappingForm,
+    UnmappedForm,
+)
+from homeroom.devices.importers.selectors import device_imports_for, value_mappings_for
 from homeroom.devices.importers.upload import NotADeviceFile
 from homeroom.devices.models import Device
 
 CHANGES_SHOWN = 200
 REMAPPABLE = {DeviceImportStatus.MAPPING, DeviceImportStatus.CHECKED, DeviceImportStatus.REJECTED}
+CHECKABLE = {DeviceImportStatus.CHECKED, DeviceImportStatus.REJECTED, DeviceImportStatus.FAILED}
 LINE = re.compile(r"(\d+): ")
 FIELD_NAMES = {
     "asset_tag": "Asset tag",
@@ -33,6 +42,7 @@ FIELD_NAMES = {
     "os_version": "OS version",
     "org_unit_path": "Org unit path",
     "last_sync": "Last sync",
+    "home_room": "Home room",
 }
 
 
@@ -96,7 +106,21 @@ def import_mapping(request, pk: int):
 @access("devices.view_deviceimport")
 def import_detail(request, pk: int):
     record = get_object_or_404(device_imports_for(request.user), pk=pk)
-    context = {
+    template = "devices/imports/import_detail.html"
+    context = detail_context(request, record)
+    return render(request, f"{template}#progress" if request.htmx else template, context)
+
+
+def detail_context(request, record, unmapped_form: UnmappedForm | None = None) -> dict:
+    if (
+        unmapped_form is None
+        and record.unmapped
+        and record.status in CHECKABLE
+        and request.user.has_perm("devices.add_deviceimport")
+    ):
+        unmapped_form = UnmappedForm(user=request.user, record=record)
+    return {
+        "unmapped_form": unmapped_form,
         "record": record,
         "counts": count_rows(record.counts),
         "changes": [change_row(change) for change in record.changes[:CHANGES_SHOWN]],
@@ -114,8 +138,85 @@ def import_detail(request, pk: int):
             },
         ),
     }
-    template = "devices/imports/import_detail.html"
-    return render(request, f"{template}#progress" if request.htmx else template, context)
+
+
+@access("devices.add_deviceimport")
+@require_POST
+def import_map_values(request, pk: int):
+    """Save the sites and kinds of device chosen for the values that match nothing, and
+    check the file again with them."""
+    record = get_object_or_404(device_imports_for(request.user), pk=pk)
+    if record.status not in CHECKABLE:
+        messages.error(request, "This import cannot be checked again now.")
+        return redirect(record)
+    form = UnmappedForm(request.POST, user=request.user, record=record)
+    if form.is_valid():
+        try:
+            services.device_import_map_values(
+                record, actor=request.user, chosen=form.cleaned_data["chosen"]
+            )
+        except Conflict as error:
+            messages.error(request, str(error))
+            return redirect(record)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, "Saved for this and later imports. Checking the file again.")
+            return redirect(record)
+    context = detail_context(request, record, unmapped_form=form)
+    return render(request, "devices/imports/import_detail.html", context, status=400)
+
+
+@access("devices.view_deviceimport")
+def value_mapping_list(request):
+    mappings = value_mappings_for(request.user)
+    page = paginate(request, mappings, per_page=50)
+    return render(request, "devices/imports/value_mapping_list.html", {"page": page})
+
+
+@access("devices.add_deviceimport")
+def value_mapping_edit(request, pk: int):
+    mapping = get_object_or_404(value_mappings_for(request.user), pk=pk)
+    initial = {
+        "site": mapping.site.code if mapping.site else "",
+        "room": mapping.room.number if mapping.room else "",
+        "category": mapping.category,
+    }
+    form = SavedMappingForm(
+        request.POST or None, user=request.user, mapping=mapping, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.import_value_mapping_save(
+                actor=request.user,
+                source=mapping.source,
+                field=mapping.field,
+                value=mapping.value,
+                site=data.get("site"),
+                room_number=data.get("room", ""),
+                category=data.get("category", ""),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, "Mapping saved; later imports use it.")
+            return redirect("devices:value_mapping_list")
+    context = {"mapping": mapping, "form": form}
+    return render(request, "devices/imports/value_mapping_form.html", context)
+
+
+@access("devices.add_deviceimport")
+@require_POST
+def value_mapping_remove(request, pk: int):
+    mapping = get_object_or_404(value_mappings_for(request.user), pk=pk)
+    try:
+        services.import_value_mapping_remove(actor=request.user, mapping=mapping)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{mapping.value}” is no longer mapped.")
+    return redirect("devices:value_mapping_list")
 
 
 @access("devices.view_deviceimport")

@@ -3,24 +3,43 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from homeroom.core.testing import WalkSamples
-from homeroom.devices.models import DeviceImport
+from homeroom.devices.models import DeviceImport, ImportValueMapping
 
 GOOGLE_FILE = b"serialNumber,annotatedAssetId,model\nWALK-CROS-1,WALK-C1,Acer Chromebook 311\n"
 
 
 def import_samples(base) -> WalkSamples:
-    record = DeviceImport.objects.create(
-        kind="google-devices",
-        file_name="walk.csv",
-        file_path="/nonexistent/walk.csv",
-        file_sha256="0" * 64,
-        site=base.site,
-        status="checked",
-    )
+    def checked_import() -> int:
+        return DeviceImport.objects.create(
+            kind="google-devices",
+            file_name="walk.csv",
+            file_path="/nonexistent/walk.csv",
+            file_sha256="0" * 64,
+            site=base.site,
+            status="checked",
+            unmapped=[{"field": "org_unit", "value": "/Walk", "rows": 1, "line": 2}],
+        ).pk
+
+    record = DeviceImport.objects.get(pk=checked_import())
     pages = ("detail", "mapping", "problems", "apply", "recheck")
+    made = iter(range(1, 1_000_000))
+
+    def saved_mapping() -> int:
+        """A new one each time: removing it deletes it."""
+        return ImportValueMapping.objects.create(
+            source="google-devices", field="org_unit", value=f"/Walk/{next(made)}", site=base.site
+        ).pk
+
     return WalkSamples(
-        by_url_name={f"devices:import_{page}": record.pk for page in pages},
-        by_key={"device_import_id": record.pk},
+        by_url_name={
+            **{f"devices:import_{page}": record.pk for page in pages},
+            # Mapping values checks the import again, so each call needs a checked one.
+            "devices:import_map_values": checked_import,
+            "api:map_device_import_values": checked_import,
+            "devices:value_mapping_edit": saved_mapping,
+            "devices:value_mapping_remove": saved_mapping,
+        },
+        by_key={"device_import_id": record.pk, "mapping_id": saved_mapping},
         bodies={
             "upload_device_import": lambda: {
                 "file": SimpleUploadedFile("cros.csv", GOOGLE_FILE, "text/csv"),
@@ -28,5 +47,9 @@ def import_samples(base) -> WalkSamples:
                 "dry_run": "true",
             },
             "apply_device_import": {},
+            "remove_value_mapping": {},
+            "map_device_import_values": {
+                "mappings": [{"field": "org_unit", "value": "/Walk", "site": base.site.code}]
+            },
         },
     )
