@@ -100,3 +100,34 @@ def test_import_a_spreadsheet_with_its_columns_matched(page, demo, tmp_path, set
     page.goto("/devices/imports/")
     expect(page.get_by_role("row", name=re.compile("projectors.csv"))).to_contain_text("Applied")
     check_page(page, "device-imports")
+
+
+def test_an_org_unit_that_names_no_site_is_mapped_on_the_preview(page, demo, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    site = User.objects.get(username="tech").sites.order_by("pk").first()
+    path = tmp_path / "cros.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["serialNumber", "annotatedAssetId", "orgUnitPath", "model"])
+        for n in range(1, 3):
+            writer.writerow([f"MAP-SN-{n}", f"MAP-{n}", "/Students/Annex", "Acer Chromebook 311"])
+    log_in(page, "tech", next="/devices/imports/new/")
+    check_page(page, "device-import-new-google")
+    page.get_by_label("File to import").set_input_files(path)
+    page.get_by_role("button", name="Upload and check").click()
+    assert run_queued_tasks() == 1
+
+    places = page.get_by_role("region", name="Org units, locations and categories that match")
+    expect(places).to_contain_text("Org unit “/Students/Annex” (2 rows)")
+    check_page(page, "device-import-unmapped")
+    places.get_by_label("Site").select_option(label=site.name)
+    places.get_by_role("button", name="Save and check again").click()
+    expect(page.get_by_text("Saved for this and later imports.")).to_be_visible()
+    assert run_queued_tasks() == 1
+    expect(page.get_by_role("button", name="Apply these changes")).to_be_visible()
+    expect(page.get_by_role("region", name="Device by device")).to_contain_text(site.name)
+    check_page(page, "device-import-mapped")
+
+    page.goto("/devices/imports/mappings/")
+    expect(page.get_by_role("row", name=re.compile("Students.Annex"))).to_contain_text(site.name)
+    check_page(page, "device-import-saved-mappings")
