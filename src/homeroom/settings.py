@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "homeroom.core.middleware.ContentSecurityPolicyMiddleware",
     "homeroom.core.middleware.AuditInterfaceMiddleware",
     "homeroom.core.middleware.CurrentSiteMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -161,8 +162,39 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Password-reset mails an address, and a client address, may ask for in an hour.
+PASSWORD_LINKS_PER_ADDRESS = int(os.environ.get("HOMEROOM_PASSWORD_LINKS_PER_ADDRESS", "3"))
+PASSWORD_LINKS_PER_CLIENT = int(os.environ.get("HOMEROOM_PASSWORD_LINKS_PER_CLIENT", "30"))
+
+# Production serves Homeroom over HTTPS, usually behind a reverse proxy (see the README).
+HTTPS = env_bool("HOMEROOM_HTTPS")
+# Behind a proxy, the client's address and scheme come from the headers the proxy sets.
+BEHIND_PROXY = env_bool("HOMEROOM_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_CLIENT_IP_CALLABLE = "homeroom.core.middleware.client_ip"
+SECURE_SSL_REDIRECT = env_bool("HOMEROOM_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain health check
+SECURE_HSTS_SECONDS = int(os.environ.get("HOMEROOM_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOMEROOM_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HOMEROOM_HSTS_PRELOAD", HTTPS)
+# Pages load scripts, styles, fonts and images from Homeroom itself only, and no inline
+# script runs (homeroom.core.middleware.ContentSecurityPolicy).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "media-src": "'self' blob:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("HOMEROOM_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = env_bool("HOMEROOM_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
@@ -196,6 +228,19 @@ TASKS = {
         "BACKEND": os.environ.get("HOMEROOM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Limits on imported files (rosters and device lists), read by homeroom.core.import_limits.
+# The defaults take a district of 100,000 devices and a roster of 300,000 enrollments with room
+# to spare, and refuse files that would hold the only worker for minutes or gigabytes.
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOMEROOM_IMPORT_MAX_UPLOAD_MB", "100"))
+IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("HOMEROOM_IMPORT_MAX_UNZIPPED_MB", "500"))
+IMPORT_MAX_ZIP_RATIO = int(os.environ.get("HOMEROOM_IMPORT_MAX_ZIP_RATIO", "100"))
+IMPORT_MAX_LINE_BYTES = int(os.environ.get("HOMEROOM_IMPORT_MAX_LINE_BYTES", "1048576"))
+IMPORT_MAX_ROWS = int(os.environ.get("HOMEROOM_IMPORT_MAX_ROWS", "1000000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("HOMEROOM_IMPORT_MAX_COLUMNS", "500"))
+IMPORT_REFUSED_RETENTION_DAYS = int(os.environ.get("HOMEROOM_IMPORT_REFUSED_RETENTION_DAYS", "30"))
+# A check or apply whose task shows no sign of life for this long is taken as dead.
+IMPORT_STALE_MINUTES = int(os.environ.get("HOMEROOM_IMPORT_STALE_MINUTES", "120"))
 
 LOGGING = {
     "version": 1,

@@ -92,6 +92,15 @@ def page(request, browser, live_server, viewport):
     )
     errors = []
     page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
+    # Every page must work under the Content-Security-Policy: a refused script or style
+    # shows up here as a console error.
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and errors.append(f"{page.url}: {message.text}")
+        ),
+    )
     page.on(
         "requestfailed",
         lambda request: (

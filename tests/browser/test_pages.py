@@ -78,7 +78,8 @@ def test_an_empty_form_shows_the_error_summary_and_keeps_the_page(page, demo):
     assert Site.objects.count() == 4
 
 
-def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox):
+def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox, live_server, settings):
+    settings.SITE_URL = live_server.url  # where emailed links point
     page.goto("/accounts/login/")
     check_page(page, "login")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -111,3 +112,48 @@ def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
     check_page(page, "dashboard-teacher")
+
+
+@pytest.mark.parametrize(
+    ("username", "first_card"),
+    [
+        ("admin", "Help desk"),
+        ("tech", "Help desk"),
+        ("teacher", "My tickets"),
+        ("librarian", "Fees"),
+        ("coordinator", "My tickets"),
+        ("student", "Your device"),
+    ],
+)
+def test_each_roles_today_leads_with_its_own_work(page, demo, username, first_card):
+    log_in(page, username)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    first = page.locator(".cards > .card h2").first
+    expect(first).to_have_text(first_card)
+    nav = page.get_by_role("navigation", name="Modules")
+    expect(nav.locator("[aria-current=page]")).to_have_count(1)
+    expect(nav.locator("[aria-current=page]")).to_have_text("Today")
+    check_page(page, f"dashboard-{username}")
+
+
+def test_a_workspace_shows_its_pages_with_one_current(page, demo):
+    log_in(page, "tech", next="/devices/imports/")
+    nav = page.get_by_role("navigation", name="Modules")
+    pages = nav.get_by_role("list", name="Devices")
+    expect(pages.get_by_role("link")).to_have_text(
+        [
+            "Devices",
+            "Fleet",
+            "Scan station",
+            "Repairs",
+            "Loaners",
+            "Parts stock",
+            "Vendors",
+            "Device imports",
+        ]
+    )
+    expect(nav.locator("[aria-current=page]")).to_have_count(1)
+    expect(pages.get_by_role("link", name="Device imports")).to_have_attribute(
+        "aria-current", "page"
+    )
+    check_page(page, "workspace-devices")

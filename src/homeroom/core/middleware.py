@@ -1,7 +1,36 @@
+from django.conf import settings
+
 from homeroom.core import audit
 from homeroom.core.choices import AuditInterface
 
 SESSION_SITE_KEY = "homeroom_site_id"
+
+
+def client_ip(request) -> str | None:
+    """The address of the client: behind the reverse proxy (HOMEROOM_BEHIND_PROXY), the one
+    the proxy appended last to X-Forwarded-For, as a client can write the earlier ones."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.CONTENT_SECURITY_POLICY with every response that has none of its own.
+    A small middleware rather than django-csp: the policy is one fixed header (no nonces),
+    and Django 6's built-in policy replaces it when the project moves there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        response.headers.setdefault(
+            "Content-Security-Policy", "; ".join(f"{k} {v}" for k, v in policy.items())
+        )
+        return response
 
 
 class AuditInterfaceMiddleware:

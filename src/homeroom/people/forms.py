@@ -1,6 +1,8 @@
 import zipfile
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 
 from homeroom.core import import_limits, roles
@@ -95,6 +97,17 @@ class PasswordLinkForm(PasswordResetForm):
         if self.account is not None:
             return [self.account] if self.account.is_active else []
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def save(self, **options):
+        """The link is built from HOMEROOM_SITE_URL, never from the Host header of the
+        request that asked for it, which the asker chooses."""
+        site = urlsplit(settings.SITE_URL)
+        options.update(domain_override=site.netloc, use_https=site.scheme == "https")
+        options["extra_email_context"] = {
+            **(options.get("extra_email_context") or {}),
+            "site_url": settings.SITE_URL,
+        }
+        return super().save(**options)
 
 
 class RosterUploadForm(forms.Form):

@@ -97,6 +97,24 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
+class PasswordLinkRequest(models.Model):
+    """One request for a password-reset link, counted whether or not an account uses the
+    address, to limit the mail one address or one client can cause. Kept a day."""
+
+    email = models.CharField(max_length=254, help_text="Lower-cased as typed.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "requested_at"], name="password_link_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="password_link_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class RosterRecord(models.Model):
     """Fields every record loaded from a student information system carries."""
 

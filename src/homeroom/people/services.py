@@ -1,5 +1,8 @@
 """Writes to accounts and API tokens. Every change is validated and audited."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,7 +12,7 @@ from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
 from homeroom.core.models import DistrictSettings
 from homeroom.core.roles import ROLES, STUDENT
-from homeroom.people.models import ApiToken, User
+from homeroom.people.models import ApiToken, PasswordLinkRequest, User
 
 
 def _set_role(user: User, role: str) -> None:
@@ -81,15 +84,26 @@ def user_update(*, actor, user: User, role: str | None = None, sites=None, **dat
         if list(changes) == ["is_active"]:
             verb = AuditVerb.REACTIVATED if user.is_active else AuditVerb.DEACTIVATED
         audit.record(actor=actor, obj=user, verb=verb, changes=changes)
+    if "is_active" in changes and not user.is_active:
+        tokens_revoke_all(actor=actor, user=user, reason="the account was turned off")
     return user
 
 
 @transaction.atomic
-def user_set_password(*, actor, user: User, password: str) -> User:
+def user_set_password(*, actor, user: User, password: str, how: str = "") -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, obj=user, verb=AuditVerb.PASSWORD_CHANGED)
+    user_password_changed(actor=actor, user=user, how=how)
     return user
+
+
+@transaction.atomic
+def user_password_changed(*, actor, user: User, how: str = "") -> None:
+    """Record a password just changed (by a form that saved it) and revoke the account's
+    API tokens: whoever had the old password may have made one, and a token would
+    otherwise outlive the password that let them in."""
+    audit.record(actor=actor, obj=user, verb=AuditVerb.PASSWORD_CHANGED, message=how)
+    tokens_revoke_all(actor=actor, user=user, reason="the password was changed")
 
 
 def may_create_api_tokens(user: User) -> bool:
@@ -116,17 +130,45 @@ def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        because = f", because {reason}" if reason else ""
         audit.record(
             actor=actor,
             obj=token.user,
             verb=AuditVerb.TOKEN_REVOKED,
-            message=f"API token “{token.name}” ({token.prefix}…)",
+            message=f"API token “{token.name}” ({token.prefix}…){because}",
         )
     return token
+
+
+@transaction.atomic
+def tokens_revoke_all(*, actor, user: User, reason: str) -> int:
+    """Revoke every active token of `user`; returns how many there were."""
+    tokens = list(user.api_tokens.active().select_for_update())
+    for token in tokens:
+        token_revoke(actor=actor, token=token, reason=reason)
+    return len(tokens)
+
+
+@transaction.atomic
+def password_link_request(*, email: str, ip_address: str | None) -> bool:
+    """Count a request for a password-reset mail; False when the address or the client has
+    asked too often in the last hour. Counted whether or not an account uses the address,
+    so the answer says nothing about which addresses have accounts."""
+    now = timezone.now()
+    email = email.strip().lower()
+    recent = PasswordLinkRequest.objects.filter(requested_at__gt=now - timedelta(hours=1))
+    if (
+        recent.filter(email=email).count() >= settings.PASSWORD_LINKS_PER_ADDRESS
+        or recent.filter(ip_address=ip_address).count() >= settings.PASSWORD_LINKS_PER_CLIENT
+    ):
+        return False
+    PasswordLinkRequest.objects.filter(requested_at__lt=now - timedelta(days=1)).delete()
+    PasswordLinkRequest.objects.create(email=email, ip_address=ip_address, requested_at=now)
+    return True
 
 
 def token_authenticate(key: str) -> User | None:

@@ -2,18 +2,18 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from homeroom.core import audit
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
-from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
 from homeroom.core.lists import csv_response, paginate, sort
+from homeroom.core.middleware import client_ip
 from homeroom.core.registry import registry
 from homeroom.core.roles import ROLES
 from homeroom.core.selectors import audit_events_for, scoped_sites, sites_for
@@ -36,35 +36,57 @@ from homeroom.people.selectors import users_for
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("people:profile")
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record(
-            actor=self.request.user, obj=self.request.user, verb=AuditVerb.PASSWORD_CHANGED
-        )
+        revoked = self.request.user.api_tokens.active().count()
+        services.user_password_changed(actor=self.request.user, user=self.request.user)
         messages.success(self.request, "Your password has been changed.")
+        if revoked:
+            messages.warning(
+                self.request,
+                f"Your API tokens ({revoked}) were revoked with the old password; "
+                "make new ones for the scripts that need them.",
+            )
         return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
         # A new password from the emailed link is the way out of a sign-in lockout.
         axes_reset(username=form.user.get_username())
-        audit.record(
-            actor=form.user,
-            obj=form.user,
-            verb=AuditVerb.PASSWORD_CHANGED,
-            message="Set with an emailed link",
+        services.user_password_changed(
+            actor=form.user, user=form.user, how="Set with an emailed link"
         )
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordLinkForm
+
+    def form_valid(self, form):
+        allowed = services.password_link_request(
+            email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+        )
+        if not allowed:
+            # The same answer whether or not an account uses the address.
+            form.add_error(
+                None,
+                "Too many links were asked for this address or from this network in the last "
+                "hour. Wait an hour and try again, or ask your district admin to send one.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 login = access(PUBLIC)(auth_views.LoginView.as_view(redirect_authenticated_user=True))
 logout = access(PUBLIC)(auth_views.LogoutView.as_view())
 password_change = access(SIGNED_IN)(PasswordChangeView.as_view())
-password_reset = access(PUBLIC)(auth_views.PasswordResetView.as_view(form_class=PasswordLinkForm))
+password_reset = access(PUBLIC)(PasswordResetView.as_view())
 password_reset_done = access(PUBLIC)(auth_views.PasswordResetDoneView.as_view())
 password_reset_confirm = access(PUBLIC)(PasswordResetConfirmView.as_view())
 password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as_view())

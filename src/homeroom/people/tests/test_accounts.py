@@ -18,7 +18,7 @@ from homeroom.people import services
 
 LOGIN = "/accounts/login/"
 NEW_PASSWORD = "plum tricycle lantern 47"
-LINK = re.compile(r"http://testserver(/accounts/password/reset/[^/\s]+/[^/\s]+/)")
+LINK = re.compile(re.escape(settings.SITE_URL) + r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)")
 
 
 def sign_in(client: Client, username: str, password: str, **extra):

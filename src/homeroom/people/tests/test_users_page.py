@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -72,7 +73,9 @@ def test_admin_adds_a_user_and_emails_an_invite(admin, admin_client, sites):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["jdoe@example.org"]
     assert "Your username is jdoe" in mail.outbox[0].body
-    assert re.search(r"http://testserver/accounts/password/reset/\S+/\S+/", mail.outbox[0].body)
+    assert re.search(
+        re.escape(settings.SITE_URL) + r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body
+    )
     event = AuditEvent.objects.get(object_id=account.pk, verb="created")
     assert event.interface == "web"
     assert event.actor == admin
@@ -83,7 +86,7 @@ def test_admin_adds_a_user_and_emails_an_invite(admin, admin_client, sites):
 
 def test_invited_user_sets_a_password_and_signs_in(admin_client, sites):
     admin_client.post("/users/new/", new_user_form(sites))
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    link = re.search(re.escape(settings.SITE_URL) + r"(\S+)", mail.outbox[0].body).group(1)
     browser = Client()
     form_url = browser.get(link)["Location"]
     browser.post(
