@@ -105,7 +105,7 @@ def test_the_fees_list_schedule_and_policy(page, demo):
     first_row = page.locator("#charge-table tbody tr").first
     expect(first_row).to_contain_text(re.compile("Unpaid|Partly paid"))
     check_page(page, "fees-unpaid")
-    page.get_by_role("link", name="Fee schedule").click()
+    page.get_by_role("list", name="Fees").get_by_role("link", name="Fee schedule").click()
     check_page(page, "fee-schedule")
     page.get_by_role("link", name="Fee policy").click()
     check_page(page, "fee-policy")

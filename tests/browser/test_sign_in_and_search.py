@@ -26,7 +26,7 @@ def test_admin_signs_in_and_finds_a_site_with_the_global_search(page, demo, live
     expect(page).to_have_url(f"{live_server.url}/")
     expect(heading).to_have_text("Today")
     nav = page.get_by_role("navigation", name="Modules")
-    expect(nav.get_by_role("link", name="Users")).to_be_visible()
+    expect(nav.get_by_role("link", name="District")).to_be_visible()
     check_page(page, "dashboard")
 
     # "/" anywhere outside a field jumps to the search box in the top bar.

@@ -48,6 +48,47 @@
   });
 })();
 
+// Lists: on a phone, each filter bar folds behind a "Filters" button that says how many
+// filters are on; on a desktop the fold stays open and its button hidden (see homeroom.css).
+(function () {
+  "use strict";
+  var phone = window.matchMedia("(max-width: 760px)");
+
+  function label(form) {
+    var on = 0;
+    form.querySelectorAll("input, select").forEach(function (field) {
+      var typed = field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+      if (field.name && field.type !== "hidden" && field.type !== "submit" && typed) {
+        on += 1;
+      }
+    });
+    return on ? "Filters (" + on + " on)" : "Filters";
+  }
+
+  function fold(form) {
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    details.className = "filters-fold";
+    summary.textContent = label(form);
+    form.parentNode.insertBefore(details, form);
+    details.appendChild(summary);
+    details.appendChild(form);
+    details.open = !phone.matches;
+    form.addEventListener("change", function () {
+      summary.textContent = label(form);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.filters").forEach(fold);
+    phone.addEventListener("change", function () {
+      document.querySelectorAll(".filters-fold").forEach(function (details) {
+        details.open = !phone.matches;
+      });
+    });
+  });
+})();
+
 // Scan station: after each scan, clear the field, keep the focus there, and sound the result.
 (function () {
   "use strict";
