@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/homeroom
+# Days the suite must hold on (HOMEROOM_TEST_TODAY): a Saturday, the summer break, the first
+# school day of the demo's year, New Year's Eve.
+TEST_DATES ?= 2026-12-05 2027-07-14 2026-08-17 2026-12-31
 
-.PHONY: run test lint format screenshots bench
+.PHONY: run test test-dates lint format screenshots bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +29,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format src tests benchmarks
 
 # Every test runs on SQLite, then again on PostgreSQL when a local server answers
-# (required when CI=true).
+# (required when CI=true); CI then runs `test-dates` too.
 test: lint
 	$(BIN)/pytest
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
@@ -37,6 +40,15 @@ test: lint
 	else \
 		echo "== PostgreSQL not reachable at $(POSTGRES_TEST_URL): ran SQLite only."; \
 	fi
+	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory test-dates; fi
+
+# The tests but the browser's on SQLite with the clock set to each of TEST_DATES, two
+# processes at a time.
+test-dates: $(BIN)/.installed
+	@for day in $(TEST_DATES); do \
+		echo "== HOMEROOM_TEST_TODAY=$$day"; \
+		HOMEROOM_TEST_TODAY=$$day $(BIN)/pytest -m "not browser" -n 2 || exit 1; \
+	done
 
 # Re-takes the README screenshots from the browser tests.
 screenshots: $(BIN)/.installed

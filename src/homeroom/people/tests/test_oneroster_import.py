@@ -78,9 +78,7 @@ def audit_verbs(obj) -> list[str]:
 
 def assert_report_counts(report: dict, expected: dict[str, dict]) -> None:
     """The report has counts for exactly the files in `expected`, and they are these."""
-    entities = {
-        key for key, value in report.items() if isinstance(value, dict) and key != "impact"
-    }
+    entities = {key for key, value in report.items() if isinstance(value, dict) and key != "impact"}
     assert entities == set(expected)
     for entity, entity_counts in expected.items():
         assert counts_of(report, entity) == entity_counts, entity
