@@ -53,6 +53,6 @@ def test_histories_and_the_activity_page_show_labels_not_stored_values(sites, us
     assert "<del>elementary</del>" not in history and "<ins>high</ins>" not in history
 
     activity = client.get("/activity/").content.decode()
-    assert "Created: <span class=\"muted\">Number, Kind</span>" in activity
-    assert "Updated: <span class=\"muted\">Type, Is active</span>" in activity
+    assert 'Created: <span class="muted">Number, Kind</span>' in activity
+    assert 'Updated: <span class="muted">Type, Is active</span>' in activity
     assert "is_active" not in activity
