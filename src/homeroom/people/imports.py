@@ -139,8 +139,7 @@ def roster_import_check_again(record: RosterImport, *, actor) -> RosterImport:
     """Check a failed import again (its worker died, or something unforeseen stopped it)."""
     from homeroom.people.tasks import check_roster_import
 
-    if not actor.has_perm("people.add_rosterimport"):
-        raise PermissionDenied("Your role does not include importing rosters.")
+    require_roster_importer(actor)
     with transaction.atomic():
         record = roster_import_set_status(
             record, ImportStatus.QUEUED, errors=[], progress_done=0, progress_note=""

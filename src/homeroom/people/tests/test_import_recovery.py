@@ -11,6 +11,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from homeroom.core import roles
 from homeroom.core.testing import run_queued_tasks
+from homeroom.people.imports import roster_import_check_again, roster_import_set_status
 from homeroom.people.models import Person, RosterImport
 from homeroom.people.tests.oneroster_sets import SAMPLE, copy_sample, zip_set
 
@@ -91,6 +94,23 @@ def test_an_apply_whose_worker_died_is_failed_by_the_sweep_and_applied_again(
     run_queued_tasks()
     record.refresh_from_db()
     assert record.status == "applied" and Person.objects.count() == 20
+
+
+def test_only_a_district_admin_checks_a_failed_import_again(
+    users, admin, django_capture_on_commit_callbacks
+):
+    """Even an account of some schools that was given the import permission by hand."""
+    record = checked_then_applying(admin, django_capture_on_commit_callbacks)
+    record = roster_import_set_status(record, "failed", errors=["The worker stopped."])
+    technician = users[roles.TECHNICIAN]
+    technician.user_permissions.add(Permission.objects.get(codename="add_rosterimport"))
+    technician = type(technician).objects.get(pk=technician.pk)  # no cached permissions
+    assert technician.has_perm("people.add_rosterimport")
+
+    with pytest.raises(PermissionDenied, match="Only a district admin"):
+        roster_import_check_again(record, actor=technician)
+    record.refresh_from_db()
+    assert record.status == "failed"
 
 
 def test_a_task_still_at_work_or_waiting_is_left_alone(
