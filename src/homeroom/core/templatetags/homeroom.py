@@ -69,12 +69,19 @@ def _value_in_words(field, value) -> str:
     return str(value)
 
 
+def _in_field_order(model, changes: dict) -> list[tuple[str, object]]:
+    """The changes in the order the model declares its fields (PostgreSQL's jsonb keeps
+    keys in an order of its own), keys that are no field last."""
+    order = {field.name: n for n, field in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
+
+
 @register.filter
 def change_rows(event) -> list[tuple[str, str | None, str]]:
     """What an audit event changed, in words: [(field, old value or None, new value)]."""
     model = event.content_type.model_class()
     rows = []
-    for name, values in event.changes.items():
+    for name, values in _in_field_order(model, event.changes):
         old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
         field = _field(model, name)
         rows.append(
@@ -91,7 +98,7 @@ def change_rows(event) -> list[tuple[str, str | None, str]]:
 def changed_fields(event) -> str:
     """The fields an audit event changed, by their names: "Name, Category, Default amount"."""
     model = event.content_type.model_class()
-    return ", ".join(_field_label(model, name) for name in event.changes)
+    return ", ".join(_field_label(model, name) for name, _ in _in_field_order(model, event.changes))
 
 
 @register.simple_tag(takes_context=True)
