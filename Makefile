@@ -29,12 +29,12 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format src tests benchmarks
 
 # Every test runs on SQLite, then again on PostgreSQL when a local server answers
-# (required when CI=true); CI then runs `test-dates` too.
+# (required when CI=true), two workers at a time; CI then runs `test-dates` too.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL: $(POSTGRES_TEST_URL)"; \
-		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -n 2; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(POSTGRES_TEST_URL); CI needs it." >&2; exit 1; \
 	else \
