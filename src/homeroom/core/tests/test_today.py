@@ -54,7 +54,11 @@ def student(users, sites):
         ("Project the screen in your room", "teacher"),
     ]:
         Article.objects.create(
-            title=title, slug=title.lower().replace(" ", "-"), body="Steps.", audience=audience
+            title=title,
+            slug=title.lower().replace(" ", "-"),
+            summary="Pick **Homeroom-Students** and sign in.",
+            body="Steps.",
+            audience=audience,
         )
     return user
 
@@ -79,6 +83,7 @@ def test_a_students_today_shows_their_device_loaner_fees_and_help(student, clien
     assert "$45.00" in page and "1 charge" in page
     assert "Connect to the school Wi-Fi" in page and "Reset your password" in page
     assert "Project the screen" not in page
+    assert "Pick Homeroom-Students and sign in." in page and "**" not in page
     # The district has not let students file tickets: no Get help button, and nothing to
     # search, so no search box either.
     assert 'href="/help/"' not in page
