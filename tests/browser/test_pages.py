@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from homeroom.core.models import Room, Site
 from homeroom.people.models import Person, RosterImport, SchoolClass, User
 
-from .conftest import check_page, log_in
+from .conftest import DESKTOP, check_page, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -157,3 +157,19 @@ def test_a_workspace_shows_its_pages_with_one_current(page, demo):
         "aria-current", "page"
     )
     check_page(page, "workspace-devices")
+
+
+def test_a_long_list_uses_the_pages_own_scroll_on_a_desktop(page, demo):
+    """Every row of the list is on the page, none hidden in a box that scrolls inside it, and
+    the header row stays in view under the top bar while the page scrolls."""
+    log_in(page, "admin", next="/people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("People")
+    check_page(page, "people-long-list")
+    box = page.locator(".table-wrap").first
+    assert box.evaluate("el => el.scrollHeight - el.clientHeight") <= 1
+    assert page.evaluate("document.documentElement.scrollHeight") > 3 * DESKTOP["height"]
+    page.mouse.wheel(0, 2000)
+    header = page.locator(".table thead th").first
+    expect(header).to_be_in_viewport()
+    top_bar = page.locator(".topbar").bounding_box()
+    assert header.bounding_box()["y"] >= top_bar["y"] + top_bar["height"] - 1
