@@ -158,3 +158,7 @@ def delete_closed_day(request, closed_day_id: Id):
     closed_day = get_object_or_404(selectors.closed_days_for(request.auth), pk=closed_day_id)
     services.closed_day_remove(actor=request.auth, closed_day=closed_day)
     return Status(204, None)
+
+
+# The import lifecycle's routes (/imports…) live in their own module, on this router.
+from homeroom.core import import_api  # noqa: E402, F401

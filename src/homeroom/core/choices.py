@@ -45,3 +45,29 @@ class AuditVerb(models.TextChoices):
     CHECKED_IN = "checked_in", "Checked in"
     DELETED = "deleted", "Deleted"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class ImportRunStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded, waiting for its options"
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked, ready to apply"
+    REJECTED = "rejected", "Has problems, nothing changed"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed, nothing changed"
+
+
+IR = ImportRunStatus
+# The one lifecycle of every import. A run waits as "uploaded" only while its format needs a
+# step first (matching columns); checking again is open to a checked, refused or failed run;
+# applying checks the file again and may still refuse it; an applied run is finished.
+IMPORT_RUN_TRANSITIONS: dict[str, set[str]] = {
+    IR.UPLOADED: {IR.CHECKING, IR.FAILED},
+    IR.CHECKING: {IR.CHECKED, IR.REJECTED, IR.FAILED},
+    IR.CHECKED: {IR.APPLYING, IR.CHECKING},
+    IR.REJECTED: {IR.CHECKING},
+    IR.APPLYING: {IR.APPLIED, IR.REJECTED, IR.FAILED},
+    IR.APPLIED: set(),
+    IR.FAILED: {IR.CHECKING},
+}
+IMPORT_RUN_RUNNING = {IR.CHECKING, IR.APPLYING}

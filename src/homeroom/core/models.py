@@ -6,7 +6,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind, SiteType
+from homeroom.core.choices import (
+    IMPORT_RUN_RUNNING,
+    AuditInterface,
+    AuditVerb,
+    ImportRunStatus,
+    RoomKind,
+    SiteType,
+)
 
 
 class Site(models.Model):
@@ -249,3 +256,86 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit events are append-only.")
+
+
+class ImportRun(models.Model):
+    """One file brought into Homeroom by any import format (a school calendar, a device list,
+    a roster): the stored file and its fingerprint, the options and column matches chosen,
+    where it is in its lifecycle (core.choices), and what checking and applying it found.
+    The format is named by `kind`, a key of the import-format registry."""
+
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interface = models.CharField(
+        max_length=10, choices=AuditInterface.choices, default=AuditInterface.WEB
+    )
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The site the import is for, when its format asks for one.",
+    )
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_sha256 = models.CharField(max_length=64)
+    options = models.JSONField(default=dict, blank=True)
+    mappings = models.JSONField(
+        default=dict, blank=True, help_text="The format's matches, e.g. field to column."
+    )
+    status = models.CharField(
+        max_length=20, choices=ImportRunStatus.choices, default=ImportRunStatus.UPLOADED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Rows (or records) the file holds.")
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(
+        default=list, blank=True, help_text="The first changes, as the format describes them."
+    )
+    preview_total = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="import_run_newest"),
+            models.Index(fields=["kind", "-created_at"], name="import_run_kind_newest"),
+            models.Index(fields=["status"], name="import_run_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.file_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:import_run", args=[self.kind, self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        from homeroom.core.import_formats import formats
+
+        found = formats().get(self.kind)
+        return found.label if found else self.kind
+
+    @property
+    def percent(self) -> int:
+        if self.status not in IMPORT_RUN_RUNNING:
+            return 100 if self.status != ImportRunStatus.UPLOADED else 0
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in IMPORT_RUN_RUNNING

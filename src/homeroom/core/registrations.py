@@ -8,11 +8,14 @@ from homeroom.core import (
 )
 from homeroom.core.access import SIGNED_IN, Rule
 from homeroom.core.charts import bar_chart
+from homeroom.core.import_formats import ANY_IMPORT
+from homeroom.core.import_services import import_runs_delete_refused, import_runs_recover
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
     SearchProvider,
     SearchResult,
+    SweepJob,
     Workspace,
     registry,
 )
@@ -75,6 +78,8 @@ registry.add_nav(
 registry.add_nav(
     NavItem("Activity", "core:activity", Rule("core.view_auditevent"), DISTRICT, order=850)
 )
+# Every format's runs together; shown to the roles that may see one of the formats.
+registry.add_nav(NavItem("Imports", "core:import_run_list", ANY_IMPORT, DISTRICT, order=860))
 
 # Last: every role's own work comes first.
 registry.add_card(DashboardCard("core/cards/welcome.html", welcome_card, SIGNED_IN, order=1000))
@@ -89,3 +94,6 @@ registry.add_card(
 
 registry.add_search(SearchProvider("Sites", search_sites, Rule("core.view_site"), order=900))
 registry.add_search(SearchProvider("Rooms", search_rooms, Rule("core.view_room"), order=910))
+
+registry.add_sweep(SweepJob("Import runs", import_runs_recover, at_worker_start=True))
+registry.add_sweep(SweepJob("Refused import files", import_runs_delete_refused))

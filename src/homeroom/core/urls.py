@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeroom.core import views
+from homeroom.core import import_views, views
 
 app_name = "core"
 
@@ -26,4 +26,27 @@ urlpatterns = [
     path("rooms/<int:pk>/", views.room_detail, name="room_detail"),
     path("rooms/<int:pk>/edit/", views.room_edit, name="room_edit"),
     path("activity/", views.activity, name="activity"),
+    path("imports/", import_views.import_run_list, name="import_run_list"),
+    path("imports/<slug:kind>/new/", import_views.import_run_create, name="import_run_create"),
+    path("imports/<slug:kind>/<int:run_id>/", import_views.import_run, name="import_run"),
+    path(
+        "imports/<slug:kind>/<int:run_id>/mapping/",
+        import_views.import_run_mapping,
+        name="import_run_mapping",
+    ),
+    path(
+        "imports/<slug:kind>/<int:run_id>/apply/",
+        import_views.import_run_apply,
+        name="import_run_apply",
+    ),
+    path(
+        "imports/<slug:kind>/<int:run_id>/check/",
+        import_views.import_run_check_again,
+        name="import_run_check_again",
+    ),
+    path(
+        "imports/<slug:kind>/<int:run_id>/problems.csv",
+        import_views.import_run_problems,
+        name="import_run_problems",
+    ),
 ]

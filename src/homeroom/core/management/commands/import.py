@@ -1,7 +1,7 @@
 import sys
 
 from homeroom.core.commands import AuditedCommand
-from homeroom.core.importers import IMPORTERS
+from homeroom.core.importers import available
 
 
 class Command(AuditedCommand):
@@ -9,8 +9,8 @@ class Command(AuditedCommand):
 
     def add_arguments(self, parser):
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-        for importer in IMPORTERS.values():
+        for importer in available().values():
             importer.add_arguments(kinds.add_parser(importer.name, help=importer.help))
 
     def handle(self, *args, kind, **options):
-        sys.exit(IMPORTERS[kind].run(self, options))
+        sys.exit(available()[kind].run(self, {**options, "kind": kind}))

@@ -1,0 +1,139 @@
+"""Import formats: what a module registers to have its files go through core's one import
+lifecycle (upload, check with progress, preview, apply, history, page, API and command line).
+
+A format is a subclass of `ImportFormat` registered from the module's `registrations.py`
+with `register_format(MyFormat())`. Core calls it in this order:
+
+    count(path) -> int                           about how many rows, for the progress bar
+    needs_mapping(run) -> bool                   wait for the mapping step before checking?
+    check(run, path, actor=, progress=) -> Plan  read everything, find every problem
+    apply(run, plan, actor=) -> dict             write the plan; runs inside the transaction
+                                                 that checked it again and records the run
+
+`check` must not write. Core stores what the plan says (counts, problems, warnings, the first
+changes for the preview) on the run, and applies only a plan without problems."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from homeroom.core.access import Rule
+
+Progress = Callable[[int, int, str], None]  # (done, total, what is happening)
+PREVIEW_ROWS = 200
+
+
+@dataclass
+class Plan:
+    """What checking a file found: its problems (`file:line: column: message`), things worth
+    knowing, counts of what applying would change ({"closed days": {"created": 3}}), the
+    changes row by row for the preview (dicts keyed by the format's `preview_columns`), and
+    whatever the format needs to apply it (`data`, kept in memory only)."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    changes: list[dict] = field(default_factory=list)
+    rows: int = 0
+    data: Any = None
+
+
+class ImportFormat:
+    """One kind of file. Subclasses set the class attributes and write `count`, `check` and
+    `apply`; the rest has defaults."""
+
+    kind: str = ""  # the key in URLs, the API and `homeroom import KIND`
+    label: str = ""  # "School calendar (.ics)"
+    description: str = ""  # a sentence on the upload page
+    view_rule: Rule = Rule(permission="core.view_importrun")  # history and the run's pages
+    use_rule: Rule = Rule(permission="core.add_importrun")  # upload, check again, apply
+    refusal: str = ""  # what a role outside `use_rule` is told
+    accept: str = ""  # the file input's accept attribute: ".ics,text/calendar"
+    max_bytes: int = 50 * 1024 * 1024
+    options_form: type | None = None  # a Form of extra choices on upload, built with user=
+    mapping_form: type | None = None  # a Form for the mapping step, built with run= and user=
+    preview_columns: tuple[tuple[str, str], ...] = ()  # (key, heading) of each preview column
+    example_name: str = ""  # a small valid file: the authorization walk and docs use it
+    example: bytes = b""
+
+    def may_use(self, actor, *, site) -> None:
+        """Refuse (PermissionDenied) an actor the format does not let import; the role and
+        sites are checked by core before this. Formats with stricter rules add them here."""
+
+    def needs_mapping(self, run) -> bool:
+        return False
+
+    def read_head(self, head: bytes, name: str) -> str:
+        """A first look at the start of an upload before it is recorded: return what is wrong
+        with it in plain words, or "" when it may be recorded and checked."""
+        return ""
+
+    def count(self, path) -> int:
+        raise NotImplementedError
+
+    def check(self, run, path, *, actor, progress: Progress) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, run, plan: Plan, *, actor) -> dict:
+        raise NotImplementedError
+
+
+_FORMATS: dict[str, ImportFormat] = {}
+
+
+def register_format(found: ImportFormat) -> None:
+    if not found.kind or not found.label:
+        raise ValueError("An import format needs a kind and a label.")
+    _FORMATS[found.kind] = found
+
+
+def unregister_format(kind: str) -> None:
+    _FORMATS.pop(kind, None)
+
+
+def formats() -> dict[str, ImportFormat]:
+    return dict(_FORMATS)
+
+
+def format_for(kind: str) -> ImportFormat | None:
+    return _FORMATS.get(kind)
+
+
+def viewable_kinds(user) -> list[str]:
+    return [kind for kind, found in _FORMATS.items() if found.view_rule.allows(user)]
+
+
+def usable_kinds(user) -> list[str]:
+    return [kind for kind, found in _FORMATS.items() if found.use_rule.allows(user)]
+
+
+def require_use(found: ImportFormat, actor) -> None:
+    if actor is not None and not found.use_rule.allows(actor):
+        raise PermissionDenied(found.refusal or f"Your role does not import {found.label} files.")
+
+
+@dataclass(frozen=True)
+class KindRule(Rule):
+    """The rule of the import pages whose URL names a kind: the kind's own `view_rule` or
+    `use_rule`. Without a kind it allows whoever one of the kinds allows (so a role that
+    imports nothing is turned away), and `for_kind` gives the rule of one kind, which the
+    views apply and the authorization walk checks kind by kind."""
+
+    which: str = "view"
+
+    def allows(self, user) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return any(self.for_kind(kind).allows(user) for kind in _FORMATS)
+
+    def for_kind(self, kind: str) -> Rule:
+        found = _FORMATS.get(kind)
+        if found is None:
+            return Rule(permission="core.no_such_import_kind")
+        return found.view_rule if self.which == "view" else found.use_rule
+
+
+ANY_IMPORT = KindRule(which="view")
+ANY_IMPORT_USE = KindRule(which="use")

@@ -1,0 +1,221 @@
+"""The import pages every format shares: the history of runs (filtered by kind), a new
+upload, the run's page (progress bar, preview, problems, Apply), the mapping step, checking
+again and the problems as CSV. Pages under /imports/KIND/ follow the kind's own rules."""
+
+import re
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from homeroom.core import import_services as services
+from homeroom.core.access import access
+from homeroom.core.exceptions import Conflict, problem_text
+from homeroom.core.import_formats import (
+    ANY_IMPORT,
+    ANY_IMPORT_USE,
+    KindRule,
+    format_for,
+    formats,
+    usable_kinds,
+    viewable_kinds,
+)
+from homeroom.core.lists import csv_response, paginate
+
+PROBLEM = re.compile(r"^(?P<line>\d+): (?P<column>.*?): (?P<message>.*)$", re.DOTALL)
+
+
+def kind_access(rule: KindRule):
+    """`access(rule)`, then the rule of the kind the URL names: 404 for a kind Homeroom does
+    not have, 403 for one the user's role may not use."""
+
+    def decorate(view):
+        @access(rule)
+        @wraps(view)
+        def guarded(request, kind: str, *args, **kwargs):
+            found = format_for(kind)
+            if found is None:
+                raise Http404("No such import.")
+            if not rule.for_kind(kind).allows(request.user):
+                raise PermissionDenied(found.refusal or "Your role does not include this page.")
+            return view(request, found, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="File")
+
+    def __init__(self, *args, found, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.found = found
+        if found.accept:
+            self.fields["file"].widget.attrs["accept"] = found.accept
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.found.max_bytes:
+            raise forms.ValidationError(
+                f"The file is larger than {self.found.max_bytes // (1024 * 1024) or 1} MB, "
+                f"the most a {self.found.label} file may be."
+            )
+        head = upload.read(services.HEAD_BYTES)
+        upload.seek(0)
+        wrong = self.found.read_head(head, upload.name or "")
+        if wrong:
+            raise forms.ValidationError(wrong)
+        return upload
+
+
+def split_options(cleaned: dict) -> tuple[dict, object]:
+    """The options form's answers as the run's options, and its site (if it asks for one)."""
+    options = dict(cleaned)
+    site = options.pop("site", None)
+    return options, site
+
+
+@access(ANY_IMPORT)
+def import_run_list(request):
+    kind = request.GET.get("kind") or None
+    runs = services.import_runs_for(request.user, kind=kind).defer("preview", "warnings")
+    page = paginate(request, runs, per_page=25)
+    known = formats()
+    context = {
+        "page": page,
+        "kind": kind,
+        "kinds": [(name, known[name].label) for name in viewable_kinds(request.user)],
+        "usable": [(name, known[name].label) for name in usable_kinds(request.user)],
+    }
+    return render(request, "core/imports/run_list.html", context)
+
+
+@kind_access(ANY_IMPORT_USE)
+def import_run_create(request, found):
+    upload = UploadForm(request.POST or None, request.FILES or None, found=found)
+    options = (
+        found.options_form(request.POST or None, user=request.user) if found.options_form else None
+    )
+    if request.method == "POST" and upload.is_valid() and (options is None or options.is_valid()):
+        chosen, site = split_options(options.cleaned_data if options else {})
+        try:
+            run = services.import_run_upload(
+                actor=request.user,
+                kind=found.kind,
+                upload=upload.cleaned_data["file"],
+                site=site,
+                options=chosen,
+            )
+        except (ValidationError, PermissionDenied, Conflict) as error:
+            upload.add_error(None, problem_text(error))
+        else:
+            if run.status == services.S.UPLOADED:
+                messages.success(request, f"Uploaded {run.file_name}. Choose its mapping next.")
+                return redirect("core:import_run_mapping", found.kind, run.pk)
+            messages.success(
+                request,
+                f"Uploaded {run.file_name}. Checking it now; nothing changes until you apply it.",
+            )
+            return redirect(run)
+    context = {"found": found, "form": upload, "options": options}
+    return render(request, "core/imports/run_form.html", context)
+
+
+def _run(request, found, run_id: int):
+    return get_object_or_404(services.import_runs_for(request.user, kind=found.kind), pk=run_id)
+
+
+@kind_access(ANY_IMPORT)
+def import_run(request, found, run_id: int):
+    run = _run(request, found, run_id)
+    template = "core/imports/run_detail.html"
+    context = {
+        "run": run,
+        "found": found,
+        "may_use": found.use_rule.allows(request.user),
+        "columns": found.preview_columns,
+        "preview_rows": [
+            [(heading, change.get(key)) for key, heading in found.preview_columns]
+            for change in run.preview
+        ],
+        "preview_hidden": run.preview_total - len(run.preview),
+        "waits_for_mapping": run.status == services.S.UPLOADED and found.needs_mapping(run),
+    }
+    return render(request, f"{template}#progress" if request.htmx else template, context)
+
+
+@kind_access(ANY_IMPORT_USE)
+def import_run_mapping(request, found, run_id: int):
+    run = _run(request, found, run_id)
+    if found.mapping_form is None or run.is_running or run.status == services.S.APPLIED:
+        messages.error(request, "This import has no mapping to choose now.")
+        return redirect(run)
+    form = found.mapping_form(request.POST or None, run=run, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_run_set_mappings(
+                run, actor=request.user, mappings=form.cleaned_data["mappings"]
+            )
+        except Conflict as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Mapping saved. Checking the file now.")
+        return redirect(run)
+    return render(
+        request, "core/imports/run_mapping.html", {"run": run, "found": found, "form": form}
+    )
+
+
+@kind_access(ANY_IMPORT_USE)
+@require_POST
+def import_run_apply(request, found, run_id: int):
+    run = _run(request, found, run_id)
+    try:
+        services.import_run_queue_apply(run, actor=request.user)
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Applying the file. You can leave this page; it keeps going.")
+    return redirect(run)
+
+
+@kind_access(ANY_IMPORT_USE)
+@require_POST
+def import_run_check_again(request, found, run_id: int):
+    run = _run(request, found, run_id)
+    try:
+        services.import_run_check_again(run, actor=request.user)
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Checking the file again.")
+    return redirect(run)
+
+
+@kind_access(ANY_IMPORT)
+def import_run_problems(request, found, run_id: int):
+    """The problems and warnings as CSV (kind, file, line, column, message), every cell
+    through the export's formula guard."""
+    run = _run(request, found, run_id)
+    return csv_response(
+        f"import-{run.pk}-problems.csv",
+        ["kind", "file", "line", "column", "message"],
+        [
+            [label, *split_problem(text, run.file_name)]
+            for label, found_texts in (("problem", run.problems), ("warning", run.warnings))
+            for text in found_texts
+        ],
+    )
+
+
+def split_problem(text: str, file: str) -> list:
+    """`file:line: column: message` back into its parts; other text is all message."""
+    match = PROBLEM.match(text.removeprefix(f"{file}:")) if text.startswith(f"{file}:") else None
+    if match is None:
+        return ["", "", "", text]
+    return [file, int(match["line"]), match["column"], match["message"]]
