@@ -379,11 +379,19 @@ def one_current_page(response) -> str:
 # Each role's workspaces, in the order of the navigation. A workspace of one page shows as
 # that page (the student's Knowledge base and My fees).
 WORKSPACES = {
-    roles.DISTRICT_ADMIN: ["Today", "Help desk", "Devices", "Fees", "People", "District"],
-    roles.TECHNICIAN: ["Today", "Help desk", "Devices", "Fees", "People", "District"],
-    roles.TEACHER: ["Today", "Help desk", "People", "District"],
-    roles.LIBRARIAN: ["Today", "Help desk", "Fees", "People", "District"],
-    roles.TEST_COORDINATOR: ["Today", "Help desk", "People", "District"],
+    roles.DISTRICT_ADMIN: [
+        "Today",
+        "Help desk",
+        "Devices",
+        "Fees",
+        "Training",
+        "People",
+        "District",
+    ],
+    roles.TECHNICIAN: ["Today", "Help desk", "Devices", "Fees", "Training", "People", "District"],
+    roles.TEACHER: ["Today", "Help desk", "Training", "People", "District"],
+    roles.LIBRARIAN: ["Today", "Help desk", "Fees", "Training", "People", "District"],
+    roles.TEST_COORDINATOR: ["Today", "Help desk", "Training", "People", "District"],
     roles.STUDENT: ["Today", "Knowledge base", "My fees"],
 }
 

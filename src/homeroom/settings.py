@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "homeroom.repairs",
     "homeroom.fees",
     "homeroom.reports",
+    "homeroom.training",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("homeroom.repairs.urls")),
     path("", include("homeroom.fees.urls")),
     path("", include("homeroom.reports.urls")),
+    path("", include("homeroom.training.urls")),
     path("", include("homeroom.core.urls")),
 ]
 

@@ -84,6 +84,19 @@ HELPDESK_WORK = [
     "helpdesk.view_cannedresponse",
 ]
 
+# Staff see the training catalog and sign up; technicians also schedule sessions and run
+# them (lists, attendance) at their sites. A presenter runs their own session whatever
+# their role.
+TRAINING_JOIN = ["training.view_trainingsession", "training.add_signup"]
+TRAINING_RUN = [
+    *TRAINING_JOIN,
+    "training.add_trainingsession",
+    "training.change_trainingsession",
+    "training.view_signup",
+    "training.view_attendance",
+    "training.add_attendance",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -102,10 +115,23 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "devices.view_deviceimport",
         "devices.add_deviceimport",
         "reports.view_helpdesk_metrics",
+        *TRAINING_RUN,
     ],
-    TEACHER: [*SITE_READ, *HELPDESK_FILE, "people.view_person", "people.view_schoolclass"],
-    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE],
-    TEST_COORDINATOR: [*SITE_READ, *ROSTER_READ, *HELPDESK_FILE, "people.view_student_ids"],
+    TEACHER: [
+        *SITE_READ,
+        *HELPDESK_FILE,
+        "people.view_person",
+        "people.view_schoolclass",
+        *TRAINING_JOIN,
+    ],
+    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE, *TRAINING_JOIN],
+    TEST_COORDINATOR: [
+        *SITE_READ,
+        *ROSTER_READ,
+        *HELPDESK_FILE,
+        "people.view_student_ids",
+        *TRAINING_JOIN,
+    ],
     STUDENT: [],
 }
 

@@ -1,0 +1,44 @@
+"""The training catalog's filter, shared by the page and the API."""
+
+import datetime
+from typing import Annotated
+
+from django.db.models import Q
+from ninja import Field, FilterLookup, FilterSchema
+
+from homeroom.core.schemas import Id
+from homeroom.training.choices import Topic
+
+
+class SessionFilter(FilterSchema):
+    topic: Topic | None = None
+    site: Id | None = Field(
+        None, description="Sessions for this school: meeting there, or open to it."
+    )
+    on_or_after: Annotated[datetime.date | None, FilterLookup("starts_at__date__gte")] = None
+    on_or_before: Annotated[datetime.date | None, FilterLookup("starts_at__date__lte")] = None
+    q: str | None = Field(None, description="Words of the title, the tool or the description.")
+
+    def filter_site(self, value: int | None) -> Q:
+        if not value:
+            return Q()
+        from homeroom.training.models import TrainingSession
+
+        through = TrainingSession.audience_sites.through.objects
+        return (
+            Q(site_id=value)
+            | Q(pk__in=through.filter(site_id=value).values("trainingsession_id"))
+            | ~Q(pk__in=through.values("trainingsession_id"))
+        )
+
+    def filter_q(self, value: str | None) -> Q:
+        if not value:
+            return Q()
+        found = Q()
+        for word in value.split()[:8]:
+            found &= (
+                Q(title__icontains=word)
+                | Q(tool_name__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return found

@@ -1,0 +1,101 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from homeroom.training.choices import AttendanceKind, AudienceRole, Topic
+from homeroom.training.models import MAX_HOURS
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="e.g. “AI in the classroom: a first look”.")
+    topic = forms.ChoiceField(choices=Topic.choices)
+    tool_name = forms.CharField(
+        max_length=100, required=False, label="Tool or app", help_text="If it is about one."
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What people will be able to do afterwards.",
+    )
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    starts = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at")
+    ends = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Ends at")
+    repeat_weekly = forms.IntegerField(
+        min_value=0,
+        max_value=20,
+        initial=0,
+        label="Repeat weekly",
+        help_text="How many more weeks, at the same time, for a series; 0 for one session.",
+    )
+    room = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="Leave empty for an online session."
+    )
+    online_link = forms.URLField(
+        assume_scheme="https",
+        required=False,
+        max_length=500,
+        label="Online link",
+        help_text="Meet, Zoom or Teams.",
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=10000, label="Seats")
+    credit_hours = forms.DecimalField(
+        min_value=0.25, max_value=MAX_HOURS, decimal_places=2, label="Credit hours"
+    )
+    presenter = forms.ModelChoiceField(queryset=None)
+    audience_roles = forms.MultipleChoiceField(
+        choices=AudienceRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For",
+        help_text="Tick none for everyone.",
+    )
+    audience_sites = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Open to schools",
+        help_text="Tick none for every school.",
+    )
+    audience_grades = forms.CharField(
+        max_length=50, required=False, label="Grades taught", help_text="e.g. K-5."
+    )
+
+    def __init__(self, *args, rooms, presenters, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms
+        self.fields["room"].label_from_instance = lambda room: f"{room.site.name}, {room}"
+        self.fields["presenter"].queryset = presenters
+        self.fields["audience_sites"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, starts), zone)
+            data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, ends), zone)
+            if ends <= starts:
+                self.add_error("ends", "The session must end after it starts.")
+        if not data.get("room") and not data.get("online_link"):
+            self.add_error("room", "Choose a room, or give an online link.")
+        return data
+
+
+class ScanForm(forms.Form):
+    scan = forms.CharField(
+        max_length=100,
+        label="Staff badge",
+        help_text="Scan the badge, or type the staff id and press Enter.",
+    )
+
+
+class AttendanceRowForm(forms.Form):
+    """One person's line on the attendance list."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "Not here"), *AttendanceKind.choices], required=False, label="Attendance"
+    )
+    hours = forms.DecimalField(
+        min_value=0, max_value=MAX_HOURS, decimal_places=2, required=False, label="Hours"
+    )

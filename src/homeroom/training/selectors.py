@@ -1,0 +1,142 @@
+"""Reads of training: what sessions a user may see, who may run one, sign-ups and hours."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from homeroom.core.selectors import sites_for
+from homeroom.training.choices import SessionStatus, SignUpStatus
+from homeroom.training.models import Attendance, SignUp, TrainingSession
+
+ZERO = Decimal("0.00")
+
+
+def person_of(user):
+    """The staff record linked to a login account, or None."""
+    if not user.is_authenticated:
+        return None
+    from homeroom.people.models import Person
+
+    return Person.objects.filter(user=user).select_related("primary_site").first()
+
+
+def sessions_for(user) -> QuerySet[TrainingSession]:
+    """Sessions the user may see: every one for people who work at every site; otherwise
+    those open to every school or to one of theirs, those meeting at one of their sites and
+    those they present."""
+    if not user.is_authenticated or not user.has_perm("training.view_trainingsession"):
+        return TrainingSession.objects.none()
+    sessions = TrainingSession.objects.select_related("site", "room", "room__site", "presenter")
+    if user.sees_all_sites:
+        return sessions
+    mine = sites_for(user)
+    open_to_all = ~Q(
+        pk__in=TrainingSession.audience_sites.through.objects.values("trainingsession_id")
+    )
+    for_my_sites = Q(
+        pk__in=TrainingSession.audience_sites.through.objects.filter(site__in=mine).values(
+            "trainingsession_id"
+        )
+    )
+    return sessions.filter(open_to_all | for_my_sites | Q(site__in=mine) | Q(presenter=user))
+
+
+def series_of(user, session: TrainingSession) -> QuerySet[TrainingSession]:
+    """The other sessions of the series `session` belongs to."""
+    root = session.series_id or session.pk
+    return (
+        sessions_for(user)
+        .filter(Q(pk=root) | Q(series_id=root))
+        .exclude(pk=session.pk)
+        .order_by("starts_at", "pk")
+    )
+
+
+def with_counts(sessions: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    return sessions.annotate(
+        seats_taken=Count("signups", filter=Q(signups__status=SignUpStatus.CONFIRMED)),
+        waiting=Count("signups", filter=Q(signups__status=SignUpStatus.WAITLISTED)),
+    )
+
+
+def upcoming(sessions: QuerySet[TrainingSession], now=None) -> QuerySet[TrainingSession]:
+    now = now or timezone.now()
+    return sessions.filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
+
+
+def can_run(user, session: TrainingSession) -> bool:
+    """The presenter runs their session (attendance, the list); so does anyone who manages
+    sessions at its site (any site, for an online one)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if session.presenter_id == user.pk:
+        return True
+    if not user.has_perm("training.change_trainingsession"):
+        return False
+    if session.site_id is None:
+        return True
+    return sites_for(user).filter(pk=session.site_id).exists()
+
+
+def live_signups(session: TrainingSession) -> QuerySet[SignUp]:
+    return (
+        session.signups.exclude(status=SignUpStatus.CANCELLED)
+        .select_related("person", "person__primary_site")
+        .order_by("signed_up_at", "pk")
+    )
+
+
+def seats(session: TrainingSession) -> tuple[list[SignUp], list[SignUp]]:
+    """(people with a seat, the waitlist in order)."""
+    signups = list(live_signups(session))
+    confirmed = [s for s in signups if s.status == SignUpStatus.CONFIRMED]
+    waiting = [s for s in signups if s.status == SignUpStatus.WAITLISTED]
+    return confirmed, waiting
+
+
+def signup_of(session: TrainingSession, person) -> SignUp | None:
+    if person is None:
+        return None
+    return live_signups(session).filter(person=person).first()
+
+
+def waitlist_position(signup: SignUp) -> int:
+    """1 for the first person waiting."""
+    return (
+        signup.session.signups.filter(status=SignUpStatus.WAITLISTED)
+        .filter(
+            Q(signed_up_at__lt=signup.signed_up_at)
+            | Q(signed_up_at=signup.signed_up_at, pk__lt=signup.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def signups_of_person(person) -> QuerySet[SignUp]:
+    return SignUp.objects.filter(person=person).select_related(
+        "session", "session__site", "session__room", "session__room__site"
+    )
+
+
+def attendance_of(session: TrainingSession) -> dict[int, Attendance]:
+    """The session's attendance by person id."""
+    return {a.person_id: a for a in session.attendances.select_related("person")}
+
+
+def presented_by(user) -> QuerySet[TrainingSession]:
+    return with_counts(
+        TrainingSession.objects.filter(presenter=user).select_related("site", "room", "room__site")
+    )
+
+
+def school_year_of(day: datetime.date) -> int:
+    """School years run July to June and are named by the year they start in."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+def hours_total(person) -> Decimal:
+    total = Attendance.objects.filter(person=person).aggregate(total=Sum("hours"))["total"]
+    return total or ZERO

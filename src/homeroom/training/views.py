@@ -1,0 +1,312 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from homeroom.core.access import access
+from homeroom.core.exceptions import Conflict, problem_text
+from homeroom.core.filters import filtered
+from homeroom.core.lists import paginate
+from homeroom.core.models import Site
+from homeroom.core.selectors import rooms_for, sites_for
+from homeroom.people.models import User
+from homeroom.training import selectors, services
+from homeroom.training.choices import AttendanceKind, SessionStatus, SignUpStatus, Topic
+from homeroom.training.filters import SessionFilter
+from homeroom.training.forms import AttendanceRowForm, ScanForm, SessionForm
+
+VIEW = "training.view_trainingsession"
+
+
+def form_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _session(request, pk: int):
+    return get_object_or_404(selectors.with_counts(selectors.sessions_for(request.user)), pk=pk)
+
+
+@access(VIEW)
+def catalog(request):
+    """Upcoming sessions (or, with dates, those in the dates), with one filter form."""
+    session_filter, sessions = filtered(
+        request, SessionFilter, selectors.with_counts(selectors.sessions_for(request.user))
+    )
+    if session_filter.on_or_after is None and session_filter.on_or_before is None:
+        sessions = selectors.upcoming(sessions)
+    sessions = sessions.order_by("starts_at", "pk")
+    context = {
+        "page": paginate(request, sessions),
+        "filter": session_filter,
+        "topics": Topic.choices,
+        "sites": Site.objects.filter(is_active=True).order_by("name"),
+    }
+    template = "training/catalog.html#table" if request.htmx else "training/catalog.html"
+    return render(request, template, context)
+
+
+@access(VIEW)
+def session_detail(request, pk: int):
+    session = _session(request, pk)
+    person = selectors.person_of(request.user)
+    mine = selectors.signup_of(session, person)
+    runs = selectors.can_run(request.user, session)
+    confirmed, waiting = selectors.seats(session) if runs else ([], [])
+    now = timezone.now()
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "person": person,
+            "mine": mine,
+            "position": selectors.waitlist_position(mine)
+            if mine and mine.status == SignUpStatus.WAITLISTED
+            else 0,
+            "runs": runs,
+            "confirmed": confirmed,
+            "waiting": waiting,
+            "open_for_signup": session.status == SessionStatus.SCHEDULED
+            and session.starts_at > now,
+            "is_full": session.seats_taken >= session.capacity,
+            "series": selectors.series_of(request.user, session),
+        },
+    )
+
+
+@access("training.add_signup")
+@require_POST
+def signup(request, pk: int):
+    session = _session(request, pk)
+    try:
+        made = services.signup_create(actor=request.user, session=session)
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        if made.status == SignUpStatus.CONFIRMED:
+            messages.success(request, f"You have a seat at {session}. We sent you an email.")
+        else:
+            position = selectors.waitlist_position(made)
+            messages.info(
+                request,
+                f"{session} is full: you are number {position} on the waitlist. We will "
+                "email you if a seat opens up.",
+            )
+    return redirect(session)
+
+
+@access(VIEW)
+@require_POST
+def cancel_signup(request, pk: int):
+    """Cancel one's own sign-up, or (for someone running the session) the one posted."""
+    session = _session(request, pk)
+    signup_id = request.POST.get("signup", "")
+    if signup_id.isdigit() and selectors.can_run(request.user, session):
+        chosen = selectors.live_signups(session).filter(pk=signup_id).first()
+    else:
+        chosen = selectors.signup_of(session, selectors.person_of(request.user))
+    if chosen is None:
+        messages.info(request, "There is no sign-up to cancel.")
+        return redirect(session)
+    try:
+        services.signup_cancel(actor=request.user, signup=chosen)
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        messages.success(request, f"Cancelled {chosen.person}'s place at {session}.")
+    return redirect(session)
+
+
+@access(VIEW)
+def mine(request):
+    """My sign-ups (coming and past, with hours) and the sessions I present."""
+    person = selectors.person_of(request.user)
+    signups = (
+        selectors.signups_of_person(person).exclude(status=SignUpStatus.CANCELLED) if person else []
+    )
+    now = timezone.now()
+    coming = [s for s in signups if s.session.ends_at > now]
+    attended = (
+        person.training_attendances.select_related("session").order_by("-session__starts_at")
+        if person
+        else []
+    )
+    presenting = selectors.presented_by(request.user).filter(ends_at__gt=now)
+    presented = selectors.presented_by(request.user).filter(ends_at__lte=now).reverse()[:20]
+    return render(
+        request,
+        "training/mine.html",
+        {
+            "person": person,
+            "coming": coming,
+            "attended": attended,
+            "presenting": presenting,
+            "presented": presented,
+            "total": selectors.hours_total(person) if person else selectors.ZERO,
+        },
+    )
+
+
+@access("training.add_trainingsession")
+def session_create(request):
+    sites = sites_for(request.user).filter(is_active=True)
+    form = SessionForm(
+        request.POST or None,
+        rooms=rooms_for(request.user).filter(is_active=True).order_by("site__name", "number"),
+        presenters=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        sites=Site.objects.filter(is_active=True).order_by("name"),
+        initial={"presenter": request.user.pk, "capacity": 20, "credit_hours": "1.00"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=request.user,
+                title=data["title"],
+                topic=data["topic"],
+                tool_name=data["tool_name"],
+                description=data["description"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                room=data["room"],
+                online_link=data["online_link"],
+                capacity=data["capacity"],
+                credit_hours=data["credit_hours"],
+                presenter=data["presenter"],
+                audience_roles=data["audience_roles"],
+                audience_sites=data["audience_sites"],
+                audience_grades=data["audience_grades"],
+                repeat_weekly=data["repeat_weekly"] or 0,
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Scheduled {session}.")
+            return redirect(session)
+    return render(request, "training/session_form.html", {"form": form, "sites": sites})
+
+
+@access("training.change_trainingsession")
+@require_POST
+def session_cancel(request, pk: int):
+    session = _session(request, pk)
+    try:
+        services.session_set_status(
+            actor=request.user, session=session, status=SessionStatus.CANCELLED
+        )
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        messages.success(request, f"Cancelled {session}; everyone signed up gets an email.")
+    return redirect(session)
+
+
+def _attendance_rows(session, forms_by_person=None):
+    """Everyone with a seat or already recorded, in name order, each with their form."""
+    recorded = selectors.attendance_of(session)
+    confirmed, _ = selectors.seats(session)
+    people = {signup.person_id: signup.person for signup in confirmed}
+    for attendance in recorded.values():
+        people.setdefault(attendance.person_id, attendance.person)
+    rows = []
+    for person in sorted(people.values(), key=lambda p: (p.family_name, p.given_name, p.pk)):
+        attendance = recorded.get(person.pk)
+        form = (forms_by_person or {}).get(person.pk) or AttendanceRowForm(
+            prefix=f"p{person.pk}",
+            initial={
+                "kind": attendance.kind if attendance else "",
+                "hours": attendance.hours if attendance else None,
+            },
+        )
+        rows.append({"person": person, "attendance": attendance, "form": form})
+    return rows
+
+
+@access(VIEW)
+def attendance(request, pk: int):
+    """Take attendance: scan badges at the door, or tick names on the list."""
+    session = _session(request, pk)
+    if not selectors.can_run(request.user, session):
+        messages.info(request, "Only the presenter, or the school's technician, takes attendance.")
+        return redirect(session)
+    problems = []
+    forms_by_person = {}
+    if request.method == "POST":
+        rows = _attendance_rows(session)
+        saved = 0
+        for row in rows:
+            person = row["person"]
+            form = AttendanceRowForm(request.POST, prefix=f"p{person.pk}")
+            forms_by_person[person.pk] = form
+            if not form.is_valid():
+                problems.append(f"{person}: check the hours.")
+                continue
+            kind, hours = form.cleaned_data["kind"], form.cleaned_data["hours"]
+            try:
+                if kind:
+                    services.attendance_record(
+                        actor=request.user, session=session, person=person, kind=kind, hours=hours
+                    )
+                    saved += 1
+                elif row["attendance"] is not None:
+                    services.attendance_remove(actor=request.user, attendance=row["attendance"])
+            except (ValidationError, Conflict, PermissionDenied) as error:
+                form.add_error(None, problem_text(error))
+                problems.append(f"{person}: {problem_text(error)}")
+        if not problems:
+            messages.success(request, f"Saved the attendance: {saved} here.")
+            return redirect("training:attendance", pk=session.pk)
+    rows = _attendance_rows(session, forms_by_person)
+    return render(
+        request,
+        "training/attendance.html",
+        {
+            "session": session,
+            "rows": rows,
+            "form": ScanForm(),
+            "problems": problems,
+            "kinds": AttendanceKind.choices,
+            "here": sum(1 for row in rows if row["attendance"] is not None),
+            "result": None,
+        },
+    )
+
+
+@access(VIEW)
+@require_POST
+def attendance_scan(request, pk: int):
+    """One badge scan at the door; htmx swaps the result in and keeps the field's focus."""
+    session = _session(request, pk)
+    if not selectors.can_run(request.user, session):
+        messages.info(request, "Only the presenter, or the school's technician, takes attendance.")
+        return redirect(session)
+    form = ScanForm(request.POST)
+    if not form.is_valid():
+        result = {"ok": False, "text": "✗ Scan a staff badge first."}
+    else:
+        try:
+            found, new = services.attendance_scan(
+                actor=request.user, session=session, code=form.cleaned_data["scan"]
+            )
+        except (ValidationError, Conflict, PermissionDenied) as error:
+            result = {"ok": False, "text": f"✗ {problem_text(error)}"}
+        else:
+            if new:
+                late = " (came late)" if found.kind == AttendanceKind.LATE else ""
+                seat = "" if found.signup_id else " — walk-in, not signed up"
+                result = {"ok": True, "text": f"✓ {found.person} is here{late}{seat}"}
+            else:
+                result = {"ok": True, "text": f"✓ {found.person} was already marked here"}
+    if request.htmx:
+        context = {"session": session, "result": result, "rows": _attendance_rows(session)}
+        context["here"] = sum(1 for row in context["rows"] if row["attendance"] is not None)
+        return render(request, "training/attendance.html#scan-response", context)
+    (messages.success if result["ok"] else messages.error)(request, result["text"])
+    return redirect("training:attendance", pk=session.pk)
