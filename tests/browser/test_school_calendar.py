@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from homeroom.core.models import ClosedDay, Site
+from homeroom.core.testing import run_queued_tasks
 
 from .conftest import PHONE, check_page, log_in
 
@@ -33,15 +34,32 @@ def test_admin_runs_the_school_calendar(page, demo, tmp_path: Path):
     check_page(page, "closed-days-import")
     bad = tmp_path / "calendar.ics"
     bad.write_text("Not a calendar at all")
-    page.get_by_label("Calendar file (.ics)").set_input_files(bad)
-    page.get_by_role("button", name="Import closed days").click()
-    expect(page.get_by_role("alert")).to_contain_text("is not an iCalendar file")
+    page.get_by_label("File").set_input_files(bad)
+    page.get_by_role("button", name="Upload and check").click()
+    check_page(page, "closed-days-import-checking")
+    assert run_queued_tasks() == 1
+    page.reload()
+    expect(main).to_contain_text("is not an iCalendar file")
     check_page(page, "closed-days-import-error")
+    page.get_by_role("link", name="Upload another file").click()
+    check_page(page, "closed-days-import-again")
     good = tmp_path / "district.ics"
     good.write_text(CALENDAR_ICS)
-    page.get_by_label("Calendar file (.ics)").set_input_files(good)
-    page.get_by_role("button", name="Import closed days").click()
-    expect(page.get_by_text("Added 1 closed days from district.ics.")).to_be_visible()
+    page.get_by_label("File").set_input_files(good)
+    page.get_by_role("button", name="Upload and check").click()
+    check_page(page, "closed-days-import-checking-again")
+    assert run_queued_tasks() == 1
+    page.reload()
+    expect(main).to_contain_text("Professional development day")  # the preview
+    check_page(page, "closed-days-import-preview")
+    assert not ClosedDay.objects.filter(reason="Professional development day").exists()
+    page.get_by_role("button", name="Apply these changes").click()
+    check_page(page, "closed-days-import-applying")
+    assert run_queued_tasks() == 1
+    page.reload()
+    expect(main).to_contain_text("Applied")
+    check_page(page, "closed-days-import-applied")
+    page.goto("/calendar/?year=2026")
     expect(main).to_contain_text("Professional development day")
     check_page(page, "school-calendar-imported")
 

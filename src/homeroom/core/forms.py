@@ -1,7 +1,6 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
-from homeroom.core import icalendar
 from homeroom.core.models import Room, Site
 
 
@@ -118,31 +117,3 @@ class ClosedDayForm(forms.Form):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The last closed day cannot be before the first.")
         return data
-
-
-class ClosedDaysImportForm(forms.Form):
-    file = forms.FileField(
-        label="Calendar file (.ics)",
-        help_text="The school calendar exported from Google Calendar, Outlook or your "
-        "student information system. All-day events become closed days.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
-    )
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.none(),
-        required=False,
-        empty_label="The whole district",
-        label="Where",
-        help_text="The school these closed days belong to, or the whole district.",
-    )
-
-    def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > icalendar.MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 1 MB; a school calendar is much smaller."
-            )
-        return upload

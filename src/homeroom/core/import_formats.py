@@ -70,6 +70,10 @@ class ImportFormat:
         with it in plain words, or "" when it may be recorded and checked."""
         return ""
 
+    def report_lines(self, run, *, dry_run: bool) -> list[str] | None:
+        """What `homeroom import KIND` prints for a clean run; None prints the counts."""
+        return None
+
     def count(self, path) -> int:
         raise NotImplementedError
 

@@ -164,7 +164,14 @@ def _report(command, run, *, as_json: bool, dry_run: bool) -> None:
     for problem in run.problems:
         command.stderr.write(problem)
     if run.problems:
-        command.stderr.write(f"{len(run.problems)} problems; nothing was changed.")
+        command.stderr.write(f"{len(run.problems)} problems. Nothing was changed.")
+        return
+    from homeroom.core.import_formats import format_for
+
+    lines = format_for(run.kind).report_lines(run, dry_run=dry_run)
+    if lines is not None:
+        for line in lines:
+            command.stdout.write(line)
         return
     verb = "would change" if dry_run else "changed"
     command.stdout.write(f"{run.kind_label} {run.file_name}: {verb}")

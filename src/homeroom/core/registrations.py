@@ -2,13 +2,11 @@
 
 from django.db.models import Count, Q
 
-from homeroom.core import (
-    cli,  # noqa: F401  (registers `homeroom import closed-days`)
-    selectors,
-)
+from homeroom.core import selectors
 from homeroom.core.access import SIGNED_IN, Rule
+from homeroom.core.calendar_import import ClosedDaysFormat
 from homeroom.core.charts import bar_chart
-from homeroom.core.import_formats import ANY_IMPORT
+from homeroom.core.import_formats import ANY_IMPORT, register_format
 from homeroom.core.import_services import import_runs_delete_refused, import_runs_recover
 from homeroom.core.registry import (
     DashboardCard,
@@ -97,3 +95,7 @@ registry.add_search(SearchProvider("Rooms", search_rooms, Rule("core.view_room")
 
 registry.add_sweep(SweepJob("Import runs", import_runs_recover, at_worker_start=True))
 registry.add_sweep(SweepJob("Refused import files", import_runs_delete_refused))
+
+# The school calendar's .ics file goes through the import lifecycle: a preview of the closed
+# days it adds, then Apply.
+register_format(ClosedDaysFormat())

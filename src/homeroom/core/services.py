@@ -3,12 +3,11 @@ audited."""
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from homeroom.core import audit, icalendar
+from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
 from homeroom.core.models import WEEKDAY_FIELDS, ClosedDay, Room, SchoolHours, Site
 from homeroom.core.selectors import sites_for
@@ -198,58 +197,3 @@ def closed_day_remove(*, actor, closed_day: ClosedDay) -> None:
         },
     )
     closed_day.delete()
-
-
-@dataclass(frozen=True)
-class ClosedDaysImported:
-    added: list[ClosedDay]
-    already_there: int
-    timed_events: int
-    repeating_events: int
-    cancelled_events: int
-
-
-@transaction.atomic
-def closed_days_import(
-    *, actor, site: Site | None, content: bytes, file_name: str
-) -> ClosedDaysImported:
-    """Add the all-day events of an iCalendar file as closed days of a site or the district.
-
-    The whole file is checked first: any problem raises ValidationError with every problem
-    as `file:line: column: message`, and nothing changes. Days already in the calendar
-    with the same dates and reason are left alone, so importing a file twice adds nothing."""
-    require_calendar_access(actor, site)
-    parsed = icalendar.parse(content, file_name)
-    if parsed.problems:
-        raise ValidationError([str(problem) for problem in parsed.problems])
-    if not parsed.periods:
-        raise ValidationError(
-            f"{file_name} has no all-day events, so there are no closed days to add."
-        )
-    existing = set(
-        ClosedDay.objects.filter(site=site).values_list("starts_on", "ends_on", "reason")
-    )
-    added = []
-    already_there = 0
-    for period in parsed.periods:
-        key = (period.starts_on, period.ends_on, period.reason)
-        if key in existing:
-            already_there += 1
-            continue
-        existing.add(key)
-        added.append(
-            closed_day_add(
-                actor=actor,
-                site=site,
-                starts_on=period.starts_on,
-                ends_on=period.ends_on,
-                reason=period.reason,
-            )
-        )
-    return ClosedDaysImported(
-        added,
-        already_there,
-        parsed.timed_events,
-        parsed.repeating_events,
-        parsed.cancelled_events,
-    )

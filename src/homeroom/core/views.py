@@ -14,7 +14,6 @@ from homeroom.core.choices import AuditInterface, AuditVerb, RoomKind
 from homeroom.core.filters import AuditFilter, RoomFilter, filtered
 from homeroom.core.forms import (
     ClosedDayForm,
-    ClosedDaysImportForm,
     RoomForm,
     SchoolHoursForm,
     SiteForm,
@@ -340,28 +339,5 @@ def closed_day_delete(request, pk: int):
 
 @access("core.change_site")
 def closed_days_import(request):
-    sites = selectors.sites_for(request.user)
-    form = ClosedDaysImportForm(request.POST or None, request.FILES or None, sites=sites)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        site = form.cleaned_data["site"]
-        imported = save_or_explain(
-            form,
-            lambda: services.closed_days_import(
-                actor=request.user, site=site, content=upload.read(), file_name=upload.name
-            ),
-        )
-        if imported is not None:
-            summary = f"Added {len(imported.added)} closed days from {upload.name}"
-            skipped = [
-                (imported.already_there, "already in the calendar"),
-                (imported.timed_events, "not all-day events"),
-                (imported.repeating_events, "repeating events"),
-                (imported.cancelled_events, "cancelled events"),
-            ]
-            notes = [f"{count} {what}" for count, what in skipped if count]
-            messages.success(
-                request, summary + (f" (left out: {', '.join(notes)})." if notes else ".")
-            )
-            return redirect(back_to(site))
-    return render(request, "core/closed_days_import.html", {"form": form})
+    """The calendar's import moved onto the import lifecycle (with a preview)."""
+    return redirect("core:import_run_create", "closed-days")

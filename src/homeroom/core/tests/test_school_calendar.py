@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from homeroom.core.calendar import calendar_for
-from homeroom.core.models import AuditEvent, ClosedDay, SchoolHours, Site
-from homeroom.core.testing import pinned_queries
+from homeroom.core.choices import ImportRunStatus
+from homeroom.core.models import AuditEvent, ClosedDay, ImportRun, SchoolHours, Site
+from homeroom.core.testing import pinned_queries, run_queued_tasks
 
 TODAY = datetime.datetime(2026, 11, 24, 10, tzinfo=datetime.UTC)
 
@@ -21,6 +22,11 @@ def frozen_today(settings):
     settings.TIME_ZONE = "America/Chicago"
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -248,15 +254,35 @@ def upload(content: bytes, name: str = "calendar.ics") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, "text/calendar")
 
 
-def test_importing_an_ics_file_adds_its_all_day_events(admin, sites):
-    response = admin.post(
-        "/calendar/import/", {"file": upload(SCHOOL_YEAR_ICS), "site": ""}, follow=True
-    )
-    page = response.content.decode()
+def check_ics(client, content: bytes, site: str = "", name: str = "calendar.ics"):
+    """Upload a calendar file on its import page and let the worker check it."""
+    client.post("/imports/closed-days/new/", {"file": upload(content, name), "site": site})
+    run_queued_tasks()
+    return ImportRun.objects.order_by("-pk").first()
+
+
+def apply(client, run):
+    response = client.post(f"/imports/closed-days/{run.pk}/apply/", follow=True)
+    run_queued_tasks()
+    run.refresh_from_db()
+    return response, run
+
+
+def test_importing_an_ics_file_previews_then_adds_its_all_day_events(admin, sites):
+    assert admin.get("/calendar/import/")["Location"] == "/imports/closed-days/new/"
+    run = check_ics(admin, SCHOOL_YEAR_ICS)
+    assert run.status == ImportRunStatus.CHECKED
+    preview = admin.get(run.get_absolute_url()).content.decode()
+    assert "Apply these changes" in preview and "Thanksgiving break, no school" in preview
     assert (
-        "Added 5 closed days from calendar.ics "
-        "(left out: 1 not all-day events, 1 repeating events, 1 cancelled events)." in page
+        "calendar.ics: left out 1 not all-day events, 1 repeating events, 1 cancelled events"
+        in preview
     )
+    assert run.counts == {"closed days": {"new": 5, "already in the calendar": 0}}
+    assert not ClosedDay.objects.exists()  # nothing is added before Apply
+
+    _, run = apply(admin, run)
+    assert run.status == ImportRunStatus.APPLIED
     rows = list(ClosedDay.objects.values_list("site", "starts_on", "ends_on", "reason"))
     assert rows == [
         (None, datetime.date(2026, 9, 7), datetime.date(2026, 9, 7), "Labor Day"),
@@ -272,18 +298,16 @@ def test_importing_an_ics_file_adds_its_all_day_events(admin, sites):
     ]
     assert AuditEvent.objects.filter(content_type__model="closedday", verb="created").count() == 5
 
-    again = admin.post(
-        "/calendar/import/", {"file": upload(SCHOOL_YEAR_ICS), "site": ""}, follow=True
-    )
-    assert (
-        "Added 0 closed days" in again.content.decode()
-        and "5 already in the calendar" in again.content.decode()
-    )
+    again = check_ics(admin, SCHOOL_YEAR_ICS)
+    assert again.counts == {"closed days": {"new": 0, "already in the calendar": 5}}
+    assert "Already in the calendar" in admin.get(again.get_absolute_url()).content.decode()
+    _, again = apply(admin, again)
+    assert again.status == ImportRunStatus.APPLIED
     assert ClosedDay.objects.count() == 5
 
 
 def test_importing_for_one_school(admin, sites):
-    admin.post("/calendar/import/", {"file": upload(SCHOOL_YEAR_ICS), "site": sites[1].pk})
+    apply(admin, check_ics(admin, SCHOOL_YEAR_ICS, site=sites[1].code))
     assert set(ClosedDay.objects.values_list("site", flat=True)) == {sites[1].pk}
 
 
@@ -328,10 +352,13 @@ def test_importing_for_one_school(admin, sites):
     ],
 )
 def test_a_bad_ics_file_explains_and_changes_nothing(admin, sites, content, message):
-    response = admin.post("/calendar/import/", {"file": upload(content), "site": ""})
-    page = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in page
-    assert message in page.replace("&#x27;", "'")
+    run = check_ics(admin, content)
+    assert run.status == ImportRunStatus.REJECTED
+    page = admin.get(run.get_absolute_url())
+    assert page.status_code == 200 and "problem" in page.content.decode()
+    assert message in page.content.decode().replace("&#x27;", "'")
+    response, run = apply(admin, run)
+    assert response.status_code == 200 and run.status == ImportRunStatus.REJECTED
     assert not ClosedDay.objects.exists()
     assert not AuditEvent.objects.filter(content_type__model="closedday").exists()
 
@@ -341,15 +368,17 @@ def test_a_good_event_before_a_bad_one_is_not_imported(admin, sites):
         "DTSTART;VALUE=DATE:20260907\nSUMMARY:Labor Day",
         "DTSTART;VALUE=DATE:2026-11-26\nSUMMARY:Thanksgiving",
     )
-    page = admin.post("/calendar/import/", {"file": upload(content), "site": ""}).content.decode()
+    run = check_ics(admin, content)
+    page = admin.get(run.get_absolute_url()).content.decode()
     assert "calendar.ics:9: DTSTART: &#x27;2026-11-26&#x27; is not a date like 20261126" in page
     assert not ClosedDay.objects.exists()
 
 
 def test_a_technician_may_not_import(tech, sites):
-    response = tech.post("/calendar/import/", {"file": upload(SCHOOL_YEAR_ICS), "site": ""})
+    response = tech.post("/imports/closed-days/new/", {"file": upload(SCHOOL_YEAR_ICS), "site": ""})
     assert response.status_code == 403
-    assert not ClosedDay.objects.exists()
+    assert tech.get("/calendar/import/").status_code == 403
+    assert not ClosedDay.objects.exists() and not ImportRun.objects.exists()
 
 
 # API
