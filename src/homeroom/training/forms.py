@@ -99,3 +99,25 @@ class AttendanceRowForm(forms.Form):
     hours = forms.DecimalField(
         min_value=0, max_value=MAX_HOURS, decimal_places=2, required=False, label="Hours"
     )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        choices=[
+            (5, "5 — Very useful"),
+            (4, "4 — Useful"),
+            (3, "3 — Somewhat useful"),
+            (2, "2 — Not very useful"),
+            (1, "1 — Not useful"),
+        ],
+        widget=forms.RadioSelect,
+        label="How useful was the session?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything to add?",
+        help_text="What helped, what to change, what you would like next. The presenter reads it.",
+    )

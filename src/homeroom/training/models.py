@@ -150,6 +150,9 @@ class SignUp(models.Model):
     signed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder the day before went out."
+    )
 
     class Meta:
         ordering = ["signed_up_at", "pk"]
@@ -205,6 +208,35 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.session}"
+
+    def get_absolute_url(self) -> str:
+        return self.session.get_absolute_url()
+
+
+class Feedback(models.Model):
+    """What someone who attended thought of a session: a rating from 1 to 5 and a comment.
+    One per person and session; the presenter sees them all."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="feedback")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_feedback_each"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.session} ({self.rating}/5)"
 
     def get_absolute_url(self) -> str:
         return self.session.get_absolute_url()

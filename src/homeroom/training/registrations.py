@@ -9,11 +9,12 @@ from homeroom.core.registry import (
     NavItem,
     SearchProvider,
     SearchResult,
+    SweepJob,
     Workspace,
     registry,
 )
 from homeroom.core.templatetags.homeroom import when
-from homeroom.training import selectors
+from homeroom.training import selectors, services
 from homeroom.training.choices import SessionStatus, SignUpStatus
 
 VIEW = Rule("training.view_trainingsession")
@@ -84,3 +85,6 @@ def search_sessions(request, query: str, limit: int):
 
 
 registry.add_search(SearchProvider("Training sessions", search_sessions, VIEW, order=280))
+
+
+registry.add_sweep(SweepJob("Training reminders", services.reminders_send))

@@ -140,3 +140,50 @@ def school_year_of(day: datetime.date) -> int:
 def hours_total(person) -> Decimal:
     total = Attendance.objects.filter(person=person).aggregate(total=Sum("hours"))["total"]
     return total or ZERO
+
+
+def feedback_summary(session: TrainingSession) -> dict:
+    from django.db.models import Avg
+
+    feedback = session.feedback.select_related("person")
+    numbers = feedback.aggregate(average=Avg("rating"), count=Count("pk"))
+    return {
+        "average": round(numbers["average"], 1) if numbers["average"] else None,
+        "count": numbers["count"],
+        "comments": [f for f in feedback if f.comment][:50],
+    }
+
+
+def transcript(person) -> list[dict]:
+    """A person's attended sessions by school year, newest year first, each with its total."""
+    years: dict[int, dict] = {}
+    attended = Attendance.objects.filter(person=person).select_related("session")
+    for attendance in attended.order_by("session__starts_at", "pk"):
+        day = timezone.localtime(attendance.session.starts_at).date()
+        year = school_year_of(day)
+        entry = years.setdefault(
+            year, {"year": year, "label": f"{year}-{str(year + 1)[-2:]}", "rows": [], "total": ZERO}
+        )
+        entry["rows"].append(attendance)
+        entry["total"] += attendance.hours
+    return [years[year] for year in sorted(years, reverse=True)]
+
+
+def attendances_for(user) -> QuerySet[Attendance]:
+    """Attendance records the user may export: at their sites (and online sessions for
+    people who work at every site)."""
+    if not user.is_authenticated or not user.has_perm("training.view_attendance"):
+        return Attendance.objects.none()
+    records = Attendance.objects.select_related(
+        "person", "person__primary_site", "session", "session__site"
+    )
+    if user.sees_all_sites:
+        return records
+    mine = sites_for(user)
+    return records.filter(Q(session__site__in=mine) | Q(person__primary_site__in=mine))
+
+
+def attendance_visible(user, attendance: Attendance) -> bool:
+    """A person sees their own attendance; whoever runs the session sees everyone's."""
+    own = person_of(user)
+    return (own is not None and own.pk == attendance.person_id) or can_run(user, attendance.session)

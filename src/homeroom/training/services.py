@@ -480,3 +480,66 @@ def attendance_scan(*, actor, session: TrainingSession, code: str) -> tuple[Atte
         ),
         True,
     )
+
+
+@transaction.atomic
+def feedback_submit(*, actor, session: TrainingSession, rating, comment: str = ""):
+    """The actor's feedback on a session they attended: once, after it has started."""
+    from homeroom.training.models import Feedback
+
+    person = selectors.person_of(actor) if actor is not None else None
+    if person is None or not Attendance.objects.filter(session=session, person=person).exists():
+        raise PermissionDenied("Only people who attended the session give feedback on it.")
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise ValidationError({"rating": "Choose a rating from 1 to 5."}) from None
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+    if Feedback.objects.filter(session=session, person=person).exists():
+        raise Conflict("You already gave feedback on this session. Thank you!")
+    feedback = Feedback(session=session, person=person, rating=rating, comment=comment.strip())
+    feedback.full_clean(validate_constraints=False)
+    feedback.save()
+    audit.record(
+        actor=actor,
+        obj=feedback,
+        verb=AuditVerb.CREATED,
+        site=session.site,
+        changes={"rating": [None, rating]},
+        message=f"Feedback from {person}: {rating}/5",
+    )
+    return feedback
+
+
+def reminders_send(now: datetime.datetime | None = None) -> str:
+    """Mail everyone with a seat at a session that starts tomorrow (in the district's time)
+    and has not been reminded yet. Run by the sweep; running it twice sends nothing twice."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    first = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()), zone)
+    last = first + datetime.timedelta(days=1)
+    sent = 0
+    due = SignUp.objects.filter(
+        status=SignUpStatus.CONFIRMED,
+        reminded_at__isnull=True,
+        session__status=SessionStatus.SCHEDULED,
+        session__starts_at__gte=first,
+        session__starts_at__lt=last,
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            signup = (
+                SignUp.objects.select_for_update(of=("self",))
+                .select_related("session", "session__room", "session__room__site", "person")
+                .filter(pk=pk, reminded_at__isnull=True)
+                .first()
+            )
+            if signup is None:
+                continue
+            signup.reminded_at = now
+            signup.save(update_fields=["reminded_at"])
+            transaction.on_commit(lambda signup=signup: mail.reminder(signup))
+            sent += 1
+    return f"{sent} reminder{'s' if sent != 1 else ''} for tomorrow's sessions"

@@ -14,4 +14,9 @@ urlpatterns = [
     path("training/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("training/sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("training/sessions/<int:pk>/attendance/scan/", views.attendance_scan, name="scan"),
+    path("training/sessions/<int:pk>/sign-in-sheet.pdf", views.sign_in_sheet, name="sign_in_sheet"),
+    path("training/sessions/<int:pk>/calendar.ics", views.calendar_file, name="calendar"),
+    path("training/sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("training/certificates/<int:pk>.pdf", views.certificate, name="certificate"),
+    path("training/hours.csv", views.hours_export, name="hours_export"),
 ]

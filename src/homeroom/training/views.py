@@ -1,5 +1,8 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -7,14 +10,15 @@ from django.views.decorators.http import require_POST
 from homeroom.core.access import access
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
-from homeroom.core.lists import paginate
+from homeroom.core.lists import csv_response, paginate
 from homeroom.core.models import Site
 from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.people.models import User
-from homeroom.training import selectors, services
+from homeroom.training import documents, selectors, services
 from homeroom.training.choices import AttendanceKind, SessionStatus, SignUpStatus, Topic
 from homeroom.training.filters import SessionFilter
-from homeroom.training.forms import AttendanceRowForm, ScanForm, SessionForm
+from homeroom.training.forms import AttendanceRowForm, FeedbackForm, ScanForm, SessionForm
+from homeroom.training.models import Attendance
 
 VIEW = "training.view_trainingsession"
 
@@ -74,6 +78,9 @@ def session_detail(request, pk: int):
             "open_for_signup": session.status == SessionStatus.SCHEDULED
             and session.starts_at > now,
             "is_full": session.seats_taken >= session.capacity,
+            "results": selectors.feedback_summary(session) if runs else None,
+            "attended": person is not None and session.attendances.filter(person=person).first(),
+            "gave_feedback": person is not None and session.feedback.filter(person=person).exists(),
             "series": selectors.series_of(request.user, session),
         },
     )
@@ -131,11 +138,6 @@ def mine(request):
     )
     now = timezone.now()
     coming = [s for s in signups if s.session.ends_at > now]
-    attended = (
-        person.training_attendances.select_related("session").order_by("-session__starts_at")
-        if person
-        else []
-    )
     presenting = selectors.presented_by(request.user).filter(ends_at__gt=now)
     presented = selectors.presented_by(request.user).filter(ends_at__lte=now).reverse()[:20]
     return render(
@@ -144,10 +146,10 @@ def mine(request):
         {
             "person": person,
             "coming": coming,
-            "attended": attended,
             "presenting": presenting,
             "presented": presented,
             "total": selectors.hours_total(person) if person else selectors.ZERO,
+            "years": selectors.transcript(person) if person else [],
         },
     )
 
@@ -310,3 +312,120 @@ def attendance_scan(request, pk: int):
         return render(request, "training/attendance.html#scan-response", context)
     (messages.success if result["ok"] else messages.error)(request, result["text"])
     return redirect("training:attendance", pk=session.pk)
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:60]
+
+
+@access(VIEW)
+def certificate(request, pk: int):
+    """The certificate of one attended session, for the person or whoever runs it."""
+    record = Attendance.objects.select_related("person", "session", "session__presenter")
+    record = record.filter(pk=pk).first()
+    if record is None or not selectors.attendance_visible(request.user, record):
+        messages.info(request, "That certificate is not one of yours.")
+        return redirect("training:mine")
+    content = documents.certificate(record)
+    return _pdf(content, f"certificate-{_slug(record.session.title)}-{_slug(str(record.person))}")
+
+
+@access(VIEW)
+def sign_in_sheet(request, pk: int):
+    session = _session(request, pk)
+    if not selectors.can_run(request.user, session):
+        messages.info(request, "Only the presenter, or the school's technician, prints the sheet.")
+        return redirect(session)
+    confirmed, _ = selectors.seats(session)
+    people = sorted(
+        (signup.person for signup in confirmed), key=lambda p: (p.family_name, p.given_name)
+    )
+    return _pdf(documents.sign_in_sheet(session, people), f"sign-in-{_slug(session.title)}")
+
+
+@access(VIEW)
+def calendar_file(request, pk: int):
+    session = _session(request, pk)
+    response = HttpResponse(
+        documents.ics(session, stamp=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_slug(session.title)}.ics"'
+    return response
+
+
+@access(VIEW)
+def feedback(request, pk: int):
+    session = _session(request, pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(
+                actor=request.user,
+                session=session,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except (Conflict, PermissionDenied) as error:
+            messages.info(request, problem_text(error))
+            return redirect(session)
+        else:
+            messages.success(request, "Thank you for your feedback.")
+            return redirect(session)
+    return render(request, "training/feedback_form.html", {"form": form, "session": session})
+
+
+EXPORT_HEADER = [
+    "person",
+    "local id",
+    "school",
+    "session",
+    "topic",
+    "date",
+    "school year",
+    "attendance",
+    "hours",
+    "presenter",
+]
+
+
+@access("training.view_attendance")
+def hours_export(request):
+    """Completed hours as CSV for the district's professional-development records: one row
+    per person and session, for a school year (`year`, e.g. 2026 for 2026-27) or all."""
+    records = selectors.attendances_for(request.user).order_by(
+        "session__starts_at", "person__family_name", "pk"
+    )
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        zone = timezone.get_current_timezone()
+        first = timezone.make_aware(datetime.datetime(int(year), 7, 1), zone)
+        last = timezone.make_aware(datetime.datetime(int(year) + 1, 7, 1), zone)
+        records = records.filter(session__starts_at__gte=first, session__starts_at__lt=last)
+
+    def rows():
+        for record in records.select_related("session__presenter").iterator(chunk_size=2000):
+            day = timezone.localtime(record.session.starts_at).date()
+            school_year = selectors.school_year_of(day)
+            yield [
+                str(record.person),
+                record.person.identifier,
+                record.person.primary_site.name if record.person.primary_site_id else "",
+                record.session.title,
+                record.session.get_topic_display(),
+                day.isoformat(),
+                f"{school_year}-{str(school_year + 1)[-2:]}",
+                record.get_kind_display(),
+                str(record.hours),
+                str(record.session.presenter),
+            ]
+
+    name = f"training-hours-{year}" if year.isdigit() else "training-hours"
+    return csv_response(f"{name}.csv", EXPORT_HEADER, rows())

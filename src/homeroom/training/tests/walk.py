@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from homeroom.core.testing import WalkSamples
 from homeroom.training.choices import SignUpStatus
-from homeroom.training.models import SignUp, TrainingSession
+from homeroom.training.models import Attendance, SignUp, TrainingSession
 
 
 def samples(base) -> WalkSamples:
@@ -24,5 +24,18 @@ def samples(base) -> WalkSamples:
         credit_hours=Decimal("1.00"),
     )
     SignUp.objects.create(session=session, person=base.person, status=SignUpStatus.CONFIRMED)
-    pages = ["session_detail", "signup", "cancel_signup", "session_cancel", "attendance", "scan"]
-    return WalkSamples(by_url_name={f"training:{name}": session.pk for name in pages})
+    attended = Attendance.objects.create(session=session, person=base.person, hours=Decimal("1.00"))
+    pages = [
+        "session_detail",
+        "signup",
+        "cancel_signup",
+        "session_cancel",
+        "attendance",
+        "scan",
+        "sign_in_sheet",
+        "calendar",
+        "feedback",
+    ]
+    by_url_name = {f"training:{name}": session.pk for name in pages}
+    by_url_name["training:certificate"] = attended.pk
+    return WalkSamples(by_url_name=by_url_name)
