@@ -72,6 +72,19 @@ class PersonSection:
 
 
 @dataclass(frozen=True)
+class PageSection:
+    """A section one module adds to another module's page, which names itself by `page`
+    (e.g. "helpdesk.article"): `context(request, obj)` returns the template's context, or
+    None to leave the section out. The page knows only its own name, never the module."""
+
+    page: str
+    template: str
+    context: Callable
+    rule: Rule = SIGNED_IN
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Holding:
     """What a module still keeps at a site or with a person ("active devices", "open
     tickets"), said before a roster import makes the site or person inactive.
@@ -101,6 +114,7 @@ class Registry:
     cards: list[DashboardCard] = field(default_factory=list)
     search: list[SearchProvider] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
+    page_sections: list[PageSection] = field(default_factory=list)
     holdings: list[Holding] = field(default_factory=list)
     sweeps: list[SweepJob] = field(default_factory=list)
 
@@ -116,6 +130,21 @@ class Registry:
     def add_person_section(self, section: PersonSection) -> None:
         self.person_sections.append(section)
         self.person_sections.sort(key=lambda entry: entry.order)
+
+    def add_page_section(self, section: PageSection) -> None:
+        self.page_sections.append(section)
+        self.page_sections.sort(key=lambda entry: entry.order)
+
+    def sections_for(self, page: str, request, obj) -> list[tuple[str, dict]]:
+        """(template, context) of the sections other modules add to `page` for this user."""
+        sections = []
+        for section in self.page_sections:
+            if section.page != page or not section.rule.allows(request.user):
+                continue
+            context = section.context(request, obj)
+            if context is not None:
+                sections.append((section.template, context))
+        return sections
 
     def add_search(self, provider: SearchProvider) -> None:
         self.search.append(provider)

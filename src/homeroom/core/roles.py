@@ -86,8 +86,13 @@ HELPDESK_WORK = [
 
 # Staff see the training catalog and sign up; technicians also schedule sessions and run
 # them (lists, attendance) at their sites. A presenter runs their own session whatever
-# their role.
-TRAINING_JOIN = ["training.view_trainingsession", "training.add_signup"]
+# their role. Staff ask for in-class help; technicians coach.
+TRAINING_JOIN = [
+    "training.view_trainingsession",
+    "training.add_signup",
+    "training.view_coachingrequest",
+    "training.add_coachingrequest",
+]
 TRAINING_RUN = [
     *TRAINING_JOIN,
     "training.add_trainingsession",
@@ -95,6 +100,10 @@ TRAINING_RUN = [
     "training.view_signup",
     "training.view_attendance",
     "training.add_attendance",
+    # Coaching: accept, schedule and log in-class visits at their sites.
+    "training.change_coachingrequest",
+    "training.add_coachinglog",
+    "training.view_coachinglog",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {

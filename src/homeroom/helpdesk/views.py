@@ -13,6 +13,7 @@ from homeroom.core.access import PUBLIC, access
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import export_response, paginate, sort
+from homeroom.core.registry import registry
 from homeroom.core.selectors import audit_events_for, rooms_for, scoped_sites, sites_for
 from homeroom.devices.models import Device
 from homeroom.devices.selectors import devices_for, find_device
@@ -733,7 +734,12 @@ def article_list(request):
 def article_detail(request, slug: str):
     article = get_object_or_404(selectors.articles_for(request.user), slug=slug)
     issues = list(article.issue_types.select_related("parent"))
-    return render(request, "helpdesk/article_detail.html", {"article": article, "issues": issues})
+    sections = registry.sections_for("helpdesk.article", request, article)
+    return render(
+        request,
+        "helpdesk/article_detail.html",
+        {"article": article, "issues": issues, "sections": sections},
+    )
 
 
 def _article_form(request, article: Article | None):

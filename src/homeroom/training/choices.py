@@ -59,3 +59,36 @@ class AudienceRole(models.TextChoices):
     LIBRARIANS = "librarians", "Librarians"
     TECHNICIANS = "technicians", "Technicians"
     ADMINISTRATORS = "administrators", "Administrators"
+
+
+class CoachingStatus(models.TextChoices):
+    REQUESTED = "requested", "Asked for"
+    ACCEPTED = "accepted", "Accepted"
+    SCHEDULED = "scheduled", "Visit scheduled"
+    COMPLETED = "completed", "Visited"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+C = CoachingStatus
+# A coach accepts a request (and schedules it then or later); a scheduled visit may be
+# moved to another time (scheduled → scheduled); logging the visit completes it. The
+# teacher may cancel until the visit is logged; a coach may decline a request not yet
+# scheduled. Completed, declined and cancelled requests are finished: a later visit of a
+# completed request is logged on it without changing its status.
+COACHING_TRANSITIONS: dict[str, set[str]] = {
+    C.REQUESTED: {C.ACCEPTED, C.SCHEDULED, C.DECLINED, C.CANCELLED},
+    C.ACCEPTED: {C.SCHEDULED, C.DECLINED, C.CANCELLED},
+    C.SCHEDULED: {C.SCHEDULED, C.COMPLETED, C.CANCELLED},
+    C.COMPLETED: set(),
+    C.DECLINED: set(),
+    C.CANCELLED: set(),
+}
+OPEN_COACHING = {C.REQUESTED, C.ACCEPTED, C.SCHEDULED}
+
+
+class SupportKind(models.TextChoices):
+    MODELING = "modeling", "Modeling"
+    CO_TEACHING = "co_teaching", "Co-teaching"
+    SIDE_BY_SIDE = "side_by_side", "Side-by-side"
+    OBSERVATION = "observation", "Observation"

@@ -42,3 +42,42 @@ class SessionFilter(FilterSchema):
                 | Q(description__icontains=word)
             )
         return found
+
+
+class CoachingFilter(FilterSchema):
+    """The coaching list: by status (or `open`), school and words."""
+
+    status: str | None = Field(
+        None,
+        description="A status (requested, accepted, scheduled, completed, declined, "
+        "cancelled) or `open` for the first three.",
+    )
+    site: Id | None = None
+    q: str | None = Field(None, description="Words of the tool, the request or the teacher.")
+
+    def filter_status(self, value: str | None) -> Q:
+        from homeroom.training.choices import OPEN_COACHING, CoachingStatus
+
+        if not value:
+            return Q()
+        if value == "open":
+            return Q(status__in=OPEN_COACHING)
+        if value in CoachingStatus.values:
+            return Q(status=value)
+        return Q(pk__in=[])
+
+    def filter_site(self, value: int | None) -> Q:
+        return Q(site_id=value) if value else Q()
+
+    def filter_q(self, value: str | None) -> Q:
+        if not value:
+            return Q()
+        found = Q()
+        for word in value.split()[:8]:
+            found &= (
+                Q(tool_name__icontains=word)
+                | Q(details__icontains=word)
+                | Q(teacher__given_name__icontains=word)
+                | Q(teacher__family_name__icontains=word)
+            )
+        return found

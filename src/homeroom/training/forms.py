@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from homeroom.training.choices import AttendanceKind, AudienceRole, Topic
+from homeroom.training.choices import AttendanceKind, AudienceRole, SupportKind, Topic
 from homeroom.training.models import MAX_HOURS
 
 
@@ -121,3 +121,96 @@ class FeedbackForm(forms.Form):
         label="Anything to add?",
         help_text="What helped, what to change, what you would like next. The presenter reads it.",
     )
+
+
+def _at(day, time):
+    if day is None or time is None:
+        return None
+    return timezone.make_aware(
+        datetime.datetime.combine(day, time), timezone.get_current_timezone()
+    )
+
+
+class CoachingRequestForm(forms.Form):
+    tool_name = forms.CharField(
+        max_length=100, label="Tool or app", help_text="e.g. Flipgrid, the interactive display."
+    )
+    topic = forms.ChoiceField(choices=Topic.choices, initial=Topic.TOOL)
+    room = forms.ModelChoiceField(queryset=None, help_text="Where the coach should come.")
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Time",
+        help_text="When the lesson starts, e.g. period 3.",
+    )
+    details = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What would help?",
+        help_text="e.g. “First lesson with Flipgrid; be the safety net” or “Show me the "
+        "display's whiteboard”.",
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "Whatever fits best"), *SupportKind.choices],
+        required=False,
+        label="Kind of support",
+    )
+
+    def __init__(self, *args, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms
+        self.fields["room"].label_from_instance = lambda room: f"{room.site.name}, {room}"
+
+    def clean(self):
+        data = super().clean()
+        data["wanted_at"] = _at(data.get("day"), data.get("time"))
+        return data
+
+
+class ScheduleForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Time")
+    coach = forms.ModelChoiceField(queryset=None, help_text="Who visits the class.")
+
+    def __init__(self, *args, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label_from_instance = lambda user: user.get_full_name() or str(user)
+
+    def clean(self):
+        data = super().clean()
+        data["visit_at"] = _at(data.get("day"), data.get("time"))
+        return data
+
+
+class GuidesForm(forms.Form):
+    guides = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Quick guides",
+        help_text="How-to articles for teachers from the knowledge base.",
+    )
+
+    def __init__(self, *args, guides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guides"].queryset = guides
+
+
+class CoachingLogForm(GuidesForm):
+    visited_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Visit date")
+    goal = forms.CharField(max_length=300, help_text="What the teacher wanted to be able to do.")
+    kind = forms.ChoiceField(
+        choices=SupportKind.choices, widget=forms.RadioSelect, label="Kind of support"
+    )
+    done = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label="What was done"
+    )
+    next_step = forms.CharField(max_length=300, required=False, label="Next step")
+    follow_up_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        label="Follow up on",
+        help_text="It shows on your Today from that day.",
+    )
+    field_order = ["visited_on", "goal", "kind", "done", "next_step", "follow_up_on", "guides"]

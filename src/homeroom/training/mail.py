@@ -1,6 +1,6 @@
-"""Training mail: a seat or a waitlist place, a seat that opened up, a cancelled session and
-the reminder the day before. Sent after the change is committed; a mail server that is down
-costs a log line, never the sign-up."""
+"""Training mail: a seat or a waitlist place, a seat that opened up, a cancelled session,
+the reminder the day before and a coaching visit scheduled. Sent after the change is
+committed; a mail server that is down costs a log line, never the sign-up."""
 
 import logging
 
@@ -21,17 +21,20 @@ def address_of(person) -> str:
 
 
 def _send(subject: str, template: str, context: dict, person) -> int:
-    address = address_of(person)
-    if not address:
-        return 0
     session = context["session"]
     context = {
-        "person": person,
         "when": when(session.starts_at),
         "url": f"{settings.SITE_URL}{session.get_absolute_url()}",
         **context,
     }
-    body = render_to_string(f"training/mail/{template}", context)
+    return _deliver(subject, template, context, person)
+
+
+def _deliver(subject: str, template: str, context: dict, person) -> int:
+    address = address_of(person)
+    if not address:
+        return 0
+    body = render_to_string(f"training/mail/{template}", {"person": person, **context})
     try:
         return EmailMessage(subject=subject, body=body, to=[address]).send()
     except OSError:
@@ -82,4 +85,20 @@ def reminder(signup) -> int:
         "reminder.txt",
         {"session": session, "signup": signup},
         signup.person,
+    )
+
+
+def visit_scheduled(coaching, moved: bool = False) -> int:
+    """Tell the teacher when the coach is coming (or that the visit moved)."""
+    start = "Your coaching visit moved" if moved else "Coaching visit scheduled"
+    return _deliver(
+        f"{start}: {coaching.tool_name}, {when(coaching.visit_at)}",
+        "visit_scheduled.txt",
+        {
+            "coaching": coaching,
+            "moved": moved,
+            "when": when(coaching.visit_at),
+            "url": f"{settings.SITE_URL}{coaching.get_absolute_url()}",
+        },
+        coaching.teacher,
     )

@@ -11,9 +11,11 @@ from django.utils import timezone
 from homeroom.training.choices import (
     AttendanceKind,
     AudienceRole,
+    CoachingStatus,
     RecordedVia,
     SessionStatus,
     SignUpStatus,
+    SupportKind,
     Topic,
 )
 
@@ -75,6 +77,12 @@ class TrainingSession(models.Model):
     )
     series = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    guides = models.ManyToManyField(
+        "helpdesk.Article",
+        blank=True,
+        related_name="training_sessions",
+        help_text="Quick guides from the knowledge base the session uses.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -240,3 +248,108 @@ class Feedback(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.session.get_absolute_url()
+
+
+class CoachingRequest(models.Model):
+    """A teacher asking for help in their classroom: the tool, the room and the time, and
+    what they want ("first lesson with Flipgrid in period 3"). A coach (a technician or
+    anyone who runs training at the school) accepts it and schedules the visit."""
+
+    teacher = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="coaching_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    site = models.ForeignKey(
+        "core.Site", on_delete=models.PROTECT, related_name="coaching_requests"
+    )
+    room = models.ForeignKey(
+        "core.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tool_name = models.CharField(max_length=100, help_text="e.g. Flipgrid, the display.")
+    topic = models.CharField(max_length=30, choices=Topic.choices, default=Topic.TOOL)
+    wanted_at = models.DateTimeField(help_text="When the teacher would like the help.")
+    details = models.TextField(max_length=2000, help_text="What the teacher wants.")
+    kind = models.CharField(
+        max_length=20, choices=SupportKind.choices, blank=True, help_text="The support asked for."
+    )
+    status = models.CharField(
+        max_length=20, choices=CoachingStatus.choices, default=CoachingStatus.REQUESTED
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coaching_visits",
+    )
+    visit_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.CharField(max_length=300, blank=True)
+    guides = models.ManyToManyField(
+        "helpdesk.Article",
+        blank=True,
+        related_name="coaching_requests",
+        help_text="Quick guides from the knowledge base the visit used.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=CoachingStatus.SCHEDULED)
+                | Q(visit_at__isnull=False, coach__isnull=False),
+                name="scheduled_visit_has_time_and_coach",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["site", "status", "created_at"]),
+            models.Index(fields=["coach", "status", "visit_at"]),
+            models.Index(fields=["teacher", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Help with {self.tool_name} for {self.teacher}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:coaching_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.room_id and self.site_id and self.room.site_id != self.site_id:
+            raise ValidationError({"room": f"Room {self.room} is not at {self.site}."})
+
+    @property
+    def where(self) -> str:
+        return f"{self.site.name}, room {self.room.number}" if self.room_id else self.site.name
+
+
+class CoachingLog(models.Model):
+    """What happened on one coaching visit: the goal, the kind of support, what was done,
+    the next step and when to follow up. A follow-up is done once `follow_up_done_at` is
+    set."""
+
+    request = models.ForeignKey(CoachingRequest, on_delete=models.PROTECT, related_name="logs")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField()
+    goal = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SupportKind.choices)
+    done = models.TextField(max_length=4000, help_text="What was done.")
+    next_step = models.CharField(max_length=300, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["coach", "follow_up_done_at", "follow_up_on"]),
+            models.Index(fields=["request", "visited_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit of {self.visited_on:%d %b %Y}: {self.goal}"
+
+    def get_absolute_url(self) -> str:
+        return self.request.get_absolute_url()

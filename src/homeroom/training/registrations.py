@@ -1,12 +1,16 @@
-"""What the Training module adds to the navigation, Today and the search."""
+"""What the Training module adds to the navigation, Today, the search, a person's page and
+a knowledge-base article's page."""
 
 from django.urls import reverse
 from django.utils import timezone
 
+from homeroom.core import roles
 from homeroom.core.access import Rule
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
+    PageSection,
+    PersonSection,
     SearchProvider,
     SearchResult,
     SweepJob,
@@ -15,7 +19,7 @@ from homeroom.core.registry import (
 )
 from homeroom.core.templatetags.homeroom import when
 from homeroom.training import selectors, services
-from homeroom.training.choices import SessionStatus, SignUpStatus
+from homeroom.training.choices import CoachingStatus, SessionStatus, SignUpStatus
 
 VIEW = Rule("training.view_trainingsession")
 TRAINING = Workspace("training", "Training", order=280)
@@ -31,6 +35,8 @@ registry.add_nav(
     )
 )
 registry.add_nav(NavItem("My training", "training:mine", VIEW, TRAINING, order=282))
+COACHING = Rule("training.view_coachingrequest")
+registry.add_nav(NavItem("Coaching", "training:coaching_list", COACHING, TRAINING, order=284))
 
 CARD_ROWS = 4
 
@@ -88,3 +94,61 @@ registry.add_search(SearchProvider("Training sessions", search_sessions, VIEW, o
 
 
 registry.add_sweep(SweepJob("Training reminders", services.reminders_send))
+
+
+def coaching_card(request):
+    """A coach's follow-ups due (oldest first) and the visits coming up, with how many
+    requests at their schools wait for a coach. Hidden when there is nothing."""
+    if not selectors.can_coach(request.user):
+        return None
+    today = timezone.localdate()
+    due = list(selectors.follow_ups_due(request.user, today)[:CARD_ROWS])
+    visits = list(
+        selectors.coaching_for(request.user)
+        .filter(coach=request.user, status=CoachingStatus.SCHEDULED)
+        .order_by("visit_at", "pk")[:CARD_ROWS]
+    )
+    waiting = selectors.coaching_for(request.user).filter(status=CoachingStatus.REQUESTED).count()
+    if not due and not visits and not waiting:
+        return None
+    return {"due": due, "visits": visits, "waiting": waiting, "today": today}
+
+
+registry.add_card(
+    DashboardCard(
+        "training/cards/coaching.html",
+        coaching_card,
+        Rule("training.change_coachingrequest"),
+        order=281,
+        leads=frozenset({roles.TECHNICIAN}),
+    )
+)
+
+
+def person_coaching(request, person):
+    """The help in class a person has had, as far as the viewer may see."""
+    if person.kind == "student":
+        return None
+    return {"person": person, "requests": list(selectors.help_of(request.user, person)[:20])}
+
+
+registry.add_person_section(
+    PersonSection("training/sections/person_coaching.html", person_coaching, COACHING, order=280)
+)
+
+
+def sessions_about_guide(request, article):
+    """On a quick guide's page: the training sessions that use it."""
+    sessions = list(selectors.sessions_about(request.user, article)[:10])
+    return {"sessions": sessions} if sessions else None
+
+
+registry.add_page_section(
+    PageSection(
+        "helpdesk.article",
+        "training/sections/guide_sessions.html",
+        sessions_about_guide,
+        VIEW,
+        order=280,
+    )
+)

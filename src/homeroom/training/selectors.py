@@ -187,3 +187,95 @@ def attendance_visible(user, attendance: Attendance) -> bool:
     """A person sees their own attendance; whoever runs the session sees everyone's."""
     own = person_of(user)
     return (own is not None and own.pk == attendance.person_id) or can_run(user, attendance.session)
+
+
+# Coaching: in-class help a teacher asks for and the coach's visits.
+
+
+def can_coach(user, site=None) -> bool:
+    """Coaches accept, schedule and log visits: people who may change coaching requests,
+    at one of their sites (`site`), or at any of them without one."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.has_perm("training.change_coachingrequest"):
+        return False
+    return site is None or sites_for(user).filter(pk=site.pk).exists()
+
+
+def coaching_for(user) -> QuerySet:
+    """Requests the user may see: their own (asked by them or for them), the visits they
+    coach, and for coaches every request at their sites."""
+    from homeroom.training.models import CoachingRequest
+
+    if not user.is_authenticated or not user.has_perm("training.view_coachingrequest"):
+        return CoachingRequest.objects.none()
+    requests = CoachingRequest.objects.select_related(
+        "teacher", "teacher__primary_site", "site", "room", "room__site", "coach"
+    )
+    if user.has_perm("training.change_coachingrequest") and user.sees_all_sites:
+        return requests
+    seen = Q(teacher__user=user) | Q(requested_by=user) | Q(coach=user)
+    if user.has_perm("training.change_coachingrequest"):
+        seen |= Q(site__in=sites_for(user))
+    return requests.filter(seen)
+
+
+def coaches_at(site) -> QuerySet:
+    """Active accounts that may coach at `site`, by name."""
+    from django.contrib.auth.models import Permission
+
+    from homeroom.people.models import User
+
+    permission = Permission.objects.filter(
+        codename="change_coachingrequest", content_type__app_label="training"
+    )
+    users = User.objects.filter(is_active=True).filter(
+        Q(groups__permissions__in=permission)
+        | Q(user_permissions__in=permission)
+        | Q(is_superuser=True)
+    )
+    from homeroom.core.roles import DISTRICT_ADMIN
+
+    everywhere = Q(is_superuser=True) | Q(groups__name=DISTRICT_ADMIN) | Q(sites__isnull=True)
+    return users.filter(everywhere | Q(sites=site)).distinct().order_by("last_name", "first_name")
+
+
+def coaching_logs(request_) -> QuerySet:
+    return request_.logs.select_related("coach").order_by("visited_on", "pk")
+
+
+def follow_ups_due(user, today: datetime.date) -> QuerySet:
+    """The user's coaching follow-ups due by `today` and not yet done, oldest first."""
+    from homeroom.training.models import CoachingLog
+
+    return (
+        CoachingLog.objects.filter(
+            coach=user, follow_up_done_at__isnull=True, follow_up_on__lte=today
+        )
+        .select_related("request", "request__teacher")
+        .order_by("follow_up_on", "pk")
+    )
+
+
+def help_of(user, person) -> QuerySet:
+    """The coaching a person has asked for or had, as far as `user` may see, newest
+    first, with their visit logs."""
+    return (
+        coaching_for(user)
+        .filter(teacher=person)
+        .prefetch_related("logs", "guides")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def guide_choices() -> QuerySet:
+    """Quick guides: published knowledge-base articles written for teachers and staff."""
+    from homeroom.helpdesk.choices import Audience
+    from homeroom.helpdesk.models import Article
+
+    return Article.objects.filter(is_published=True, audience=Audience.TEACHER).order_by("title")
+
+
+def sessions_about(user, article) -> QuerySet[TrainingSession]:
+    """Sessions the user may see that use the guide `article`, upcoming first, then past."""
+    return sessions_for(user).filter(guides=article).order_by("-starts_at", "-pk")

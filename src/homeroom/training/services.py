@@ -1,4 +1,5 @@
-"""Writes to training: sessions, sign-ups and the waitlist, attendance.
+"""Writes to training: sessions, sign-ups and the waitlist, attendance, coaching visits and
+the quick guides linked to them.
 
 Seats are handed out under a lock on the session's row, so two people signing up for the
 last seat at once get one seat and one waitlist place, never a session over capacity. A
@@ -19,14 +20,25 @@ from homeroom.core.templatetags.homeroom import when
 from homeroom.training import mail, selectors
 from homeroom.training.choices import (
     ACTIVE_SIGNUPS,
+    COACHING_TRANSITIONS,
     SESSION_TRANSITIONS,
     SIGNUP_TRANSITIONS,
     AttendanceKind,
+    CoachingStatus,
     RecordedVia,
     SessionStatus,
     SignUpStatus,
+    SupportKind,
+    Topic,
 )
-from homeroom.training.models import MAX_HOURS, Attendance, SignUp, TrainingSession
+from homeroom.training.models import (
+    MAX_HOURS,
+    Attendance,
+    CoachingLog,
+    CoachingRequest,
+    SignUp,
+    TrainingSession,
+)
 
 # Attendance opens this long before a session starts (people arrive early), and a scan this
 # long after the start counts as late.
@@ -543,3 +555,320 @@ def reminders_send(now: datetime.datetime | None = None) -> str:
             transaction.on_commit(lambda signup=signup: mail.reminder(signup))
             sent += 1
     return f"{sent} reminder{'s' if sent != 1 else ''} for tomorrow's sessions"
+
+
+# Coaching and in-class support.
+
+
+def _require_coach(actor, coaching: CoachingRequest) -> None:
+    if actor is not None and not selectors.can_coach(actor, coaching.site):
+        raise PermissionDenied(f"Only a coach at {coaching.site} can do this.")
+
+
+def _is_asker(actor, coaching: CoachingRequest) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    own = selectors.person_of(actor)
+    return coaching.requested_by_id == actor.pk or (
+        own is not None and own.pk == coaching.teacher_id
+    )
+
+
+def _lock_coaching(coaching: CoachingRequest) -> CoachingRequest:
+    locked = (
+        CoachingRequest.objects.select_for_update(of=("self",))
+        .select_related("teacher", "site", "room", "coach")
+        .filter(pk=coaching.pk)
+        .first()
+    )
+    if locked is None:
+        raise Conflict("That request no longer exists.")
+    return locked
+
+
+def _move(coaching: CoachingRequest, status: str) -> str:
+    """Check a move against the transition map; returns the old status."""
+    if status not in COACHING_TRANSITIONS.get(coaching.status, set()):
+        labels = dict(CoachingStatus.choices)
+        raise Conflict(
+            f"This request is {coaching.get_status_display().lower()}; it cannot become "
+            f"{labels.get(status, status).lower()}."
+        )
+    return coaching.status
+
+
+@transaction.atomic
+def coaching_request_create(
+    *,
+    actor,
+    tool_name: str,
+    details: str,
+    wanted_at: datetime.datetime,
+    room=None,
+    site=None,
+    topic: str = Topic.TOOL,
+    kind: str = "",
+    teacher=None,
+) -> CoachingRequest:
+    """A teacher asks for help in class: the tool, the room, the time and what they want.
+    A coach may ask on a teacher's behalf (`teacher`)."""
+    _require(actor, "training.add_coachingrequest", "Your role does not ask for coaching.")
+    own = selectors.person_of(actor) if actor is not None else None
+    if teacher is None:
+        if own is None and actor is not None:
+            raise ValidationError(
+                "Your account is not linked to a staff record, so it cannot ask for a visit. "
+                "Ask a district admin to link it."
+            )
+        teacher = own
+    if teacher is None:
+        raise ValidationError({"teacher": "Say which teacher the help is for."})
+    if teacher.kind == "student":
+        raise ValidationError({"teacher": "Coaching is for staff."})
+    if not teacher.is_active:
+        raise ValidationError({"teacher": f"{teacher} is no longer active."})
+    if room is not None:
+        site = room.site
+    site = site or teacher.primary_site
+    if site is None:
+        raise ValidationError({"room": "Choose the room the visit is in."})
+    for_someone_else = own is None or own.pk != teacher.pk
+    if for_someone_else and actor is not None and not selectors.can_coach(actor, site):
+        raise PermissionDenied("You can ask for help for yourself only.")
+    require_site_access(actor, site)
+    if wanted_at is None or wanted_at < timezone.now():
+        raise ValidationError({"wanted_at": "Choose a time that has not passed yet."})
+    if kind and kind not in SupportKind.values:
+        raise ValidationError({"kind": "Choose one of the kinds of support."})
+    coaching = CoachingRequest(
+        teacher=teacher,
+        requested_by=_who(actor),
+        site=site,
+        room=room,
+        tool_name=(tool_name or "").strip(),
+        topic=topic,
+        wanted_at=wanted_at,
+        details=(details or "").strip(),
+        kind=kind or "",
+    )
+    coaching.full_clean()
+    coaching.save()
+    audit.record(
+        actor=actor,
+        obj=coaching,
+        verb=AuditVerb.CREATED,
+        site=site,
+        changes={
+            "teacher": [None, str(teacher)],
+            "tool_name": [None, coaching.tool_name],
+            "wanted_at": [None, audit.as_json(wanted_at)],
+            "room": [None, str(room) if room else None],
+        },
+        message=f"{teacher} asked for help with {coaching.tool_name}",
+    )
+    return coaching
+
+
+@transaction.atomic
+def coaching_set_status(
+    *, actor, coaching: CoachingRequest, status: str, note: str = ""
+) -> CoachingRequest:
+    """Accept (the actor becomes the coach), decline or cancel a request. The teacher may
+    cancel their own; accepting and declining are for coaches at the request's school.
+    Scheduling and completing have their own services."""
+    coaching = _lock_coaching(coaching)
+    if status in {CoachingStatus.SCHEDULED, CoachingStatus.COMPLETED}:
+        raise ValidationError(
+            {"status": "Schedule the visit with its time, or log it to complete it."}
+        )
+    if not (status == CoachingStatus.CANCELLED and _is_asker(actor, coaching)):
+        _require_coach(actor, coaching)
+    old = _move(coaching, status)
+    note = (note or "").strip()[:300]
+    changes = {"status": [old, status]}
+    coaching.status = status
+    coaching.status_note = note
+    coaching.updated_at = timezone.now()
+    if status == CoachingStatus.ACCEPTED and actor is not None and actor.is_authenticated:
+        changes["coach"] = [str(coaching.coach) if coaching.coach else None, str(actor)]
+        coaching.coach = actor
+    coaching.full_clean()
+    coaching.save()
+    audit.record(
+        actor=actor,
+        obj=coaching,
+        verb=AuditVerb.STATUS_CHANGED,
+        site=coaching.site,
+        changes=changes,
+        message=note,
+    )
+    return coaching
+
+
+@transaction.atomic
+def coaching_schedule(
+    *, actor, coaching: CoachingRequest, visit_at: datetime.datetime, coach=None
+) -> CoachingRequest:
+    """Schedule the visit (or move it): when, and who comes (the actor unless `coach`).
+    The teacher gets an email."""
+    coaching = _lock_coaching(coaching)
+    _require_coach(actor, coaching)
+    coach = coach or (actor if actor is not None and actor.is_authenticated else coaching.coach)
+    if coach is None or not selectors.can_coach(coach, coaching.site):
+        raise ValidationError({"coach": f"Choose a coach who works at {coaching.site}."})
+    if visit_at is None or visit_at < timezone.now():
+        raise ValidationError({"visit_at": "Choose a time that has not passed yet."})
+    old = _move(coaching, CoachingStatus.SCHEDULED)
+    moved = old == CoachingStatus.SCHEDULED
+    changes = audit.apply_changes(
+        coaching, {"status": CoachingStatus.SCHEDULED, "visit_at": visit_at, "coach": coach}
+    )
+    if not changes:
+        return coaching
+    coaching.updated_at = timezone.now()
+    coaching.full_clean()
+    coaching.save()
+    audit.record(
+        actor=actor,
+        obj=coaching,
+        verb=AuditVerb.STATUS_CHANGED if not moved else AuditVerb.UPDATED,
+        site=coaching.site,
+        changes=changes,
+        message=f"Visit {'moved to' if moved else 'scheduled for'} {when(visit_at)} with {coach}",
+    )
+    transaction.on_commit(lambda: mail.visit_scheduled(coaching, moved=moved))
+    return coaching
+
+
+@transaction.atomic
+def coaching_log_create(
+    *,
+    actor,
+    coaching: CoachingRequest,
+    visited_on: datetime.date,
+    goal: str,
+    kind: str,
+    done: str,
+    next_step: str = "",
+    follow_up_on: datetime.date | None = None,
+    guides=None,
+) -> CoachingLog:
+    """Log a visit: the goal, the kind of support, what was done, the next step and a
+    follow-up date. The first log of a scheduled visit completes the request; a later
+    visit is logged on a completed one. `guides` adds the quick guides it used."""
+    coaching = _lock_coaching(coaching)
+    _require(actor, "training.add_coachinglog", "Your role does not log coaching visits.")
+    _require_coach(actor, coaching)
+    if coaching.status not in {CoachingStatus.SCHEDULED, CoachingStatus.COMPLETED}:
+        raise Conflict("Schedule the visit before logging it.")
+    today = timezone.localdate()
+    if visited_on is None or visited_on > today:
+        raise ValidationError({"visited_on": "Log a visit on the day it happened, or later."})
+    if follow_up_on is not None and follow_up_on < visited_on:
+        raise ValidationError({"follow_up_on": "The follow-up comes after the visit."})
+    coach = _who(actor) or coaching.coach
+    log = CoachingLog(
+        request=coaching,
+        coach=coach,
+        visited_on=visited_on,
+        goal=(goal or "").strip(),
+        kind=kind,
+        done=(done or "").strip(),
+        next_step=(next_step or "").strip(),
+        follow_up_on=follow_up_on,
+    )
+    log.full_clean()
+    log.save()
+    audit.record(
+        actor=actor,
+        obj=log,
+        verb=AuditVerb.CREATED,
+        site=coaching.site,
+        changes={
+            "goal": [None, log.goal],
+            "kind": [None, kind],
+            "follow_up_on": [None, audit.as_json(follow_up_on)],
+        },
+        message=f"Logged a visit to {coaching.teacher}",
+    )
+    if coaching.status == CoachingStatus.SCHEDULED:
+        old = _move(coaching, CoachingStatus.COMPLETED)
+        coaching.status = CoachingStatus.COMPLETED
+        coaching.updated_at = timezone.now()
+        coaching.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            obj=coaching,
+            verb=AuditVerb.STATUS_CHANGED,
+            site=coaching.site,
+            changes={"status": [old, CoachingStatus.COMPLETED]},
+        )
+    if guides:
+        _link_guides(actor, coaching, list(guides), site=coaching.site, keep=True)
+    return log
+
+
+@transaction.atomic
+def follow_up_done(*, actor, log: CoachingLog) -> CoachingLog:
+    """Mark a visit's follow-up as done, so it leaves the coach's Today."""
+    log = (
+        CoachingLog.objects.select_for_update()
+        .select_related("request", "request__site")
+        .get(pk=log.pk)
+    )
+    _require_coach(actor, log.request)
+    if log.follow_up_on is None:
+        raise Conflict("This visit has no follow-up.")
+    if log.follow_up_done_at is not None:
+        return log
+    log.follow_up_done_at = timezone.now()
+    log.save(update_fields=["follow_up_done_at"])
+    audit.record(
+        actor=actor,
+        obj=log,
+        verb=AuditVerb.UPDATED,
+        site=log.request.site,
+        changes={"follow_up_done_at": [None, audit.as_json(log.follow_up_done_at)]},
+        message=f"Followed up with {log.request.teacher}",
+    )
+    return log
+
+
+def _link_guides(actor, obj, articles: list, *, site, keep: bool = False) -> list:
+    """Set (or with `keep`, add to) the quick guides linked to a session or a request."""
+    allowed = set(selectors.guide_choices().values_list("pk", flat=True))
+    refused = [article for article in articles if article.pk not in allowed]
+    if refused:
+        raise ValidationError(
+            {"guides": f"“{refused[0]}” is not a published guide for teachers and staff."}
+        )
+    before = sorted(obj.guides.values_list("pk", flat=True))
+    after = (
+        sorted(set(before) | {a.pk for a in articles}) if keep else sorted({a.pk for a in articles})
+    )
+    if before != after:
+        obj.guides.set(after)
+        audit.record(
+            actor=actor,
+            obj=obj,
+            verb=AuditVerb.UPDATED,
+            site=site,
+            changes={"guides": [before, after]},
+            message="Linked quick guides",
+        )
+    return after
+
+
+@transaction.atomic
+def guides_set(*, actor, obj, articles) -> list:
+    """Link quick guides (teachers' knowledge-base articles) to a session (for someone who
+    runs it) or a coaching request (for its coaches); replaces the ones linked before."""
+    if isinstance(obj, TrainingSession):
+        obj = _lock(obj)
+        _require_run(actor, obj)
+        site = obj.site
+    else:
+        obj = _lock_coaching(obj)
+        _require_coach(actor, obj)
+        site = obj.site
+    return _link_guides(actor, obj, list(articles), site=site)

@@ -19,4 +19,14 @@ urlpatterns = [
     path("training/sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("training/certificates/<int:pk>.pdf", views.certificate, name="certificate"),
     path("training/hours.csv", views.hours_export, name="hours_export"),
+    path("training/sessions/<int:pk>/guides/", views.session_guides, name="session_guides"),
+    path("training/coaching/", views.coaching_list, name="coaching_list"),
+    path("training/coaching/new/", views.coaching_new, name="coaching_new"),
+    path("training/coaching/<int:pk>/", views.coaching_detail, name="coaching_detail"),
+    path("training/coaching/<int:pk>/status/", views.coaching_status, name="coaching_status"),
+    path("training/coaching/<int:pk>/schedule/", views.coaching_schedule, name="coaching_schedule"),
+    path("training/coaching/<int:pk>/log/", views.coaching_log, name="coaching_log"),
+    path(
+        "training/coaching/follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"
+    ),
 ]

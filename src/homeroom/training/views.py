@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,10 +16,26 @@ from homeroom.core.models import Site
 from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.people.models import User
 from homeroom.training import documents, selectors, services
-from homeroom.training.choices import AttendanceKind, SessionStatus, SignUpStatus, Topic
-from homeroom.training.filters import SessionFilter
-from homeroom.training.forms import AttendanceRowForm, FeedbackForm, ScanForm, SessionForm
-from homeroom.training.models import Attendance
+from homeroom.training.choices import (
+    COACHING_TRANSITIONS,
+    AttendanceKind,
+    CoachingStatus,
+    SessionStatus,
+    SignUpStatus,
+    Topic,
+)
+from homeroom.training.filters import CoachingFilter, SessionFilter
+from homeroom.training.forms import (
+    AttendanceRowForm,
+    CoachingLogForm,
+    CoachingRequestForm,
+    FeedbackForm,
+    GuidesForm,
+    ScanForm,
+    ScheduleForm,
+    SessionForm,
+)
+from homeroom.training.models import Attendance, CoachingLog
 
 VIEW = "training.view_trainingsession"
 
@@ -82,6 +99,7 @@ def session_detail(request, pk: int):
             "attended": person is not None and session.attendances.filter(person=person).first(),
             "gave_feedback": person is not None and session.feedback.filter(person=person).exists(),
             "series": selectors.series_of(request.user, session),
+            "guides": session.guides.filter(is_published=True).order_by("title"),
         },
     )
 
@@ -150,6 +168,7 @@ def mine(request):
             "presented": presented,
             "total": selectors.hours_total(person) if person else selectors.ZERO,
             "years": selectors.transcript(person) if person else [],
+            "help": selectors.help_of(request.user, person)[:20] if person else [],
         },
     )
 
@@ -429,3 +448,247 @@ def hours_export(request):
 
     name = f"training-hours-{year}" if year.isdigit() else "training-hours"
     return csv_response(f"{name}.csv", EXPORT_HEADER, rows())
+
+
+# Coaching and in-class support.
+
+
+def _coaching(request, pk: int):
+    """The request if the user may see it; None (with a message) otherwise, for people who
+    may see coaching but not this one."""
+    coaching = selectors.coaching_for(request.user).filter(pk=pk).first()
+    if coaching is None:
+        messages.info(request, "That request is not one you can see.")
+    return coaching
+
+
+@access("training.view_coachingrequest")
+def coaching_list(request):
+    """Coaches: the requests at their schools, open ones first by default. Everyone else:
+    the help they asked for."""
+    coach = selectors.can_coach(request.user)
+    if "status" not in request.GET and coach:
+        request.GET = request.GET.copy()
+        request.GET["status"] = "open"
+    coaching_filter, requests = filtered(
+        request, CoachingFilter, selectors.coaching_for(request.user), site_field="site"
+    )
+    requests = requests.order_by("-created_at", "-pk")
+    context = {
+        "page": paginate(request, requests),
+        "filter": coaching_filter,
+        "coach": coach,
+        "statuses": [("open", "Open"), *CoachingStatus.choices],
+        "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
+    }
+    template = (
+        "training/coaching_list.html#table" if request.htmx else "training/coaching_list.html"
+    )
+    return render(request, template, context)
+
+
+@access("training.add_coachingrequest")
+def coaching_new(request):
+    """Ask for help in class: the tool, the room, the time and what would help."""
+    person = selectors.person_of(request.user)
+    rooms = rooms_for(request.user).filter(is_active=True).select_related("site")
+    if person is not None and person.primary_site_id:
+        rooms = rooms.order_by(
+            Case(When(site_id=person.primary_site_id, then=0), default=1), "site__name", "number"
+        )
+    else:
+        rooms = rooms.order_by("site__name", "number")
+    form = CoachingRequestForm(request.POST or None, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.coaching_request_create(
+                actor=request.user,
+                tool_name=data["tool_name"],
+                topic=data["topic"],
+                room=data["room"],
+                wanted_at=data["wanted_at"],
+                details=data["details"],
+                kind=data["kind"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "We have your request. A coach will accept it and tell you the time."
+            )
+            return redirect(made)
+    return render(request, "training/coaching_form.html", {"form": form, "person": person})
+
+
+@access("training.view_coachingrequest")
+def coaching_detail(request, pk: int):
+    coaching = _coaching(request, pk)
+    if coaching is None:
+        return redirect("training:coaching_list")
+    coach = selectors.can_coach(request.user, coaching.site)
+    return render(
+        request,
+        "training/coaching_detail.html",
+        {
+            "coaching": coaching,
+            "coach": coach,
+            "asker": services._is_asker(request.user, coaching),
+            "logs": selectors.coaching_logs(coaching),
+            "guides": coaching.guides.order_by("title"),
+            "moves": COACHING_TRANSITIONS[coaching.status],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access("training.view_coachingrequest")
+@require_POST
+def coaching_status(request, pk: int):
+    """Accept, decline or cancel (the service says who may)."""
+    coaching = _coaching(request, pk)
+    if coaching is None:
+        return redirect("training:coaching_list")
+    status = request.POST.get("status", "")
+    try:
+        services.coaching_set_status(
+            actor=request.user, coaching=coaching, status=status, note=request.POST.get("note", "")
+        )
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        done = {
+            CoachingStatus.ACCEPTED: "Accepted: you are the coach. Schedule the visit next.",
+            CoachingStatus.DECLINED: "Declined the request.",
+            CoachingStatus.CANCELLED: "Cancelled the request.",
+        }
+        messages.success(request, done.get(status, "Saved."))
+    return redirect(coaching)
+
+
+@access("training.change_coachingrequest")
+def coaching_schedule(request, pk: int):
+    coaching = _coaching(request, pk)
+    if coaching is None:
+        return redirect("training:coaching_list")
+    if not selectors.can_coach(request.user, coaching.site):
+        messages.info(request, f"Only a coach at {coaching.site} schedules this visit.")
+        return redirect(coaching)
+    local = timezone.localtime(coaching.visit_at or coaching.wanted_at)
+    coach = coaching.coach if coaching.coach_id else request.user
+    form = ScheduleForm(
+        request.POST or None,
+        coaches=selectors.coaches_at(coaching.site),
+        initial={"day": local.date(), "time": local.time(), "coach": coach.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coaching_schedule(
+                actor=request.user,
+                coaching=coaching,
+                visit_at=data["visit_at"],
+                coach=data["coach"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except (Conflict, PermissionDenied) as error:
+            messages.error(request, problem_text(error))
+            return redirect(coaching)
+        else:
+            messages.success(request, f"Scheduled. We emailed {coaching.teacher}.")
+            return redirect(coaching)
+    return render(request, "training/coaching_schedule.html", {"form": form, "coaching": coaching})
+
+
+@access("training.add_coachinglog")
+def coaching_log(request, pk: int):
+    """Log a visit: goal, kind of support, what was done, next step, follow-up date."""
+    coaching = _coaching(request, pk)
+    if coaching is None:
+        return redirect("training:coaching_list")
+    if not selectors.can_coach(request.user, coaching.site):
+        messages.info(request, f"Only a coach at {coaching.site} logs this visit.")
+        return redirect(coaching)
+    visited = timezone.localtime(coaching.visit_at).date() if coaching.visit_at else None
+    today = timezone.localdate()
+    form = CoachingLogForm(
+        request.POST or None,
+        guides=selectors.guide_choices(),
+        initial={
+            "visited_on": min(visited, today) if visited else today,
+            "goal": coaching.details[:300],
+            "kind": coaching.kind or None,
+            "follow_up_on": today + datetime.timedelta(days=14),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coaching_log_create(
+                actor=request.user,
+                coaching=coaching,
+                visited_on=data["visited_on"],
+                goal=data["goal"],
+                kind=data["kind"],
+                done=data["done"],
+                next_step=data["next_step"],
+                follow_up_on=data["follow_up_on"],
+                guides=data["guides"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except (Conflict, PermissionDenied) as error:
+            messages.error(request, problem_text(error))
+            return redirect(coaching)
+        else:
+            messages.success(request, "Logged the visit.")
+            return redirect(coaching)
+    return render(request, "training/coaching_log_form.html", {"form": form, "coaching": coaching})
+
+
+@access("training.change_coachingrequest")
+@require_POST
+def follow_up_done(request, pk: int):
+    log = get_object_or_404(
+        CoachingLog.objects.filter(request__in=selectors.coaching_for(request.user)), pk=pk
+    )
+    try:
+        services.follow_up_done(actor=request.user, log=log)
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        messages.success(request, f"Followed up with {log.request.teacher}.")
+    if request.POST.get("next") == "today":
+        return redirect("core:today")
+    return redirect(log.request)
+
+
+@access(VIEW)
+def session_guides(request, pk: int):
+    """Link quick guides from the knowledge base to a session."""
+    session = _session(request, pk)
+    if not selectors.can_run(request.user, session):
+        messages.info(request, "Only the presenter, or the school's technician, links guides.")
+        return redirect(session)
+    form = GuidesForm(
+        request.POST or None,
+        guides=selectors.guide_choices(),
+        initial={"guides": list(session.guides.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guides_set(
+                actor=request.user, obj=session, articles=form.cleaned_data["guides"]
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except (Conflict, PermissionDenied) as error:
+            messages.error(request, problem_text(error))
+            return redirect(session)
+        else:
+            messages.success(request, "Saved the quick guides.")
+            return redirect(session)
+    return render(request, "training/guides_form.html", {"form": form, "session": session})
