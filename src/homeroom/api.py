@@ -158,7 +158,7 @@ def document_errors() -> None:
                 codes = {401}
                 if write or operation.models:
                     codes.add(400)
-                if write or (rule is not None and rule.permission is not None):
+                if write or (rule is not None and rule.needs_role):
                     codes.add(403)
                 if write or "{" in operation.path:
                     codes.add(404)

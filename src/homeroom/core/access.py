@@ -22,6 +22,11 @@ class Rule:
             return False
         return self.permission is None or user.has_perm(self.permission)
 
+    @property
+    def needs_role(self) -> bool:
+        """Whether some signed-in users are refused (403), which the API schema declares."""
+        return not self.public and self.permission is not None
+
 
 PUBLIC = Rule(public=True)
 SIGNED_IN = Rule()

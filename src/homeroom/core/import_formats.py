@@ -126,6 +126,7 @@ class KindRule(Rule):
     views apply and the authorization walk checks kind by kind."""
 
     which: str = "view"
+    needs_role = True
 
     def allows(self, user) -> bool:
         if not user.is_authenticated or not user.is_active:
