@@ -37,6 +37,15 @@ registry.add_nav(
 registry.add_nav(NavItem("My training", "training:mine", VIEW, TRAINING, order=282))
 COACHING = Rule("training.view_coachingrequest")
 registry.add_nav(NavItem("Coaching", "training:coaching_list", COACHING, TRAINING, order=284))
+registry.add_nav(
+    NavItem(
+        "Training reports",
+        "training:reports",
+        Rule("training.view_attendance"),
+        TRAINING,
+        order=286,
+    )
+)
 
 CARD_ROWS = 4
 

@@ -279,3 +279,107 @@ def guide_choices() -> QuerySet:
 def sessions_about(user, article) -> QuerySet[TrainingSession]:
     """Sessions the user may see that use the guide `article`, upcoming first, then past."""
     return sessions_for(user).filter(guides=article).order_by("-starts_at", "-pk")
+
+
+# Reports: hours, attendance, sessions, coaching and feedback for a school year.
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The school year `year` (July to June) as aware datetimes, the end excluded."""
+    zone = timezone.get_current_timezone()
+    first = timezone.make_aware(datetime.datetime(year, 7, 1), zone)
+    return first, timezone.make_aware(datetime.datetime(year + 1, 7, 1), zone)
+
+
+def _grouped(queryset, key: str, value) -> list[tuple[str, object]]:
+    rows = queryset.values(key).annotate(value=value).order_by(key)
+    return [(row[key], row["value"]) for row in rows]
+
+
+def _hours(value) -> Decimal:
+    """A sum of hours with two decimals (SQLite's sums drop trailing zeros)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def report(user, year: int, site=None, today: datetime.date | None = None) -> dict:
+    """The training report for a school year at the user's sites (or `site`, one of them):
+    a fixed number of grouped queries however many sessions, people or visits there are."""
+    from django.db.models import Avg
+
+    from homeroom.training.choices import AttendanceKind, SupportKind, Topic
+    from homeroom.training.models import CoachingLog, Feedback
+
+    today = today or timezone.localdate()
+    first, last = year_bounds(year)
+    now = timezone.now()
+    sessions = TrainingSession.objects.filter(
+        status=SessionStatus.SCHEDULED, starts_at__gte=first, starts_at__lt=last
+    )
+    visits = CoachingLog.objects.filter(visited_on__gte=first.date(), visited_on__lt=last.date())
+    overdue = CoachingLog.objects.filter(follow_up_done_at__isnull=True, follow_up_on__lt=today)
+    if site is not None:
+        sessions = sessions.filter(site=site)
+        visits, overdue = visits.filter(request__site=site), overdue.filter(request__site=site)
+    elif not user.sees_all_sites:
+        mine = sites_for(user)
+        sessions = sessions.filter(site__in=mine)
+        visits, overdue = (
+            visits.filter(request__site__in=mine),
+            overdue.filter(request__site__in=mine),
+        )
+    attendances = Attendance.objects.filter(session__in=sessions)
+    topics = dict(Topic.choices)
+    kinds = dict(SupportKind.choices)
+    hours_by_school = [
+        (name or "No school", _hours(total))
+        for name, total in _grouped(attendances, "person__primary_site__name", Sum("hours"))
+    ]
+    hours_by_topic = [
+        (topics.get(topic, topic), _hours(total))
+        for topic, total in _grouped(attendances, "session__topic", Sum("hours"))
+    ]
+    sessions_by_topic = [
+        (topics.get(topic, topic), count)
+        for topic, count in _grouped(sessions, "topic", Count("pk"))
+    ]
+    ended = sessions.filter(ends_at__lte=now)
+    seats = SignUp.objects.filter(session__in=ended, status=SignUpStatus.CONFIRMED).count()
+    came = attendances.filter(session__in=ended, signup__status=SignUpStatus.CONFIRMED).count()
+    late = attendances.filter(kind=AttendanceKind.LATE).count()
+    feedback = Feedback.objects.filter(session__in=sessions)
+    feedback_by_topic = [
+        (topics.get(row["session__topic"], row["session__topic"]), row["average"], row["count"])
+        for row in feedback.values("session__topic")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .order_by("session__topic")
+    ]
+    overall = feedback.aggregate(average=Avg("rating"), count=Count("pk"))
+    return {
+        "first": first.date(),
+        "last": (last - datetime.timedelta(days=1)).date(),
+        "hours_total": sum((total for _, total in hours_by_school), ZERO),
+        "hours_by_school": hours_by_school,
+        "hours_by_topic": hours_by_topic,
+        "sessions_by_topic": sessions_by_topic,
+        "sessions": sum(count for _, count in sessions_by_topic),
+        "seats": seats,
+        "came": came,
+        "late": late,
+        "attendance_rate": round(came * 100 / seats, 1) if seats else None,
+        "visits_by_tool": _grouped(visits, "request__tool_name", Count("pk")),
+        "visits_by_school": _grouped(visits, "request__site__name", Count("pk")),
+        "visits_by_kind": [
+            (kinds.get(kind, kind), count) for kind, count in _grouped(visits, "kind", Count("pk"))
+        ],
+        "overdue": list(
+            overdue.select_related(
+                "request", "request__teacher", "request__site", "coach"
+            ).order_by("follow_up_on", "pk")[:50]
+        ),
+        "overdue_count": overdue.count(),
+        "feedback_by_topic": [
+            (label, round(average, 1), count) for label, average, count in feedback_by_topic
+        ],
+        "feedback_average": round(overall["average"], 1) if overall["average"] else None,
+        "feedback_count": overall["count"],
+    }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("training/certificates/<int:pk>.pdf", views.certificate, name="certificate"),
     path("training/hours.csv", views.hours_export, name="hours_export"),
+    path("training/reports/", views.reports, name="reports"),
     path("training/sessions/<int:pk>/guides/", views.session_guides, name="session_guides"),
     path("training/coaching/", views.coaching_list, name="coaching_list"),
     path("training/coaching/new/", views.coaching_new, name="coaching_new"),

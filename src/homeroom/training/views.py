@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
+from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import csv_response, paginate
@@ -692,3 +693,86 @@ def session_guides(request, pk: int):
             messages.success(request, "Saved the quick guides.")
             return redirect(session)
     return render(request, "training/guides_form.html", {"form": form, "session": session})
+
+
+REPORT_EXPORTS = {
+    "hours_school": (["school", "hours"], lambda r: r["hours_by_school"]),
+    "hours_topic": (["topic", "hours"], lambda r: r["hours_by_topic"]),
+    "sessions_topic": (["topic", "sessions"], lambda r: r["sessions_by_topic"]),
+    "visits_tool": (["tool", "coaching visits"], lambda r: r["visits_by_tool"]),
+    "visits_school": (["school", "coaching visits"], lambda r: r["visits_by_school"]),
+    "feedback": (["topic", "average rating", "ratings"], lambda r: r["feedback_by_topic"]),
+    "overdue": (
+        ["follow-up due", "teacher", "school", "tool", "coach", "next step"],
+        lambda r: [
+            [
+                log.follow_up_on.isoformat(),
+                str(log.request.teacher),
+                log.request.site.name,
+                log.request.tool_name,
+                log.coach.get_full_name() or log.coach.get_username(),
+                log.next_step,
+            ]
+            for log in r["overdue"]
+        ],
+    ),
+}
+
+
+@access("training.view_attendance")
+def reports(request):
+    """Training for a school year at the user's schools: hours, attendance, sessions,
+    coaching visits, overdue follow-ups and feedback, as charts with their numbers;
+    `export=<table>` downloads one table as CSV."""
+    today = timezone.localdate()
+    current = selectors.school_year_of(today)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= current + 1 else current
+    sites = list(sites_for(request.user).filter(is_active=True).order_by("name"))
+    site_id = request.GET.get("site", "")
+    site = next((s for s in sites if site_id.isdigit() and s.pk == int(site_id)), None)
+    if site is None and request.current_site is not None:
+        site = request.current_site
+    numbers = selectors.report(request.user, year, site=site, today=today)
+    export = request.GET.get("export", "")
+    if export in REPORT_EXPORTS:
+        header, rows = REPORT_EXPORTS[export]
+        return csv_response(
+            f"training-{export.replace('_', '-')}-{year}.csv",
+            header,
+            ([str(value) for value in row] for row in rows(numbers)),
+        )
+    charts = {
+        "hours_school": bar_chart(
+            numbers["hours_by_school"], title="Hours by school", unit="hours"
+        ),
+        "hours_topic": bar_chart(numbers["hours_by_topic"], title="Hours by topic", unit="hours"),
+        "sessions_topic": bar_chart(
+            numbers["sessions_by_topic"], title="Sessions by topic", unit="sessions"
+        ),
+        "visits_tool": bar_chart(
+            numbers["visits_by_tool"], title="Coaching visits by tool", unit="visits"
+        ),
+        "visits_school": bar_chart(
+            numbers["visits_by_school"], title="Coaching visits by school", unit="visits"
+        ),
+        "feedback": bar_chart(
+            [(label, average) for label, average, _ in numbers["feedback_by_topic"]],
+            title="Average rating by topic",
+            unit="out of 5",
+        ),
+    }
+    # Averages do not add up: the chart's total is the average over every rating.
+    charts["feedback"]["total"] = numbers["feedback_average"] or 0
+    return render(
+        request,
+        "training/reports.html",
+        {
+            "r": numbers,
+            "charts": charts,
+            "year": year,
+            "years": [(y, f"{y}-{str(y + 1)[-2:]}") for y in range(current, current - 5, -1)],
+            "sites": sites,
+            "site": site,
+        },
+    )
