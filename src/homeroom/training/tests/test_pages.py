@@ -58,7 +58,10 @@ def test_sign_up_for_the_last_seat_then_the_waitlist_on_the_page(
     teacher = client_as(users[roles.TEACHER])
     librarian = client_as(users[roles.LIBRARIAN])
     url = f"/training/sessions/{session.pk}/"
-    assert "Sign up</button>" in teacher.get(url).text
+    page = teacher.get(url).text
+    assert "Sign up</button>" in page
+    # Two hours from 4 am in the district's zone, both ends written alike.
+    assert "Wed 7 Oct, 4:00 am \N{EN DASH} 6:00 am" in page
     teacher.post(f"{url}sign-up/")
     assert "You have a seat" in teacher.get(url).text
     assert "Join the waitlist" in librarian.get(url).text
