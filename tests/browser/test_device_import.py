@@ -1,6 +1,6 @@
-"""A technician loads a spreadsheet of projectors: uploads it as an other CSV file, matches
-its columns, watches the check's progress bar finish, applies it and finds the projectors in
-the device list."""
+"""A technician loads a spreadsheet of projectors: uploads it as a CSV file of devices (core's
+import pages), matches its columns, watches the check's progress bar finish, applies it and
+finds the projectors in the device list."""
 
 import csv
 import re
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from homeroom.core.models import ImportRun
 from homeroom.core.testing import run_queued_tasks
-from homeroom.devices.models import Device, DeviceImport
+from homeroom.devices.models import Device
 from homeroom.people.models import User
 
 from .conftest import check_page, log_in
@@ -45,11 +46,10 @@ def test_import_a_spreadsheet_with_its_columns_matched(page, demo, tmp_path, set
     expect(page.get_by_role("heading", level=1)).to_have_text("Device imports")
     check_page(page, "device-imports-empty")
 
-    page.get_by_role("link", name="Import devices").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import devices")
+    page.get_by_role("link", name="Import a CSV file of devices").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a CSV file of devices")
     check_page(page, "device-import-new")
-    page.get_by_label("Other CSV file: you match its columns next").check()
-    page.get_by_label("File to import").set_input_files(spreadsheet(tmp_path, site.name))
+    page.get_by_label("File").set_input_files(spreadsheet(tmp_path, site.name))
     page.get_by_role("button", name="Upload and check").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Match the columns of projectors.csv")
@@ -84,7 +84,7 @@ def test_import_a_spreadsheet_with_its_columns_matched(page, demo, tmp_path, set
     assert run_queued_tasks() == 1
     expect(page.get_by_role("heading", name=re.compile("Status"))).to_contain_text("Applied")
     expect(page.get_by_role("region", name="What changed")).to_contain_text("Devices")
-    assert DeviceImport.objects.get().status == "applied"
+    assert ImportRun.objects.get().status == "applied"
     check_page(page, "device-import-applied")
 
     page.get_by_role("link", name="See the devices").click()
@@ -113,7 +113,8 @@ def test_an_org_unit_that_names_no_site_is_mapped_on_the_preview(page, demo, tmp
             writer.writerow([f"MAP-SN-{n}", f"MAP-{n}", "/Students/Annex", "Acer Chromebook 311"])
     log_in(page, "tech", next="/devices/imports/new/")
     check_page(page, "device-import-new-google")
-    page.get_by_label("File to import").set_input_files(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a Google Admin device list")
+    page.get_by_label("File").set_input_files(path)
     page.get_by_role("button", name="Upload and check").click()
     assert run_queued_tasks() == 1
 

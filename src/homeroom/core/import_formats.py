@@ -6,6 +6,8 @@ with `register_format(MyFormat())`. Core calls it in this order:
 
     count(path) -> int                           about how many rows, for the progress bar
     needs_mapping(run) -> bool                   wait for the mapping step before checking?
+    prepare(run, path, progress=)                optional: parse the file, not looking at
+                                                 Homeroom, outside the apply's transaction
     check(run, path, actor=, progress=) -> Plan  read everything, find every problem
     apply(run, plan, actor=) -> dict             write the plan; runs inside the transaction
                                                  that checked it again and records the run
@@ -36,7 +38,9 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)
+    changes_total: int = 0  # when `changes` lists only the first of them
     rows: int = 0
+    details: dict = field(default_factory=dict)  # kept on the run for the format's own pages
     data: Any = None
 
 
@@ -57,6 +61,39 @@ class ImportFormat:
     preview_columns: tuple[tuple[str, str], ...] = ()  # (key, heading) of each preview column
     example_name: str = ""  # a small valid file: the authorization walk and docs use it
     example: bytes = b""
+    detail_template: str = ""  # shown on the run's page in place of the counts and preview
+    mapping_template: str = ""  # the mapping step's page, in place of core's
+    mapping_saved: str = "Mapping saved. Checking the file now."
+    mapping_link: str = "Change the mapping"  # "" when the run's page offers the step itself
+    mapping_event: str = "Mapping chosen"  # the audit trail's words for the mapping step
+    recheck_with_options: bool = False  # offer the options form again with Check again
+
+    def detail_context(self, request, run) -> dict:
+        """What `detail_template` needs besides `run` and `found`."""
+        return {}
+
+    def save_mappings(self, run, mappings: dict, *, actor) -> dict:
+        """Called in the transaction that keeps the mapping step's answer: return what is kept
+        on the run. A format whose mapping outlives the run saves it here (ValidationError or
+        PermissionDenied refuse it, and nothing is kept)."""
+        return mappings
+
+    def summary(self, run) -> str:
+        """A few words on what the run found, for the history list."""
+        return ""
+
+    def applied_message(self, run) -> str:
+        """The audit trail's words for an applied run ("" for core's own)."""
+        return ""
+
+    def too_large(self, size: int) -> str:
+        """What to tell of an upload of `size` bytes that is too large, or ""."""
+        if size <= self.max_bytes:
+            return ""
+        return (
+            f"The file is larger than {self.max_bytes // (1024 * 1024) or 1} MB, "
+            f"the most a {self.label} file may be."
+        )
 
     def may_use(self, actor, *, site) -> None:
         """Refuse (PermissionDenied) an actor the format does not let import; the role and
@@ -76,6 +113,12 @@ class ImportFormat:
 
     def count(self, path) -> int:
         raise NotImplementedError
+
+    def prepare(self, run, path, *, progress: Progress):
+        """Optionally read and parse the file without looking at Homeroom, before the
+        transaction of an apply starts (so the progress it reports is seen). What it returns,
+        unless None, comes to `check` as the keyword `prepared`."""
+        return None
 
     def check(self, run, path, *, actor, progress: Progress) -> Plan:
         raise NotImplementedError

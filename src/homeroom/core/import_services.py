@@ -39,12 +39,13 @@ HEAD_BYTES = 256 * 1024
 # --- reads ---------------------------------------------------------------------------------
 
 
-def import_runs_for(user, *, kind: str | None = None) -> QuerySet[ImportRun]:
-    """The runs of the kinds the user's role may see; for accounts limited to some sites,
-    those they made and those for one of their sites."""
+def import_runs_for(user, *, kind: str | list[str] | None = None) -> QuerySet[ImportRun]:
+    """The runs of the kinds the user's role may see (of `kind` only, one or a list); for
+    accounts limited to some sites, those they made and those for one of their sites."""
     kinds = viewable_kinds(user) if user.is_authenticated else []
     if kind is not None:
-        kinds = [found for found in kinds if found == kind]
+        wanted = {kind} if isinstance(kind, str) else set(kind)
+        kinds = [found for found in kinds if found in wanted]
     runs = ImportRun.objects.filter(kind__in=kinds).select_related("created_by", "site")
     if user.is_authenticated and not user.sees_all_sites:
         runs = runs.filter(Q(created_by=user) | Q(site__in=sites_for(user).values("pk")))
@@ -188,29 +189,53 @@ def import_run_set_mappings(run: ImportRun, *, actor, mappings: dict) -> ImportR
         raise Conflict(f"A {found.label} file has no mapping step.")
     with transaction.atomic():
         before = run.mappings
-        ImportRun.objects.filter(pk=run.pk).update(mappings=mappings)
-        run.refresh_from_db()
-        audit.record(
-            actor=actor,
-            obj=run,
-            verb=AuditVerb.UPDATED,
-            site=run.site,
-            changes={"mappings": [before or None, mappings]},
-            message="Mapping chosen",
-        )
+        mappings = found.save_mappings(run, mappings, actor=actor)
+        changes = {"mappings": [before or None, mappings]}
+        run = _change(run, actor, {"mappings": mappings}, changes, found.mapping_event)
         return _queue_check(run, apply_as=None)
 
 
-def import_run_check_again(run: ImportRun, *, actor) -> ImportRun:
-    """Check a checked, refused or failed run again: after adding what it named, or after
-    its worker stopped."""
+def _change(run: ImportRun, actor, fields: dict, changes: dict, message: str) -> ImportRun:
+    """Write `fields` of a run and record the change in the audit trail."""
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+    run.refresh_from_db()
+    audit.record(
+        actor=actor,
+        obj=run,
+        verb=AuditVerb.UPDATED,
+        site=run.site,
+        changes=changes,
+        message=message,
+    )
+    return run
+
+
+KEEP = object()  # an option left as it is
+
+
+def import_run_check_again(run: ImportRun, *, actor, site=KEEP, options=None) -> ImportRun:
+    """Check a checked, refused or failed run again: after adding what it named, after its
+    worker stopped, or with other options (`site`, None for none, and `options`)."""
     found = format_of(run)
-    _may_use(found, actor, run.site)
+    _may_use(found, actor, run.site if site is KEEP else site)
     if not run.file_path:
         raise Conflict("The file of this import is no longer kept; upload it again.")
     if found.needs_mapping(run):
         raise Conflict("Choose the mapping first.")
+    changes, fields = {}, {}
+    if site is not KEEP and site != run.site:
+        changes["site"] = [str(run.site or ""), str(site or "")]
+        fields["site"] = site
+    if options is not None:
+        merged = {**run.options, **options}
+        for name, value in options.items():
+            if run.options.get(name, "") != value:
+                changes[name] = [run.options.get(name, ""), value]
+        if merged != run.options:
+            fields["options"] = merged
     with transaction.atomic():
+        if fields:
+            run = _change(run, actor, fields, changes, "Options changed")
         return _queue_check(run, apply_as=None)
 
 
@@ -249,16 +274,26 @@ def _found(plan: Plan) -> dict:
         "problems": plan.problems,
         "warnings": plan.warnings,
         "preview": plan.changes[:PREVIEW_ROWS],
-        "preview_total": len(plan.changes),
+        "preview_total": max(plan.changes_total, len(plan.changes)),
+        "details": plan.details,
     }
 
 
-def _plan(run: ImportRun, found: ImportFormat, *, actor) -> Plan:
-    report = _progress(run)
-    total = max(found.count(run.file_path), 1)
-    report(0, total, "Reading the file")
-    plan = found.check(run, run.file_path, actor=actor, progress=report)
-    plan.rows = plan.rows or total
+class _Prepared:
+    """What a format read before the checking started (`ImportFormat.prepare`), and the
+    progress report the check goes on with."""
+
+    def __init__(self, run: ImportRun, found: ImportFormat):
+        self.report = _progress(run)
+        self.total = max(found.count(run.file_path), 1)
+        self.report(0, self.total, "Reading the file")
+        self.data = found.prepare(run, run.file_path, progress=self.report)
+
+
+def _plan(run: ImportRun, found: ImportFormat, *, actor, prepared: _Prepared) -> Plan:
+    extra = {"prepared": prepared.data} if prepared.data is not None else {}
+    plan = found.check(run, run.file_path, actor=actor, progress=prepared.report, **extra)
+    plan.rows = plan.rows or prepared.total
     return plan
 
 
@@ -268,7 +303,7 @@ def import_run_check(run: ImportRun) -> ImportRun:
     found = format_of(run)
     if run.status != S.CHECKING:
         raise Conflict("This import is not waiting to be checked.")
-    plan = _plan(run, found, actor=run.created_by)
+    plan = _plan(run, found, actor=run.created_by, prepared=_Prepared(run, found))
     status = S.REJECTED if plan.problems else S.CHECKED
     return import_run_set_status(
         run, status, checked_at=timezone.now(), progress_note="", **_found(plan)
@@ -286,9 +321,12 @@ def import_run_apply(run: ImportRun, *, actor) -> ImportRun:
     found = format_of(run)
     if run.status != S.APPLYING:
         raise Conflict("This import is not waiting to be applied.")
+    # What a format reads without looking at Homeroom is read before the transaction, so the
+    # progress it reports is seen; the check against Homeroom and the writing are one step.
+    prepared = _Prepared(run, found)
     try:
         with transaction.atomic():
-            plan = _plan(run, found, actor=actor)
+            plan = _plan(run, found, actor=actor, prepared=prepared)
             if plan.problems:
                 raise _Refused(plan)
             counts = found.apply(run, plan, actor=actor)
@@ -306,7 +344,7 @@ def import_run_apply(run: ImportRun, *, actor) -> ImportRun:
                 obj=done,
                 verb=AuditVerb.APPLIED,
                 site=done.site,
-                message=f"Applied {done.file_name} ({found.label})",
+                message=found.applied_message(done) or f"Applied {done.file_name} ({found.label})",
                 changes={"counts": [None, plan.counts]},
             )
     except _Refused as refused:

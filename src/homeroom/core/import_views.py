@@ -60,11 +60,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.found.max_bytes:
-            raise forms.ValidationError(
-                f"The file is larger than {self.found.max_bytes // (1024 * 1024) or 1} MB, "
-                f"the most a {self.found.label} file may be."
-            )
+        too_large = self.found.too_large(upload.size)
+        if too_large:
+            raise forms.ValidationError(too_large)
         head = upload.read(services.HEAD_BYTES)
         upload.seek(0)
         wrong = self.found.read_head(head, upload.name or "")
@@ -82,25 +80,39 @@ def split_options(cleaned: dict) -> tuple[dict, object]:
 
 @access(ANY_IMPORT)
 def import_run_list(request):
-    kind = request.GET.get("kind") or None
-    runs = services.import_runs_for(request.user, kind=kind).defer("preview", "warnings")
+    return run_list_page(request)
+
+
+def run_list_page(request, *, kinds: tuple[str, ...] = (), title: str = "Imports", links=()):
+    """The history of import runs, of `kinds` only when given (a module's own history page,
+    e.g. device imports, with its `links` as (label, URL) beside the upload buttons)."""
+    chosen = [name for name in request.GET.getlist("kind") if name] or list(kinds)
+    kind = chosen[0] if len(chosen) == 1 else None
+    runs = services.import_runs_for(request.user, kind=chosen or None).defer("preview", "warnings")
     page = paginate(request, runs, per_page=25)
     known = formats()
+    shown = [name for name in viewable_kinds(request.user) if not kinds or name in kinds]
     context = {
         "page": page,
         "kind": kind,
-        "kinds": [(name, known[name].label) for name in viewable_kinds(request.user)],
-        "usable": [(name, known[name].label) for name in usable_kinds(request.user)],
+        "title": title,
+        "links": links,
+        "filter_kinds": not kinds,
+        "kinds": [(name, known[name].label) for name in shown],
+        "usable": [
+            (name, known[name].label)
+            for name in usable_kinds(request.user)
+            if not kinds or name in kinds
+        ],
     }
     return render(request, "core/imports/run_list.html", context)
 
 
 @kind_access(ANY_IMPORT_USE)
 def import_run_create(request, found):
-    upload = UploadForm(request.POST or None, request.FILES or None, found=found)
-    options = (
-        found.options_form(request.POST or None, user=request.user) if found.options_form else None
-    )
+    data = request.POST if request.method == "POST" else None
+    upload = UploadForm(data, request.FILES if data is not None else None, found=found)
+    options = found.options_form(data, user=request.user) if found.options_form else None
     if request.method == "POST" and upload.is_valid() and (options is None or options.is_valid()):
         chosen, site = split_options(options.cleaned_data if options else {})
         try:
@@ -134,10 +146,25 @@ def _run(request, found, run_id: int):
 def import_run(request, found, run_id: int):
     run = _run(request, found, run_id)
     template = "core/imports/run_detail.html"
+    return render(
+        request, f"{template}#progress" if request.htmx else template, _context(request, found, run)
+    )
+
+
+def _recheck_form(request, found, run, data=None):
+    """The options form again, filled with the run's choices, for Check again."""
+    if not found.recheck_with_options or found.options_form is None:
+        return None
+    initial = {**run.options, "site": run.site.code if run.site else ""}
+    return found.options_form(data, user=request.user, initial=initial)
+
+
+def _context(request, found, run, **extra) -> dict:
+    may_use = found.use_rule.allows(request.user)
     context = {
         "run": run,
         "found": found,
-        "may_use": found.use_rule.allows(request.user),
+        "may_use": may_use,
         "columns": found.preview_columns,
         "preview_rows": [
             [(heading, change.get(key)) for key, heading in found.preview_columns]
@@ -145,8 +172,13 @@ def import_run(request, found, run_id: int):
         ],
         "preview_hidden": run.preview_total - len(run.preview),
         "waits_for_mapping": run.status == services.S.UPLOADED and found.needs_mapping(run),
+        "recheck_form": _recheck_form(request, found, run) if may_use else None,
+        "has_mapping": found.mapping_form is not None,
     }
-    return render(request, f"{template}#progress" if request.htmx else template, context)
+    if found.detail_template:
+        context.update(found.detail_context(request, run))
+    context.update(extra)
+    return context
 
 
 @kind_access(ANY_IMPORT_USE)
@@ -163,12 +195,16 @@ def import_run_mapping(request, found, run_id: int):
             )
         except Conflict as error:
             messages.error(request, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, problem_text(error))
         else:
-            messages.success(request, "Mapping saved. Checking the file now.")
-        return redirect(run)
-    return render(
-        request, "core/imports/run_mapping.html", {"run": run, "found": found, "form": form}
-    )
+            messages.success(request, found.mapping_saved)
+            return redirect(run)
+        if not form.errors:
+            return redirect(run)
+    template = found.mapping_template or "core/imports/run_mapping.html"
+    status = 400 if form.is_bound else 200  # a refused answer is said on the page
+    return render(request, template, {"run": run, "found": found, "form": form}, status=status)
 
 
 @kind_access(ANY_IMPORT_USE)
@@ -188,8 +224,16 @@ def import_run_apply(request, found, run_id: int):
 @require_POST
 def import_run_check_again(request, found, run_id: int):
     run = _run(request, found, run_id)
+    chosen = {}
+    form = _recheck_form(request, found, run, data=request.POST)
+    if form is not None:
+        if not form.is_valid():
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+            return redirect(run)
+        options, site = split_options(form.cleaned_data)
+        chosen = {"options": options, "site": site}
     try:
-        services.import_run_check_again(run, actor=request.user)
+        services.import_run_check_again(run, actor=request.user, **chosen)
     except (Conflict, PermissionDenied) as error:
         messages.error(request, str(error))
     else:

@@ -301,6 +301,9 @@ class ImportRun(models.Model):
         default=list, blank=True, help_text="The first changes, as the format describes them."
     )
     preview_total = models.PositiveIntegerField(default=0)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="What the format keeps for its own pages."
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(
@@ -327,6 +330,14 @@ class ImportRun(models.Model):
 
         found = formats().get(self.kind)
         return found.label if found else self.kind
+
+    @property
+    def summary(self) -> str:
+        """What the run's format says of it in a few words, for the history."""
+        from homeroom.core.import_formats import formats
+
+        found = formats().get(self.kind)
+        return found.summary(self) if found else ""
 
     @property
     def percent(self) -> int:

@@ -1,18 +1,25 @@
+import json
+
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from homeroom.core import import_services
 from homeroom.core.access import requires
+from homeroom.core.exceptions import Conflict
+from homeroom.core.import_formats import format_for
+from homeroom.core.import_views import UploadForm, split_options
 from homeroom.core.pagination import Pages
 from homeroom.core.schemas import Id, count_of
 from homeroom.core.selectors import rooms_for, sites_for
 from homeroom.devices import selectors, services
-from homeroom.devices.choices import DeviceCategory
+from homeroom.devices.choices import MAPPABLE_VALUES, DeviceCategory
 from homeroom.devices.filters import DeviceFilter
-from homeroom.devices.importers import forms as import_forms
-from homeroom.devices.importers import services as import_services
+from homeroom.devices.importers import generic
+from homeroom.devices.importers import services as value_services
 from homeroom.devices.importers.schemas import (
     DeviceImportOptions,
     DeviceImportOut,
@@ -21,6 +28,7 @@ from homeroom.devices.importers.schemas import (
     ValueMappingOut,
 )
 from homeroom.devices.importers.selectors import device_imports_for, value_mappings_for
+from homeroom.devices.importers.sniff import CSV, HEAD_BYTES, preview
 from homeroom.devices.models import Assignment, CartSlot, DeviceModel
 from homeroom.devices.schemas import (
     AcknowledgmentOut,
@@ -285,11 +293,27 @@ def record_acknowledgment(request, person_id: Id, policy_version: str | None = N
     )
 
 
+# The device imports' own routes, kept for the clients that use them: they run on core's
+# import lifecycle (/api/v1/imports) and answer in the shape they always had.
+KINDS_IN = {"google-devices": "google-devices", "snipeit-assets": "snipeit-assets"}
+KINDS_IN["csv"] = "devices-csv"
+
+
+def _fields(form) -> ValidationError:
+    names = {"default_category": "category"}
+    return ValidationError(
+        {
+            names.get(name, name): [error["message"] for error in errors]
+            for name, errors in form.errors.get_json_data().items()
+        }
+    )
+
+
 @router.get("/imports/devices", response=list[DeviceImportSummaryOut], tags=["Imports"])
 @requires("devices.view_deviceimport")
 @paginate(Pages)
 def list_device_imports(request):
-    return device_imports_for(request.auth).defer("changes")
+    return device_imports_for(request.auth).defer("preview")
 
 
 @router.get("/imports/devices/{device_import_id}", response=DeviceImportOut, tags=["Imports"])
@@ -303,35 +327,61 @@ def get_device_import(request, device_import_id: Id):
 def upload_device_import(request, file: File[UploadedFile], options: Form[DeviceImportOptions]):
     """Upload a device file. It is checked in the background; with `dry_run=false` it is
     applied as soon as the check finds no problems. Poll the import for its status."""
-    form = import_forms.ApiImportForm(
-        {
-            "kind": options.kind,
-            "site": options.site,
-            "default_category": options.category,
-            "mapping": options.mapping,
-        },
-        {"file": file},
-        user=request.auth,
-    )
-    if not form.is_valid():
-        names = {"default_category": "category"}
-        raise ValidationError(
-            {
-                names.get(name, name): [error["message"] for error in errors]
-                for name, errors in form.errors.get_json_data().items()
-            }
-        )
-    data = form.cleaned_data
-    record = import_services.device_import_upload(
+    kind = KINDS_IN.get(options.kind)
+    if kind is None:
+        wrong = f"Select a valid choice. {options.kind} is not one of the available choices."
+        raise ValidationError({"kind": [wrong]})
+    found = format_for(kind)
+    upload = UploadForm(files={"file": file}, found=found)
+    chosen = {"site": options.site}
+    if kind != "google-devices":
+        chosen["default_category"] = options.category
+    option_form = found.options_form(chosen, user=request.auth)
+    site_field = option_form.fields["site"]
+    site_field.error_messages["invalid_choice"] = ModelChoiceField.default_error_messages[
+        "invalid_choice"
+    ]
+    upload_ok, options_ok = upload.is_valid(), option_form.is_valid()
+    if not upload_ok:
+        raise _fields(upload)
+    if not options_ok:
+        raise _fields(option_form)
+    mapping = {}
+    if kind == "devices-csv":
+        mapping = _api_mapping(upload.cleaned_data["file"], options.mapping)
+    run_options, site = split_options(option_form.cleaned_data)
+    run = import_services.import_run_upload(
         actor=request.auth,
-        upload=data["file"],
-        kind=data["kind"],
-        site=data["site"],
-        default_category=data["default_category"],
-        mapping=data["mapping"],
+        kind=kind,
+        upload=upload.cleaned_data["file"],
+        site=site,
+        options=run_options,
+        mappings=mapping,
         apply=not options.dry_run,
     )
-    return Status(202, record)
+    return Status(202, run)
+
+
+def _api_mapping(upload, text: str) -> dict:
+    """An other CSV file's columns as the caller matched them (JSON), or as Homeroom guesses
+    them from the names and values when the caller gave none."""
+    found = preview(upload.read(HEAD_BYTES), CSV)
+    upload.seek(0)
+    try:
+        mapping = json.loads(text) if text.strip() else None
+    except json.JSONDecodeError as error:
+        raise ValidationError({"mapping": [f"Not valid JSON: {error}"]}) from None
+    if mapping is None:
+        mapping = generic.guess_mapping(found.header, found.samples)
+    if not isinstance(mapping, dict) or not all(
+        isinstance(column, str) for column in mapping.values()
+    ):
+        raise ValidationError({"mapping": ['An object such as {"serial_number": "Serial"}.']})
+    mapping = {key: column for key, column in mapping.items() if column}
+    problems = generic.mapping_problems(mapping, found.header)
+    if problems:
+        raise ValidationError({"mapping": problems})
+    return mapping
 
 
 @router.post(
@@ -339,8 +389,8 @@ def upload_device_import(request, file: File[UploadedFile], options: Form[Device
 )
 @requires("devices.add_deviceimport")
 def apply_device_import(request, device_import_id: Id):
-    record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
-    return Status(202, import_services.device_import_queue_apply(record, actor=request.auth))
+    run = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+    return Status(202, import_services.import_run_queue_apply(run, actor=request.auth))
 
 
 @router.post(
@@ -352,7 +402,9 @@ def apply_device_import(request, device_import_id: Id):
 def map_device_import_values(request, device_import_id: Id, payload: ValueChoices):
     """Say what org units, locations and categories the import lists in `unmapped` stand
     for. Saved for every later import; the file is checked again with them."""
-    record = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+    run = get_object_or_404(device_imports_for(request.auth), pk=device_import_id)
+    if run.kind not in MAPPABLE_VALUES:
+        raise Conflict("Only Google Admin and Snipe-IT files have values to map.")
     chosen = []
     for item in payload.mappings:
         site = None
@@ -371,8 +423,10 @@ def map_device_import_values(request, device_import_id: Id, payload: ValueChoice
                 "category": item.category,
             }
         )
-    record = import_services.device_import_map_values(record, actor=request.auth, chosen=chosen)
-    return Status(202, record)
+    run = import_services.import_run_set_mappings(
+        run, actor=request.auth, mappings={"values": chosen}
+    )
+    return Status(202, run)
 
 
 @router.get("/imports/device-value-mappings", response=list[ValueMappingOut], tags=["Imports"])
@@ -388,5 +442,5 @@ def list_value_mappings(request):
 @requires("devices.add_deviceimport")
 def remove_value_mapping(request, mapping_id: Id):
     mapping = get_object_or_404(value_mappings_for(request.auth), pk=mapping_id)
-    import_services.import_value_mapping_remove(actor=request.auth, mapping=mapping)
+    value_services.import_value_mapping_remove(actor=request.auth, mapping=mapping)
     return Status(204, None)

@@ -19,7 +19,7 @@ from homeroom.core.importers import Importer, register
 from homeroom.devices.choices import DeviceCategory, DeviceImportKind
 from homeroom.devices.importers import generic
 from homeroom.devices.importers.run import GOOGLE, SNIPEIT, Kind, Outcome, run_import
-from homeroom.devices.importers.upload import HEAD_BYTES, NotADeviceFile, preview
+from homeroom.devices.importers.sniff import HEAD_BYTES, NotADeviceFile, preview
 
 CHANGES_PRINTED = 20
 

@@ -81,6 +81,10 @@ class Device(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The fingerprint of the file row that last set the device, and the device's updated_at
+    # then: while both still hold, the same row is skipped unread by the next import.
+    import_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
+    import_fingerprint_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["asset_tag"]
@@ -228,8 +232,9 @@ class AcceptableUseAcknowledgment(models.Model):
 
 
 class DeviceImport(models.Model):
-    """One device file loaded from the browser or the API: the file, who loaded it and how,
-    what the check found and what applying it changed."""
+    """One device file loaded from the browser or the API before device imports moved onto
+    core's import lifecycle (core.ImportRun; migration devices 0004 copied every one there).
+    Nothing writes it any more; its permissions still say who sees and makes device imports."""
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

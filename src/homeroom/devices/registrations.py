@@ -7,6 +7,7 @@ import homeroom.devices.cli  # noqa: F401  (registers `homeroom import google-de
 from homeroom.core import roles
 from homeroom.core.access import SIGNED_IN, Rule
 from homeroom.core.charts import bar_chart
+from homeroom.core.import_formats import register_format
 from homeroom.core.registry import (
     DashboardCard,
     Holding,
@@ -14,16 +15,12 @@ from homeroom.core.registry import (
     PersonSection,
     SearchProvider,
     SearchResult,
-    SweepJob,
     Workspace,
     registry,
 )
 from homeroom.devices import selectors
 from homeroom.devices.choices import DeviceStatus
-from homeroom.devices.importers.services import (
-    device_imports_delete_refused,
-    device_imports_recover,
-)
+from homeroom.devices.importers.formats import FORMATS
 from homeroom.devices.models import Assignment, Device
 from homeroom.devices.selectors import find_device
 
@@ -156,5 +153,5 @@ def devices_checked_out_to(person_ids) -> dict[int, int]:
 registry.add_holding(Holding("active devices", "sites", active_devices_at))
 registry.add_holding(Holding("devices checked out", "people", devices_checked_out_to))
 
-registry.add_sweep(SweepJob("Device imports", device_imports_recover, at_worker_start=True))
-registry.add_sweep(SweepJob("Refused device files", device_imports_delete_refused))
+for device_format in FORMATS:
+    register_format(device_format)

@@ -63,6 +63,7 @@ class Writer:
         self.write_updates(models)
         serials = self.write_creates(models)
         self.write_checkouts(serials)
+        self.write_fingerprints()
         self.flush()
         if connection.vendor == "postgresql" and len(self.plan.creates) > 1000:
             tables = [model._meta.db_table for model in (Device, Assignment, AuditEvent)]
@@ -133,6 +134,8 @@ class Writer:
                 values["model_id"] = models[values["model_id"]]
             if audited or "status" in values:
                 values["updated_at"] = self.now
+                if "import_fingerprint" in values:
+                    values["import_fingerprint_at"] = self.now
             rows.append((pk, values))
             if audited:
                 verb = (
@@ -146,7 +149,13 @@ class Writer:
         for batch in batched(self.plan.creates):
             stamps = {"created_at": self.now, "updated_at": self.now}
             rows = [
-                {**values, **stamps, "model_id": models[values["model_id"]]} for values in batch
+                {
+                    **values,
+                    **stamps,
+                    "model_id": models[values["model_id"]],
+                    "import_fingerprint_at": self.now if values.get("import_fingerprint") else None,
+                }
+                for values in batch
             ]
             insert_rows(Device, rows)
             found = dict(
@@ -159,6 +168,16 @@ class Writer:
                 serials[row["serial_number"]] = pk
                 self.event(Device, pk, row["asset_tag"], AuditVerb.CREATED, row["site_id"])
         return serials
+
+    def write_fingerprints(self) -> None:
+        """The rows of unchanged devices, kept so that the next import skips them."""
+        update_rows(
+            Device,
+            [
+                (pk, {"import_fingerprint": fingerprint, "import_fingerprint_at": at})
+                for pk, fingerprint, at in self.plan.fingerprints
+            ],
+        )
 
     def write_checkouts(self, serials: dict[str, int]) -> None:
         rows = []

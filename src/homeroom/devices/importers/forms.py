@@ -1,31 +1,21 @@
-import json
+"""The device formats' forms: the options of an upload, the mapping step of an other CSV file
+(its columns) and of Google Admin and Snipe-IT files (their org units, locations and
+categories that match nothing), and a saved value mapping."""
 
 from django import forms
 
-from homeroom.core.import_limits import LimitExceeded, check_upload_size
+from homeroom.core.models import Site
 from homeroom.core.selectors import sites_for
 from homeroom.devices.choices import DeviceCategory, DeviceImportKind
 from homeroom.devices.importers import generic
-from homeroom.devices.importers.upload import HEAD_BYTES, NotADeviceFile, Preview, preview
+from homeroom.devices.importers.sniff import CSV, HEAD_BYTES, NotADeviceFile, Preview, preview
+
+NOT_YOURS = "Choose one of your sites for new devices."
 
 
-class DeviceImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What kind of file is it?",
-        choices=[
-            (DeviceImportKind.GOOGLE, "Google Admin ChromeOS device list (console or GAM)"),
-            (DeviceImportKind.SNIPEIT, "Snipe-IT asset export"),
-            (DeviceImportKind.CSV, "Other CSV file: you match its columns next"),
-        ],
-        widget=forms.RadioSelect,
-        initial=DeviceImportKind.GOOGLE,
-    )
-    file = forms.FileField(
-        label="File to import",
-        help_text="Saved as CSV (UTF-8). Nothing changes until you have seen the check and "
-        "pressed Apply.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+class GoogleOptions(forms.Form):
+    """What a Google Admin file is checked with: the site of new devices that name none."""
+
     site = forms.ModelChoiceField(
         label="Site for new devices",
         queryset=None,
@@ -34,100 +24,45 @@ class DeviceImportForm(forms.Form):
         empty_label="Only the site each row names",
         help_text="Where a new device goes when its row names no site. Devices Homeroom "
         "already has stay where they are.",
+        error_messages={"invalid_choice": NOT_YOURS},
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = sites_for(user) if user is not None else Site.objects.all()
+        self.fields["site"].queryset = sites.order_by("name")
+
+
+class DeviceOptions(GoogleOptions):
+    """Snipe-IT and other CSV files: also the kind of device of new models that tell none."""
+
     default_category = forms.ChoiceField(
         label="Kind of device for new models",
         choices=[("", "Tell from each row"), *DeviceCategory.choices],
         required=False,
-        help_text="Snipe-IT and other files: for new models whose category and name do not "
-        "tell what they are.",
+        help_text="For new models whose category and name do not tell what they are.",
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_for(user).order_by("name")
-        self.preview: Preview | None = None
 
-    def clean(self):
-        cleaned = super().clean()
-        upload, kind = cleaned.get("file"), cleaned.get("kind")
-        if upload is None or kind is None:
-            return cleaned
-        try:
-            check_upload_size(upload.size)
-        except LimitExceeded as error:
-            self.add_error("file", str(error))
-            return cleaned
-        head = upload.read(HEAD_BYTES)
-        upload.seek(0)
-        try:
-            self.preview = preview(head, kind)
-        except NotADeviceFile as error:
-            self.add_error("file", str(error))
-        return cleaned
-
-
-class RecheckForm(forms.Form):
-    """The options an import may be checked again with."""
-
-    site = forms.ModelChoiceField(
-        label="Site for new devices",
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        empty_label="Only the site each row names",
-    )
-    default_category = forms.ChoiceField(
-        label="Kind of device for new models",
-        choices=[("", "Tell from each row"), *DeviceCategory.choices],
-        required=False,
-    )
-
-    def __init__(self, *args, user, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_for(user).order_by("name")
-        if kind == DeviceImportKind.GOOGLE:
-            del self.fields["default_category"]
-
-
-class ApiImportForm(DeviceImportForm):
-    """The API's upload: the same checks, and an other CSV file's mapping as JSON."""
-
-    mapping = forms.CharField(required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        text = cleaned.get("mapping") or ""
-        cleaned["mapping"] = {}
-        if self.preview is None or cleaned.get("kind") != DeviceImportKind.CSV:
-            return cleaned
-        try:
-            mapping = json.loads(text) if text.strip() else None
-        except json.JSONDecodeError as error:
-            self.add_error("mapping", f"Not valid JSON: {error}")
-            return cleaned
-        if mapping is None:
-            mapping = generic.guess_mapping(self.preview.header, self.preview.samples)
-        if not isinstance(mapping, dict) or not all(
-            isinstance(column, str) for column in mapping.values()
-        ):
-            self.add_error("mapping", 'An object such as {"serial_number": "Serial"}.')
-            return cleaned
-        mapping = {key: column for key, column in mapping.items() if column}
-        problems = generic.mapping_problems(mapping, self.preview.header)
-        for problem in problems:
-            self.add_error("mapping", problem)
-        cleaned["mapping"] = mapping
-        return cleaned
+def file_preview(run) -> Preview:
+    """The stored file's header and a few values of each column."""
+    with open(run.file_path, "rb") as handle:
+        return preview(handle.read(HEAD_BYTES), CSV)
 
 
 class MappingForm(forms.Form):
-    """One select per Homeroom field, listing the file's columns with a few of their values."""
+    """One select per Homeroom field, listing the file's columns with a few of their values:
+    the mapping step of an other CSV file."""
 
     NOT_IN_FILE = ("", "— not in this file —")
 
-    def __init__(self, *args, preview: Preview, initial_mapping: dict[str, str], **kwargs):
+    def __init__(self, *args, run, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        try:
+            self.preview = preview = file_preview(run)
+        except (OSError, NotADeviceFile):
+            self.preview = preview = Preview([], {})
+        initial_mapping = run.mappings or generic.guess_mapping(preview.header, preview.samples)
         self.header = preview.header
         choices = [self.NOT_IN_FILE] + [
             (name, f"{name}: {', '.join(map(short, preview.samples[name]))}")
@@ -150,7 +85,7 @@ class MappingForm(forms.Form):
         mapping = {key: column for key, column in cleaned.items() if column}
         for problem in generic.mapping_problems(mapping, self.header):
             self.add_error(None, problem)
-        cleaned["mapping"] = mapping
+        cleaned["mappings"] = mapping
         return cleaned
 
 
@@ -168,15 +103,16 @@ def unmapped_label(found: dict) -> str:
 
 
 class UnmappedForm(forms.Form):
-    """For each value an import listed as matching nothing: a site (and, for a Snipe-IT
-    location, a room of it) or a kind of device. What is chosen is saved for later imports."""
+    """The mapping step of Google Admin and Snipe-IT files: for each value a check listed as
+    matching nothing, a site (and, for a Snipe-IT location, a room of it) or a kind of device.
+    What is chosen is saved for later imports (ImportValueMapping)."""
 
-    def __init__(self, *args, user, record, **kwargs):
+    def __init__(self, *args, run, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unmapped = record.unmapped
+        self.unmapped = run.details.get("unmapped", [])
         self.groups: list[tuple[str, list[str]]] = []
         sites = sites_for(user).order_by("name")
-        for index, found in enumerate(record.unmapped):
+        for index, found in enumerate(self.unmapped):
             label = unmapped_label(found)
             if found["field"] == "category":
                 self.fields[f"kind_{index}"] = forms.ChoiceField(
@@ -194,7 +130,7 @@ class UnmappedForm(forms.Form):
                     empty_label=NOT_NOW,
                 )
                 names = [f"site_{index}"]
-                if record.kind == DeviceImportKind.SNIPEIT:
+                if run.kind == DeviceImportKind.SNIPEIT:
                     self.fields[f"room_{index}"] = forms.CharField(
                         label="Room at that site (optional)",
                         help_text="Its number, e.g. 114; blank for the site as a whole.",
@@ -224,7 +160,7 @@ class UnmappedForm(forms.Form):
                 chosen.append({**item, "site": site, "room_number": room})
         if not chosen and not self.errors:
             raise forms.ValidationError("Choose a site or a kind of device for at least one value.")
-        cleaned["chosen"] = chosen
+        cleaned["mappings"] = {"values": chosen}
         return cleaned
 
 

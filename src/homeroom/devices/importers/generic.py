@@ -184,7 +184,7 @@ def kind_for(mapping: dict[str, str]) -> Kind:
     for key in ("manufacturer", "category"):
         if key not in mapping:
             stand_ins[key] = "model"
-    return Kind("devices-csv", "CSV file", layout, convert, stand_ins)
+    return Kind("devices-csv", "CSV file", layout, convert, stand_ins, serial_key="serial_number")
 
 
 def _choice(text: str, choices) -> str:

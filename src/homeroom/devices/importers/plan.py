@@ -63,7 +63,7 @@ CHANGES_LISTED = 500
 PROGRESS_EVERY = 1000  # rows between two progress reports
 TELEMETRY = {"last_sync", "os_version"}
 # What is read of every device the file names; the fields the file sets are read too.
-STORED_FIELDS = ("pk", "serial_number", "asset_tag", "model_id", "site_id", "status")
+STORED_FIELDS = ("pk", "serial_number", "asset_tag", "model_id", "site_id", "status", "updated_at")
 HOLDER_FIELDS = (
     "device_id",
     "person_id",
@@ -106,6 +106,7 @@ class Incoming:
     holder_column: str = ""
     check_out: bool = True  # False: the source says the device is not in use
     retired_at_source: bool = False
+    fingerprint: str = ""  # of the row as the file has it (run.fingerprint)
 
 
 @dataclass
@@ -132,6 +133,8 @@ class Plan:
     # (device pk or serial of a new one, person pk, person, asset tag, site, status before)
     checkouts: list[tuple[int | str, int, str, str, int, str]] = field(default_factory=list)
     tags_move: bool = False  # a device takes a tag another device of the file gives up
+    # (pk, fingerprint, updated_at) of unchanged devices whose row's fingerprint is kept
+    fingerprints: list[tuple[int, str, datetime.datetime]] = field(default_factory=list)
 
 
 def _label(status: str) -> str:
@@ -172,6 +175,7 @@ class Planner:
         self.actor = actor
         self.source = source
         self.unmapped: dict[MappingKey, dict] = {}
+        self.tallied: set[int] = set()  # lines whose value matched nothing
         self.counts = {
             "devices": {"created": 0, "updated": 0, "unchanged": 0},
             "models": {"created": 0, "updated": 0},
@@ -328,6 +332,8 @@ class Planner:
         self.new_tags: list[tuple[Incoming, int | None, str, str]] = []
         self.new_serials: dict[str, int] = {}
         self.unknown_sites: set[str] = set()
+        # line -> (the values written, or None when unchanged; pk; the stored updated_at)
+        self.targets: dict[int, tuple[dict | None, int | None, datetime.datetime | None]] = {}
         self.aue: dict[ModelKey, list[tuple[datetime.date, int]]] = defaultdict(list)
         for number, (row, pk, place) in enumerate(
             zip(self.rows, matched, places, strict=True), start=1
@@ -346,7 +352,24 @@ class Planner:
             )
         if self.findings.problems:
             return None
+        self.keep_fingerprints()
         return self.plan
+
+    def keep_fingerprints(self) -> None:
+        """Give every device the fingerprint of its row, unless the row gave a warning or a
+        value that matched nothing (so that it is read again next time and says so again)."""
+        noted = {warning.line for warning in self.findings.warnings}
+        noted.update(self.tallied)
+        for row in self.rows:
+            target = self.targets.get(row.line)
+            if not row.fingerprint or row.line in noted or target is None:
+                continue
+            values, pk, updated_at = target
+            if values is not None:  # a new or changed device: the writer stamps the time
+                values["import_fingerprint"] = row.fingerprint
+                values["import_fingerprint_at"] = updated_at
+            else:
+                self.plan.fingerprints.append((pk, row.fingerprint, updated_at))
 
     def match(self) -> list[int | None]:
         """The stored device of every row, checking that no two rows are the same device."""
@@ -388,6 +411,7 @@ class Planner:
         return None, row.site_column
 
     def tally(self, row: Incoming, key: MappingKey) -> None:
+        self.tallied.add(row.line)
         found = self.unmapped.get((key[0], key[1].lower()))
         if found is None:
             found = self.unmapped[(key[0], key[1].lower())] = {
@@ -536,6 +560,7 @@ class Planner:
             **row.fields,
         }
         self.plan.creates.append(values)
+        self.targets[row.line] = (values, None, None)
         self.counts["devices"]["created"] += 1
         if checkout:
             self.plan.checkouts.append((serial, person.pk, person.label, tag, site, status))
@@ -642,8 +667,10 @@ class Planner:
             self.counts["assignments"]["created"] += 1
         if not shown:
             self.counts["devices"]["unchanged"] += 1
+            self.targets[row.line] = (None, pk, stored["updated_at"])
             return
         self.counts["devices"]["updated"] += 1
+        self.targets[row.line] = (values, pk, stored["updated_at"])
         self.plan.updates.append((pk, values, audited, tag, site))
         serial = values.get("serial_number", stored["serial_number"])
         self.change(row, serial, tag, "updated", shown)

@@ -1,72 +1,96 @@
+"""The device imports API's shapes: the old /api/v1/imports/devices routes, which answer from
+core's import runs, and the saved value mappings."""
+
+import datetime
+
 from ninja import ModelSchema, Schema
 
-from homeroom.devices.models import DeviceImport, ImportValueMapping
-
-SUMMARY_FIELDS = [
-    "id",
-    "created_at",
-    "interface",
-    "kind",
-    "file_name",
-    "file_sha256",
-    "default_category",
-    "mapping",
-    "status",
-    "progress_done",
-    "progress_total",
-    "progress_note",
-    "counts",
-    "errors",
-    "warnings",
-    "changes_total",
-    "unmapped",
-    "checked_at",
-    "applied_at",
-]
+from homeroom.devices.models import ImportValueMapping
 
 
 def _username(user) -> str | None:
     return user.username if user else None
 
 
-class DeviceImportSummaryOut(ModelSchema):
-    """An import in the list: everything but the device by device changes."""
+# The statuses and kinds of core's import runs as the device imports API has always named them.
+OLD_STATUS = {"uploaded": "mapping"}
+OLD_KIND = {"devices-csv": "csv"}
 
+
+class DeviceImportSummaryOut(Schema):
+    """A device import in the list: everything but the device by device changes. The same
+    import is at /api/v1/imports/{id} in the shape every import format shares."""
+
+    id: int
+    created_at: datetime.datetime
+    interface: str
+    kind: str
+    file_name: str
+    file_sha256: str
+    default_category: str
+    mapping: dict
+    status: str
+    progress_done: int
+    progress_total: int
+    progress_note: str
+    counts: dict
+    errors: list[str]
+    warnings: list[str]
+    changes_total: int
+    unmapped: list[dict]
+    checked_at: datetime.datetime | None
+    applied_at: datetime.datetime | None
     created_by: str | None
     site: str | None
     percent: int
 
-    class Meta:
-        model = DeviceImport
-        fields = SUMMARY_FIELDS
+    @staticmethod
+    def resolve_kind(run) -> str:
+        return OLD_KIND.get(run.kind, run.kind)
 
     @staticmethod
-    def resolve_created_by(record) -> str | None:
-        return _username(record.created_by)
+    def resolve_default_category(run) -> str:
+        return run.options.get("default_category", "")
 
     @staticmethod
-    def resolve_site(record) -> str | None:
-        return record.site.code if record.site else None
-
-
-class DeviceImportOut(ModelSchema):
-    """An import with the first devices it changes (or would change)."""
-
-    created_by: str | None
-    site: str | None
-    percent: int
-
-    class Meta:
-        model = DeviceImport
-        fields = [*SUMMARY_FIELDS, "changes"]
+    def resolve_mapping(run) -> dict:
+        return run.mappings if run.kind == "devices-csv" else {}
 
     @staticmethod
-    def resolve_created_by(record) -> str | None:
-        return _username(record.created_by)
+    def resolve_status(run) -> str:
+        if run.status == "checking" and run.progress_note == "Waiting for the worker":
+            return "queued"
+        return OLD_STATUS.get(run.status, run.status)
 
     @staticmethod
-    def resolve_site(record) -> str | None:
-        return record.site.code if record.site else None
+    def resolve_errors(run) -> list[str]:
+        return run.problems
+
+    @staticmethod
+    def resolve_changes_total(run) -> int:
+        return run.preview_total
+
+    @staticmethod
+    def resolve_unmapped(run) -> list[dict]:
+        return run.details.get("unmapped", [])
+
+    @staticmethod
+    def resolve_created_by(run) -> str | None:
+        return _username(run.created_by)
+
+    @staticmethod
+    def resolve_site(run) -> str | None:
+        return run.site.code if run.site else None
+
+
+class DeviceImportOut(DeviceImportSummaryOut):
+    """A device import with the first devices it changes (or would change)."""
+
+    changes: list[dict]
+
+    @staticmethod
+    def resolve_changes(run) -> list[dict]:
+        return run.preview
 
 
 class DeviceImportOptions(Schema):

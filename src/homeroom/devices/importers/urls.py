@@ -1,4 +1,5 @@
-"""Under /devices/imports/, in the devices namespace (devices:import_list …)."""
+"""Under /devices/imports/, in the devices namespace: the saved value mappings, and the old
+addresses of device imports, which lead to core's import pages."""
 
 from django.urls import path
 

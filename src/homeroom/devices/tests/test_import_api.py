@@ -14,10 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from homeroom.core import roles
+from homeroom.core.models import ImportRun
 from homeroom.core.testing import run_queued_tasks
 from homeroom.devices.choices import DeviceStatus
 from homeroom.devices.importers.run import GOOGLE, run_import
-from homeroom.devices.models import Device, DeviceImport
+from homeroom.devices.models import Device
 
 pytestmark = pytest.mark.django_db
 
@@ -168,14 +169,14 @@ def test_the_api_refuses_bad_uploads_and_records_nothing(data, field, message, a
     assert response.status_code == 400
     errors = response.json()["error"]["fields"]
     assert any(text.startswith(message) for text in errors[field]), errors
-    assert not DeviceImport.objects.exists()
+    assert not ImportRun.objects.exists()
 
 
 def test_teachers_may_not_use_the_imports_api(users, api_client_as, sites):
     teacher = api_client_as(users[roles.TEACHER])
     assert teacher.get(URL).status_code == 403
     assert teacher.post(URL, {"file": upload(INVENTORY), "kind": "csv"}).status_code == 403
-    assert not DeviceImport.objects.exists()
+    assert not ImportRun.objects.exists()
 
 
 def run_csv(path, *flags) -> tuple[int, str, str]:
@@ -244,7 +245,7 @@ def test_the_background_check_writes_its_progress_a_few_times_not_per_row(
     progress = [
         query["sql"]
         for query in queries.captured_queries
-        if query["sql"].startswith('UPDATE "devices_deviceimport" SET "progress_done"')
+        if query["sql"].startswith('UPDATE "core_importrun" SET "progress_done"')
     ]
     # at least each step's first report (reading, read, checking), at most a few more
     assert 3 <= len(progress) <= 12, progress

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from homeroom.core import roles
+from homeroom.core.models import ImportRun
 from homeroom.core.testing import run_queued_tasks
-from homeroom.devices.models import Device, DeviceImport
+from homeroom.devices.models import Device
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,11 @@ def test_an_upload_past_the_size_limit_is_refused_and_nothing_is_kept(
     big = (HEADER + rows(20_000)).encode()
     assert len(big) > 1024 * 1024
     page = tech.post(
-        "/devices/imports/new/",
-        {"kind": "google-devices", "file": SimpleUploadedFile("devices.csv", big)},
+        "/imports/google-devices/new/", {"file": SimpleUploadedFile("devices.csv", big)}
     ).content.decode()
     assert "Homeroom takes files of up to 1 MB" in page
     assert "HOMEROOM_IMPORT_MAX_UPLOAD_MB" in page
-    assert not DeviceImport.objects.exists()
+    assert not ImportRun.objects.exists()
     uploads = tmp_path / "uploads"
     assert not uploads.exists() or not any(path.is_file() for path in uploads.rglob("*"))
 
@@ -90,9 +90,9 @@ def test_too_many_rows_are_refused_through_the_page(
     tech = client_as(users[roles.TECHNICIAN])
     upload = SimpleUploadedFile("devices.csv", (HEADER + rows(5)).encode())
     with django_capture_on_commit_callbacks(execute=True):
-        tech.post("/devices/imports/new/", {"kind": "google-devices", "file": upload})
+        tech.post("/imports/google-devices/new/", {"file": upload})
     run_queued_tasks()
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.status == "rejected"
     page = tech.get(record.get_absolute_url()).content.decode()
     assert "devices.csv:5: file: has more than 3 rows (HOMEROOM_IMPORT_MAX_ROWS)" in page

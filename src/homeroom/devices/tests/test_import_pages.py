@@ -1,7 +1,7 @@
 """Device imports in the browser (upload, background check with a progress bar, preview,
-apply, history), through the pages as a technician uses them, with the shared Snipe-IT
-samples, Google Admin files in both header styles and an other CSV file whose columns are
-matched by hand."""
+apply, history) on core's import pages (/imports/KIND/), as a technician uses them, with the
+shared Snipe-IT samples, Google Admin files in both header styles and an other CSV file whose
+columns are matched by hand; and the old addresses under /devices/imports/, which lead there."""
 
 import csv
 import io
@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from homeroom.core import roles
-from homeroom.core.models import AuditEvent
+from homeroom.core.models import AuditEvent, ImportRun
 from homeroom.core.testing import pinned_queries, run_queued_tasks
 from homeroom.devices.choices import DeviceCategory, DeviceStatus, FundingSource
-from homeroom.devices.models import Device, DeviceImport
+from homeroom.devices.models import Device
 from homeroom.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,12 @@ pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[5] / "shared" / "samples" / "snipe-it"
 ASSETS = SAMPLES / "assets-sample.csv"
 BAD = SAMPLES / "assets-sample-BAD.csv"
-NEW = "/devices/imports/new/"
+HISTORY = "/imports/?kind=google-devices&kind=snipeit-assets&kind=devices-csv"
+KINDS = {"csv": "devices-csv"}
+
+
+def new(kind: str) -> str:
+    return f"/imports/{KINDS.get(kind, kind)}/new/"
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +54,13 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 def post(client, url, data, capture):
     with capture(execute=True):
+        if url == NEW:  # the kind of file is in the address now
+            data = dict(data)
+            url = new(data.pop("kind"))
         return client.post(url, data)
+
+
+NEW = object()  # post() to the upload page of the kind the data names
 
 
 def text(response) -> str:
@@ -75,9 +86,10 @@ def test_a_snipeit_export_is_checked_then_applied_in_the_background(
         },
         django_capture_on_commit_callbacks,
     )
-    record = DeviceImport.objects.get()
-    assert response["Location"] == f"/devices/imports/{record.pk}/"
-    assert (record.kind, record.status, record.site) == ("snipeit-assets", "queued", sites[0])
+    record = ImportRun.objects.get()
+    assert response["Location"] == f"/imports/snipeit-assets/{record.pk}/"
+    assert (record.kind, record.status, record.site) == ("snipeit-assets", "checking", sites[0])
+    assert record.progress_note == "Waiting for the worker"
     assert record.file_name == "assets-sample.csv" and len(record.file_sha256) == 64
     assert Path(record.file_path).read_bytes() == ASSETS.read_bytes()
 
@@ -99,7 +111,7 @@ def test_a_snipeit_export_is_checked_then_applied_in_the_background(
     ) in page
     assert not Device.objects.exists()
 
-    post(tech, f"/devices/imports/{record.pk}/apply/", {}, django_capture_on_commit_callbacks)
+    post(tech, f"{record.get_absolute_url()}apply/", {}, django_capture_on_commit_callbacks)
     record.refresh_from_db()
     assert record.status == "applying"
     assert run_queued_tasks() == 1
@@ -113,9 +125,9 @@ def test_a_snipeit_export_is_checked_then_applied_in_the_background(
     page = text(tech.get(response["Location"]))
     assert "What changed" in page and "See the devices" in page
 
-    again = tech.post(f"/devices/imports/{record.pk}/apply/", follow=True)
+    again = tech.post(f"{record.get_absolute_url()}apply/", follow=True)
     assert "it cannot be moved to “applying”" in text(again)
-    history = text(tech.get("/devices/imports/"))
+    history = text(tech.get("/devices/imports/", follow=True))  # the old address leads there
     assert "assets-sample.csv" in history and "Snipe-IT asset export" in history
     assert "22 new, 0 updated, 0 unchanged" in history
 
@@ -127,7 +139,7 @@ def test_the_same_file_imported_twice_changes_nothing_the_second_time(
     for _ in range(2):
         post(tech, NEW, {**data, "file": upload(ASSETS)}, django_capture_on_commit_callbacks)
         run_queued_tasks()
-        record = DeviceImport.objects.order_by("pk").last()
+        record = ImportRun.objects.order_by("pk").last()
         post(tech, f"{record.get_absolute_url()}apply/", {}, django_capture_on_commit_callbacks)
         before = sorted(Device.objects.values_list("asset_tag", "updated_at"))
         run_queued_tasks()
@@ -135,7 +147,7 @@ def test_the_same_file_imported_twice_changes_nothing_the_second_time(
     assert record.status == "applied"
     assert record.counts["devices"] == {"created": 0, "updated": 0, "unchanged": 22}
     assert sorted(Device.objects.values_list("asset_tag", "updated_at")) == before
-    first, second = DeviceImport.objects.order_by("pk")
+    first, second = ImportRun.objects.order_by("pk")
     assert first.file_sha256 == second.file_sha256
 
 
@@ -149,7 +161,7 @@ def test_the_bad_snipeit_sample_is_rejected_with_its_messages_on_the_page(
         django_capture_on_commit_callbacks,
     )
     run_queued_tasks()
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.status == "rejected"
     page = text(tech.get(record.get_absolute_url()))
     assert (
@@ -158,7 +170,7 @@ def test_the_bad_snipeit_sample_is_rejected_with_its_messages_on_the_page(
     ) in page
     assert "assets-sample-BAD.csv:12: encoding: byte 0x89 is not UTF-8" in page
     assert "24 problems found" in page and "Apply these changes" not in page
-    download = tech.get(f"/devices/imports/{record.pk}/problems.csv")
+    download = tech.get(f"{record.get_absolute_url()}problems.csv")
     assert download["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(streamed(download))))
     assert rows[0] == ["kind", "file", "line", "column", "message"]
@@ -173,17 +185,17 @@ def test_the_bad_snipeit_sample_is_rejected_with_its_messages_on_the_page(
     assert not Device.objects.exists()
 
     # Applying a rejected import is refused; checking it again finds the same problems.
-    refused = tech.post(f"/devices/imports/{record.pk}/apply/", follow=True)
+    refused = tech.post(f"{record.get_absolute_url()}apply/", follow=True)
     assert "it cannot be moved" in text(refused)
     post(
         tech,
-        f"/devices/imports/{record.pk}/check/",
+        f"{record.get_absolute_url()}check/",
         {"site": "NES"},
         django_capture_on_commit_callbacks,
     )
     run_queued_tasks()
     record.refresh_from_db()
-    assert record.status == "rejected" and len(record.errors) == 24
+    assert record.status == "rejected" and len(record.problems) == 24
 
 
 def test_a_rejected_import_is_checked_again_with_a_site_for_new_devices(
@@ -196,30 +208,30 @@ def test_a_rejected_import_is_checked_again_with_a_site_for_new_devices(
         django_capture_on_commit_callbacks,
     )
     run_queued_tasks()
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.status == "rejected"
-    assert record.errors[0] == (
+    assert record.problems[0] == (
         "assets-sample.csv:2: Location: “Wilkinson, Waters and Kerluke” is not the name or "
         "code of a site; add the site or choose a site for new devices and check again"
     )
     page = text(tech.get(record.get_absolute_url()))
-    assert f'action="/devices/imports/{record.pk}/check/"' in page
+    assert f'action="{record.get_absolute_url()}check/"' in page
 
-    refused = tech.post(f"/devices/imports/{record.pk}/check/", {"site": "SHS"}, follow=True)
+    refused = tech.post(f"{record.get_absolute_url()}check/", {"site": "SHS"}, follow=True)
     assert "Choose one of your sites for new devices." in text(refused)  # not their site
     record.refresh_from_db()
     assert record.status == "rejected" and record.site is None
 
     post(
         tech,
-        f"/devices/imports/{record.pk}/check/",
+        f"{record.get_absolute_url()}check/",
         {"site": "NES", "default_category": "windows_laptop"},
         django_capture_on_commit_callbacks,
     )
     run_queued_tasks()
     record.refresh_from_db()
-    assert record.status == "checked", record.errors
-    assert (record.site, record.default_category) == (sites[0], "windows_laptop")
+    assert record.status == "checked", record.problems
+    assert (record.site, record.options["default_category"]) == (sites[0], "windows_laptop")
     changed = AuditEvent.objects.get(message="Options changed")
     assert changed.changes == {
         "site": ["", "North Elementary"],
@@ -257,11 +269,11 @@ def test_google_admin_lists_in_both_header_styles(
         django_capture_on_commit_callbacks,
     )
     run_queued_tasks()
-    record = DeviceImport.objects.get()
-    assert record.status == "checked", record.errors
+    record = ImportRun.objects.get()
+    assert record.status == "checked", record.problems
     page = text(tech.get(record.get_absolute_url()))
     assert "Checked out to: Ann Lee" in page
-    post(tech, f"/devices/imports/{record.pk}/apply/", {}, django_capture_on_commit_callbacks)
+    post(tech, f"{record.get_absolute_url()}apply/", {}, django_capture_on_commit_callbacks)
     run_queued_tasks()
     first = Device.objects.get(serial_number="5CD101")
     assert first.model.category == DeviceCategory.CHROMEBOOK and first.site == sites[0]
@@ -294,9 +306,9 @@ def test_an_other_csv_file_has_its_columns_matched_then_imports(
         {"kind": "csv", "file": upload(csv_bytes(MIXED), "spreadsheet.csv")},
         django_capture_on_commit_callbacks,
     )
-    record = DeviceImport.objects.get()
-    assert record.status == "mapping"
-    assert response["Location"] == f"/devices/imports/{record.pk}/columns/"
+    record = ImportRun.objects.get()
+    assert record.status == "uploaded"
+    assert response["Location"] == f"/imports/devices-csv/{record.pk}/mapping/"
     assert run_queued_tasks() == 0  # nothing is checked before the columns are matched
 
     form = tech.get(response["Location"]).context["form"]
@@ -323,17 +335,17 @@ def test_an_other_csv_file_has_its_columns_matched_then_imports(
     assert "“Make” is chosen for both Manufacturer and Model" in text(refused)
     assert "Choose the column with the serial number" in text(refused)
     record.refresh_from_db()
-    assert record.status == "mapping" and record.mapping == {}
+    assert record.status == "uploaded" and record.mappings == {}
 
     post(tech, response["Location"], guessed, django_capture_on_commit_callbacks)
     record.refresh_from_db()
-    assert record.status == "queued" and record.mapping == guessed
+    assert record.status == "checking" and record.mappings == guessed
     assert AuditEvent.objects.filter(verb="updated", message="Columns matched").exists()
     run_queued_tasks()
     record.refresh_from_db()
-    assert record.status == "checked", record.errors
+    assert record.status == "checked", record.problems
     assert record.counts["devices"]["created"] == 2
-    post(tech, f"/devices/imports/{record.pk}/apply/", {}, django_capture_on_commit_callbacks)
+    post(tech, f"{record.get_absolute_url()}apply/", {}, django_capture_on_commit_callbacks)
     run_queued_tasks()
     dell = Device.objects.get(serial_number="SN-1")
     assert (dell.asset_tag, dell.model.name, dell.model.category) == (
@@ -357,9 +369,9 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
         {"kind": "csv", "file": upload(csv_bytes(MIXED), "Device list: 2 (final).csv")},
         django_capture_on_commit_callbacks,
     )
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.file_name == "Device list: 2 (final).csv"
-    url = f"/devices/imports/{record.pk}/columns/"
+    url = f"{record.get_absolute_url()}mapping/"
     post(
         tech,
         url,
@@ -369,10 +381,10 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
     run_queued_tasks()
     record.refresh_from_db()
     assert record.status == "rejected"
-    assert record.errors[0].startswith("Device list: 2 (final).csv:2: Type: “Laptop” is not a")
+    assert record.problems[0].startswith("Device list: 2 (final).csv:2: Type: “Laptop” is not a")
     page = text(tech.get(record.get_absolute_url()))
     assert "Change the matched columns" in page
-    download = streamed(tech.get(f"/devices/imports/{record.pk}/problems.csv"))
+    download = streamed(tech.get(f"{record.get_absolute_url()}problems.csv"))
     problem = list(csv.reader(io.StringIO(download)))[1]
     assert problem[:4] == ["problem", "Device list: 2 (final).csv", "2", "Type"]
     assert problem[4].startswith("“Laptop” is not a status Homeroom knows")
@@ -386,7 +398,7 @@ def test_an_other_csv_file_with_a_wrong_match_is_rejected_and_can_be_matched_aga
     )
     run_queued_tasks()
     record.refresh_from_db()
-    assert record.status == "checked" and record.errors == []
+    assert record.status == "checked" and record.problems == []
 
 
 @pytest.mark.parametrize(
@@ -416,24 +428,25 @@ def test_a_file_that_cannot_be_imported_is_refused_and_nothing_is_recorded(
     kind, content, name, message, tech, sites
 ):
     events = AuditEvent.objects.count()
-    response = tech.post(NEW, {"kind": kind, "file": upload(content, name)})
+    response = tech.post(new(kind), {"file": upload(content, name)})
     page = text(response)
     assert response.status_code == 200
     assert "There is a problem" in page and message in page
-    assert not DeviceImport.objects.exists()
+    assert not ImportRun.objects.exists()
     assert AuditEvent.objects.count() == events
 
 
 def test_technicians_import_devices_and_teachers_do_not(users, client_as, sites):
-    DeviceImport.objects.create(
-        kind="csv", file_name="x.csv", file_path="/nonexistent", file_sha256="0" * 64
+    ImportRun.objects.create(
+        kind="devices-csv", file_name="x.csv", file_path="/nonexistent", file_sha256="0" * 64
     )
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     technician, teacher = client_as(users[roles.TECHNICIAN]), client_as(users[roles.TEACHER])
-    for url in ("/devices/imports/", NEW):
+    for url in (HISTORY, new("csv"), new("google-devices"), new("snipeit-assets")):
         assert technician.get(url).status_code == 200
         assert teacher.get(url).status_code == 403
-    assert teacher.post(f"/devices/imports/{record.pk}/apply/").status_code == 403
+    assert teacher.post(f"{record.get_absolute_url()}apply/").status_code == 403
+    assert teacher.get("/devices/imports/").status_code == 403
     nav = text(technician.get("/devices/"))
     assert 'href="/devices/imports/"' in nav
     assert 'href="/devices/imports/"' not in text(teacher.get("/"))
@@ -443,7 +456,7 @@ def test_a_technician_sees_the_imports_of_their_sites_only(users, client_as, sit
     admin, tech_user = users[roles.DISTRICT_ADMIN], users[roles.TECHNICIAN]
 
     def made(by, site, name):
-        return DeviceImport.objects.create(
+        return ImportRun.objects.create(
             kind="google-devices",
             file_name=name,
             file_path="/nonexistent",
@@ -458,17 +471,17 @@ def test_a_technician_sees_the_imports_of_their_sites_only(users, client_as, sit
         made(admin, sites[1], "south.csv"),
     )
     tech = client_as(tech_user)
-    listed = {record.pk for record in tech.get("/devices/imports/").context["page"]}
+    listed = {record.pk for record in tech.get(HISTORY).context["page"]}
     assert listed == {mine.pk, theirs_here.pk}
     assert tech.get(theirs_there.get_absolute_url()).status_code == 404
-    everything = client_as(admin).get("/devices/imports/").context["page"]
+    everything = client_as(admin).get(HISTORY).context["page"]
     assert {record.pk for record in everything} == {mine.pk, theirs_here.pk, theirs_there.pk}
 
 
 def test_the_history_list_runs_a_fixed_number_of_queries(users, client_as, sites):
     tech_user = users[roles.TECHNICIAN]
     for n in range(30):
-        DeviceImport.objects.create(
+        ImportRun.objects.create(
             kind="snipeit-assets",
             file_name=f"export-{n}.csv",
             file_path="/nonexistent",
@@ -479,11 +492,11 @@ def test_the_history_list_runs_a_fixed_number_of_queries(users, client_as, sites
             counts={"devices": {"created": n, "updated": 0, "unchanged": 0}},
         )
     tech = client_as(tech_user)
-    tech.get("/devices/imports/")  # warms the session and permission caches
+    tech.get(HISTORY)  # warms the session and permission caches
     # session, user, permissions (2), groups, limited to sites?, the site switcher's sites,
     # then the page: its count and its rows with their uploaders and sites
     with pinned_queries(9):
-        response = tech.get("/devices/imports/")
+        response = tech.get(HISTORY)
     assert response.status_code == 200 and "export-29.csv" in text(response)
     assert "export-4.csv" not in text(response)  # 25 a page, newest first
 
@@ -521,9 +534,9 @@ def test_an_excel_for_mac_file_as_an_other_csv_file_is_read_by_the_same_rules(
 
     post(tech, response["Location"], guessed, django_capture_on_commit_callbacks)
     run_queued_tasks()
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.status == "rejected"
-    assert record.errors[0] == (
+    assert record.problems[0] == (
         "assets-sample-BLANKS.csv:12: encoding: byte 0x89 is not UTF-8; save the file as "
         "UTF-8 (“CSV UTF-8” in spreadsheet programs)"
     )

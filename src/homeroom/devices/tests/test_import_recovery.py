@@ -2,7 +2,7 @@
 worker marks the import failed at start, and checking and applying it again succeeds.
 
 Real processes on a SQLite file of their own: `homeroom db_worker` runs the tasks, and small
-scripts stand for the technician's clicks (the services the pages call)."""
+scripts stand for the technician's clicks (core's import services, which the pages call)."""
 
 import csv
 import os
@@ -19,27 +19,27 @@ ROWS = 8_000
 SETUP = """
 from django.core.files import File
 from homeroom.core.models import Site
-from homeroom.devices.importers.services import device_import_upload
+from homeroom.core.import_services import import_run_upload
 from homeroom.people.models import User
 
 Site.objects.create(name="North Elementary", code="NES")
 admin = User.objects.create_superuser("admin", "admin@example.org", "x")
 with open({path!r}, "rb") as handle:
-    device_import_upload(actor=admin, upload=File(handle, "devices.csv"), kind="google-devices")
+    import_run_upload(actor=admin, upload=File(handle, "devices.csv"), kind="google-devices")
 """
 APPLY = """
-from homeroom.devices.importers.services import device_import_queue_apply
-from homeroom.devices.models import DeviceImport
+from homeroom.core.import_services import import_run_queue_apply
+from homeroom.core.models import ImportRun
 from homeroom.people.models import User
 
-device_import_queue_apply(DeviceImport.objects.get(), actor=User.objects.get())
+import_run_queue_apply(ImportRun.objects.get(), actor=User.objects.get())
 """
 CHECK_AGAIN = """
-from homeroom.devices.importers.services import device_import_recheck
-from homeroom.devices.models import DeviceImport
+from homeroom.core.import_services import import_run_check_again
+from homeroom.core.models import ImportRun
 from homeroom.people.models import User
 
-device_import_recheck(DeviceImport.objects.get(), actor=User.objects.get())
+import_run_check_again(ImportRun.objects.get(), actor=User.objects.get())
 """
 
 
@@ -125,15 +125,13 @@ def test_a_worker_killed_while_applying_leaves_nothing_and_the_import_is_applied
     script(SETUP.format(path=str(devices)))
 
     def status() -> str:
-        return query(database, "SELECT status FROM devices_deviceimport")[0]
+        return query(database, "SELECT status FROM core_importrun")[0]
 
     first = worker()
     wait_for(lambda: status() == "checked", "the check")
     script(APPLY)
     wait_for(
-        lambda: query(database, "SELECT progress_note FROM devices_deviceimport")[0].startswith(
-            "Read "
-        ),
+        lambda: query(database, "SELECT progress_note FROM core_importrun")[0].startswith("Read "),
         "the rows to be read",
     )
     wait_for(lambda: write_locked(database), "the apply's transaction to start")
@@ -146,7 +144,7 @@ def test_a_worker_killed_while_applying_leaves_nothing_and_the_import_is_applied
 
     second = worker()
     wait_for(lambda: status() == "failed", "the new worker to mark the import failed", 30)
-    errors = query(database, "SELECT errors FROM devices_deviceimport")[0]
+    errors = query(database, "SELECT problems FROM core_importrun")[0]
     assert "Homeroom stopped while applying this file" in errors
     assert "Nothing was changed. Check it again" in errors
     assert query(database, "SELECT count(*) FROM devices_device")[0] == 0

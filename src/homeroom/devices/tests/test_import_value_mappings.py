@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from homeroom.core import roles
-from homeroom.core.models import AuditEvent, Room
+from homeroom.core.models import AuditEvent, ImportRun, Room
 from homeroom.core.testing import run_queued_tasks
 from homeroom.devices.choices import DeviceCategory
-from homeroom.devices.models import Device, DeviceImport, DeviceModel, ImportValueMapping
+from homeroom.devices.models import Device, DeviceModel, ImportValueMapping
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,11 @@ def test_an_org_unit_mapped_on_the_page_is_used_by_the_next_import_on_the_comman
         ]
     )
     with django_capture_on_commit_callbacks(execute=True):
-        tech.post(
-            "/devices/imports/new/",
-            {"kind": "google-devices", "file": SimpleUploadedFile("cros.csv", first)},
-        )
+        tech.post("/imports/google-devices/new/", {"file": SimpleUploadedFile("cros.csv", first)})
     run_queued_tasks()
-    record = DeviceImport.objects.get()
+    record = ImportRun.objects.get()
     assert record.status == "rejected"
-    assert record.unmapped == [
+    assert record.details["unmapped"] == [
         {"field": "location", "value": "Portable 7", "rows": 1, "line": 5},
         {"field": "org_unit", "value": f"{ANNEX}/Grade 3", "rows": 2, "line": 2},
     ]
@@ -85,12 +82,13 @@ def test_an_org_unit_mapped_on_the_page_is_used_by_the_next_import_on_the_comman
 
     # The org unit is mapped; the location is left for now, so the file still has a problem.
     with django_capture_on_commit_callbacks(execute=True):
-        tech.post(f"/devices/imports/{record.pk}/values/", {"site_1": "NES", "site_0": ""})
+        tech.post(f"{record.get_absolute_url()}mapping/", {"site_1": "NES", "site_0": ""})
     assert run_queued_tasks() == 1
     record.refresh_from_db()
     assert record.status == "rejected"
-    assert record.unmapped == [{"field": "location", "value": "Portable 7", "rows": 1, "line": 5}]
-    assert record.errors == [
+    unmapped = [{"field": "location", "value": "Portable 7", "rows": 1, "line": 5}]
+    assert record.details["unmapped"] == unmapped
+    assert record.problems == [
         "cros.csv:5: annotatedLocation: the location “Portable 7” is not the name or code of "
         "a site; add the site or choose a site for new devices and check again"
     ]
@@ -105,10 +103,10 @@ def test_an_org_unit_mapped_on_the_page_is_used_by_the_next_import_on_the_comman
     assert event.verb == "created" and event.actor == users[roles.TECHNICIAN]
 
     with django_capture_on_commit_callbacks(execute=True):
-        tech.post(f"/devices/imports/{record.pk}/values/", {"site_0": "NES"})
+        tech.post(f"{record.get_absolute_url()}mapping/", {"site_0": "NES"})
     run_queued_tasks()
     record.refresh_from_db()
-    assert record.status == "checked" and record.unmapped == []
+    assert record.status == "checked" and record.details["unmapped"] == []
 
     # The next list, from the command line: the saved mapping places the annex's devices
     # (and, by its parent, those of a deeper org unit) without --site.
@@ -210,17 +208,17 @@ def test_a_technician_maps_only_to_their_own_sites(
     users, client_as, api_client_as, sites, django_capture_on_commit_callbacks
 ):
     tech = users[roles.TECHNICIAN]
-    record = DeviceImport.objects.create(
+    record = ImportRun.objects.create(
         created_by=tech,
         kind="google-devices",
         file_name="cros.csv",
         file_path="/nonexistent/cros.csv",
         file_sha256="0" * 64,
         status="rejected",
-        unmapped=[{"field": "org_unit", "value": ANNEX, "rows": 4, "line": 2}],
+        details={"unmapped": [{"field": "org_unit", "value": ANNEX, "rows": 4, "line": 2}]},
     )
 
-    page = client_as(tech).post(f"/devices/imports/{record.pk}/values/", {"site_0": "SHS"})
+    page = client_as(tech).post(f"{record.get_absolute_url()}mapping/", {"site_0": "SHS"})
     assert page.status_code == 400
     assert "Select a valid choice" in page.content.decode()
 

@@ -1,27 +1,34 @@
-"""The authorization walk's samples for device imports (merged in walk.py)."""
+"""The authorization walk's samples for device imports (merged in walk.py): an import run of a
+Google Admin file as the old pages knew it (its old id kept), and saved value mappings. The
+generic import pages are walked kind by kind by core's samples."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from homeroom.core.models import ImportRun
 from homeroom.core.testing import WalkSamples
-from homeroom.devices.models import DeviceImport, ImportValueMapping
+from homeroom.devices.models import ImportValueMapping
 
 GOOGLE_FILE = b"serialNumber,annotatedAssetId,model\nWALK-CROS-1,WALK-C1,Acer Chromebook 311\n"
+OLD_ID = 4242  # the id a device import had before it moved onto core's lifecycle
 
 
 def import_samples(base) -> WalkSamples:
-    def checked_import() -> int:
-        return DeviceImport.objects.create(
+    def checked_import(old_id: int | None = None) -> int:
+        return ImportRun.objects.create(
             kind="google-devices",
             file_name="walk.csv",
             file_path="/nonexistent/walk.csv",
             file_sha256="0" * 64,
             site=base.site,
             status="checked",
-            unmapped=[{"field": "org_unit", "value": "/Walk", "rows": 1, "line": 2}],
+            details={
+                "unmapped": [{"field": "org_unit", "value": "/Walk", "rows": 1, "line": 2}],
+                **({"device_import_id": old_id} if old_id else {}),
+            },
         ).pk
 
-    record = DeviceImport.objects.get(pk=checked_import())
-    pages = ("detail", "mapping", "problems", "apply", "recheck")
+    record = ImportRun.objects.get(pk=checked_import(OLD_ID))
+    pages = ("detail", "mapping", "problems", "apply", "recheck", "map_values")
     made = iter(range(1, 1_000_000))
 
     def saved_mapping() -> int:
@@ -32,9 +39,8 @@ def import_samples(base) -> WalkSamples:
 
     return WalkSamples(
         by_url_name={
-            **{f"devices:import_{page}": record.pk for page in pages},
+            **{f"devices:import_{page}": OLD_ID for page in pages},
             # Mapping values checks the import again, so each call needs a checked one.
-            "devices:import_map_values": checked_import,
             "api:map_device_import_values": checked_import,
             "devices:value_mapping_edit": saved_mapping,
             "devices:value_mapping_remove": saved_mapping,

@@ -6,6 +6,9 @@ from homeroom.core.importers import available
 
 class Command(AuditedCommand):
     help = "Import a file: `homeroom import KIND PATH [--dry-run] [--json]`."
+    # Django's system checks load every page and API module, a second or so that an import
+    # does not need: `homeroom check` and the server run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -1,6 +1,6 @@
-"""A first look at an uploaded device file, before anything is recorded: is it a CSV file at
-all, does it have rows, and does its header have the columns its kind needs. The full check
-(every row, every value) runs in the background afterwards."""
+"""A first look at a device file before anything is recorded: is it a CSV file at all, does it
+have rows, and does its header have the columns its kind needs. The full check (every row,
+every value) runs in the background afterwards."""
 
 import csv
 import io
@@ -14,6 +14,7 @@ HEAD_BYTES = 256 * 1024
 SAMPLE_ROWS = 50
 SAMPLES_SHOWN = 3
 KINDS: dict[str, Kind] = {DeviceImportKind.GOOGLE: GOOGLE, DeviceImportKind.SNIPEIT: SNIPEIT}
+CSV = "devices-csv"  # an other CSV file, its columns matched by hand
 SAVE_AS_CSV = (
     "In your spreadsheet program choose Save as (or Download) → CSV UTF-8, and upload that."
 )
@@ -75,6 +76,6 @@ def _check_columns(kind: Kind, header: list[str]) -> None:
         shown = ", ".join(f"“{name}”" for name in header[:12] if name)
         raise NotADeviceFile(
             f"This does not look like a {kind.label}: it has no {wanted} column. Its columns "
-            f"are {shown}. For another kind of file choose “Other CSV file” and match its "
-            "columns."
+            f"are {shown}. For another kind of file import it as a “CSV file of devices” and "
+            "match its columns."
         )
