@@ -7,10 +7,8 @@ measured in alternating rounds, each a subprocess (`bench_training.py --measure`
 requests every page through Django's test Client as a signed-in demo account.
 """
 
-import contextlib
 import json
 import sys
-import time
 
 import harness
 
@@ -47,9 +45,7 @@ def requests(session: int, coaching: int) -> list[tuple[str, str, str]]:
 def measure() -> dict:
     """Time every request against the data set this process is configured for."""
     harness.setup_django()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from homeroom.core.models import Site
     from homeroom.people.models import User
@@ -73,20 +69,7 @@ def measure() -> dict:
         (f"{account} {label}", clients[account], url)
         for account, label, url in requests(session.pk, coaching.pk)
     ]
-    pages = {}
-    for key, client, url in plan:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{key}: {url} answered {response.status_code}")
-        pages[key] = {"queries": len(captured), "bytes": len(response.content), "samples": []}
-        for _ in range(WARMUP):
-            client.get(url)
-    for key, client, url in plan:
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            client.get(url)
-            pages[key]["samples"].append(time.perf_counter() - started)
+    pages = harness.time_pages(plan, warmup=WARMUP, requests=REQUESTS)
     rows = {
         "sessions": TrainingSession.objects.count(),
         "signups": SignUp.objects.count(),
@@ -100,24 +83,10 @@ def measure() -> dict:
 
 def run(scale: int, database: str = "sqlite") -> dict:
     """Measure both data sets in alternating rounds; compare large to demo page by page."""
-    scales = {"demo": 1, "large": scale}
-    datasets, measured = {}, {name: {} for name in scales}
-    with contextlib.ExitStack() as stack:
-        envs = {}
-        for name, size in scales.items():
-            envs[name], build = stack.enter_context(harness.dataset(size, database, name))
-            datasets[name] = {"scale": size, "build": build}
-        for number in range(1, ROUNDS + 1):
-            for name, env in envs.items():
-                harness.log(f"bench_training: {database}, {name} data set, round {number}")
-                result = harness.measure(__file__, env)
-                datasets[name]["rows"] = result["rows"]
-                for key, page in result["pages"].items():
-                    seen = measured[name].setdefault(key, {**page, "samples": []})
-                    seen["samples"] += page["samples"]
+    datasets, measured = harness.pages_demo_and_large(__file__, scale, database, ROUNDS)
     pages = {}
     for key in measured["demo"]:
-        demo, large = (summary(measured[name][key]) for name in scales)
+        demo, large = (harness.page_summary(measured[name][key]) for name in ("demo", "large"))
         pages[key] = {
             "demo": demo,
             "large": large,
@@ -126,10 +95,6 @@ def run(scale: int, database: str = "sqlite") -> dict:
         }
     over = [key for key, page in pages.items() if page["ratio"] > LIMIT]
     return {"datasets": datasets, "pages": pages, "over_limit": over}
-
-
-def summary(page: dict) -> dict:
-    return {**harness.timing(page["samples"]), "queries": page["queries"], "bytes": page["bytes"]}
 
 
 if __name__ == "__main__":

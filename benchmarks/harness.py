@@ -138,6 +138,57 @@ def subprocess_json(script: str, env: dict, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
+def time_pages(plan: list, *, warmup: int, requests: int) -> dict:
+    """For each (key, client, URL) of `plan`: the queries and bytes of one request, then,
+    after `warmup` untimed requests, the seconds of `requests` timed ones, taken page after
+    page so that no page runs on a cache the one before it warmed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages = {}
+    for key, client, url in plan:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{key}: {url} answered {response.status_code}")
+        pages[key] = {"queries": len(captured), "bytes": len(response.content), "samples": []}
+        for _ in range(warmup):
+            client.get(url)
+    for key, client, url in plan:
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            pages[key]["samples"].append(time.perf_counter() - started)
+    return pages
+
+
+def pages_demo_and_large(script: str, scale: int, database: str, rounds: int) -> tuple:
+    """Build the demo and a `scale` data set, measure `script` on them in alternating rounds
+    (so that load from elsewhere on the machine falls on both alike) and return the data
+    sets and, per data set, each page's queries, bytes and samples of every round."""
+    name_of_script = Path(script).stem
+    scales = {"demo": 1, "large": scale}
+    datasets, measured = {}, {name: {} for name in scales}
+    with contextlib.ExitStack() as stack:
+        envs = {}
+        for name, size in scales.items():
+            envs[name], build = stack.enter_context(dataset(size, database, name))
+            datasets[name] = {"scale": size, "build": build}
+        for number in range(1, rounds + 1):
+            for name, env in envs.items():
+                log(f"{name_of_script}: {database}, {name} data set, round {number}/{rounds}")
+                result = measure(script, env)
+                datasets[name]["rows"] = result["rows"]
+                for key, page in result["pages"].items():
+                    seen = measured[name].setdefault(key, {**page, "samples": []})
+                    seen["samples"] += page["samples"]
+    return datasets, measured
+
+
+def page_summary(page: dict) -> dict:
+    return {**timing(page["samples"]), "queries": page["queries"], "bytes": page["bytes"]}
+
+
 def setup_django() -> None:
     """Configure Django in a measuring subprocess, for the test Client."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeroom.settings")
