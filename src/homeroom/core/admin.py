@@ -37,7 +37,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(DistrictSettings)
 class DistrictSettingsAdmin(AuditedAdmin):
-    list_display = ["__str__", "student_api_tokens"]
+    list_display = ["__str__", "name", "student_api_tokens"]
 
     def has_add_permission(self, request):
         return not DistrictSettings.objects.exists()

@@ -14,7 +14,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from homeroom.core import audit, services
 from homeroom.core.choices import AuditInterface, RoomKind, SiteType
-from homeroom.core.models import Room, Site
+from homeroom.core.models import DistrictSettings, Room, Site
 
 DEMO_PASSWORD = "homeroom"
 
@@ -111,6 +111,9 @@ def _address(rng: random.Random) -> str:
 @demo_step(order=10)
 def sites_and_rooms(context: DemoContext) -> None:
     rng = context.rng
+    DistrictSettings.objects.update_or_create(
+        pk=1, defaults={"name": "Riverside Unified School District"}
+    )
     sites = [
         Site(
             name="District Office",

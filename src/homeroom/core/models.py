@@ -177,6 +177,12 @@ class DistrictSettings(models.Model):
     """District-wide settings that belong to no one module: one row (pk 1), kept in the
     admin by district admins."""
 
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="district name",
+        help_text="As it is written on certificates, e.g. Riverside Unified School District.",
+    )
     student_api_tokens = models.BooleanField(
         default=False,
         verbose_name="students may create API tokens",

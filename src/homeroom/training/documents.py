@@ -16,13 +16,16 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from homeroom.core.choices import SiteType
-from homeroom.core.models import Site
+from homeroom.core.models import DistrictSettings, Site
 
 INK = colors.Color(0.05, 0.2, 0.4)
 RULE = colors.Color(0.75, 0.75, 0.75)
 
 
 def district_name() -> str:
+    """The name the district admin gave the district, else its office's site name."""
+    if named := DistrictSettings.current().name:
+        return named
     office = Site.objects.filter(type=SiteType.DISTRICT_OFFICE).order_by("pk").first()
     return office.name if office else "School district"
 

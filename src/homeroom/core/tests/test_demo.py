@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from homeroom.core.models import ClosedDay, Site
+from homeroom.core.models import ClosedDay, DistrictSettings, Site
 from homeroom.devices.models import Assignment
 from homeroom.helpdesk.choices import OPEN_STATUSES
 from homeroom.helpdesk.models import Ticket
@@ -26,6 +26,7 @@ def test_the_demo_is_built_as_of_the_date_it_is_given():
     call_command("demo", "--today", SUMMER_DAY.isoformat(), stdout=out)
 
     assert "as of 2027-07-14" in out.getvalue()
+    assert DistrictSettings.current().name == "Riverside Unified School District"
     assert ClosedDay.objects.filter(
         reason="Summer break", starts_on__lte=SUMMER_DAY, ends_on__gte=SUMMER_DAY
     ).exists()

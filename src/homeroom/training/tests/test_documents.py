@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from homeroom.core import roles
 from homeroom.core.exceptions import Conflict
-from homeroom.core.models import Site
+from homeroom.core.models import DistrictSettings, Site
 from homeroom.core.sweeps import run_sweeps
-from homeroom.training import selectors, services
+from homeroom.training import documents, selectors, services
 from homeroom.training.models import Feedback, SignUp
 
 
@@ -55,6 +55,12 @@ def test_the_certificate_names_the_person_session_hours_and_district(
     # Someone else's certificate is not handed out.
     other = client_as(users[roles.LIBRARIAN]).get(f"/training/certificates/{record.pk}.pdf")
     assert other.status_code == 302
+
+
+def test_the_certificate_uses_the_name_the_district_gave_itself(attended, staff):
+    DistrictSettings.objects.create(pk=1, name="Riverside Unified School District")
+    record = attended.attendances.get(person=staff["teacher"])
+    assert "Riverside Unified School District" in pdf_text(documents.certificate(record))
 
 
 def test_the_sign_in_sheet_lists_the_seats(attended, users, client_as):
