@@ -127,9 +127,14 @@ def test_a_worker_killed_while_applying_leaves_nothing_and_the_import_is_applied
     def status() -> str:
         return query(database, "SELECT status FROM core_importrun")[0]
 
-    first = worker()
+    checker = worker()
     wait_for(lambda: status() == "checked", "the check")
+    # The apply is queued while no worker runs: a worker already waiting could take it and
+    # finish before this test sees it start.
+    os.kill(checker.pid, signal.SIGKILL)
+    checker.wait(timeout=10)
     script(APPLY)
+    first = worker()
     wait_for(
         lambda: query(database, "SELECT progress_note FROM core_importrun")[0].startswith("Read "),
         "the rows to be read",
