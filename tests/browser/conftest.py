@@ -86,10 +86,13 @@ def page(request, browser, live_server, viewport):
     page = context.new_page()
     page.visited = []
     page.checked = set()
-    page.on(
-        "framenavigated",
-        lambda frame: frame is page.main_frame and page.visited.append(frame.url),
-    )
+
+    def record_navigation(frame):
+        # htmx may re-state the URL a page was loaded at; that is the same page, not a new one.
+        if frame is page.main_frame and page.visited[-1:] != [frame.url]:
+            page.visited.append(frame.url)
+
+    page.on("framenavigated", record_navigation)
     errors = []
     page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
     # Every page must work under the Content-Security-Policy: a refused script or style

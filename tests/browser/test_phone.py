@@ -1,5 +1,7 @@
 """At phone width the module nav folds away behind the Menu button."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,6 +66,8 @@ def test_list_filters_fold_behind_a_filters_button_on_a_phone(page, demo):
     expect(search).to_be_visible()
     page.get_by_label("Kind").select_option(label="Student")
     expect(filters).to_have_text("Filters (1 on)")
+    expect(page).to_have_url(re.compile(r"kind=student"))
+    check_page(page, "phone-person-list-students")
 
 
 def test_a_student_has_a_one_row_top_bar_and_no_search(page, demo):
