@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("homeroom.fees.urls")),
     path("", include("homeroom.reports.urls")),
     path("", include("homeroom.training.urls")),
+    path("", include("homeroom.testday.urls")),
     path("", include("homeroom.core.urls")),
 ]
 

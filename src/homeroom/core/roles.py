@@ -106,6 +106,17 @@ TRAINING_RUN = [
     "training.view_coachinglog",
 ]
 
+# Test coordinators keep the platforms' requirements and plan testing windows at their
+# sites; technicians, who prepare the devices, read both.
+TESTDAY_HELP = ["testday.view_assessmentplatform", "testday.view_testingwindow"]
+TESTDAY_RUN = [
+    *TESTDAY_HELP,
+    "testday.add_assessmentplatform",
+    "testday.change_assessmentplatform",
+    "testday.add_testingwindow",
+    "testday.change_testingwindow",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -124,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "devices.view_deviceimport",
         "devices.add_deviceimport",
         "reports.view_helpdesk_metrics",
+        *TESTDAY_HELP,
         *TRAINING_RUN,
     ],
     TEACHER: [
@@ -139,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *ROSTER_READ,
         *HELPDESK_FILE,
         "people.view_student_ids",
+        *TESTDAY_RUN,
         *TRAINING_JOIN,
     ],
     STUDENT: [],

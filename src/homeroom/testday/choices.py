@@ -1,0 +1,36 @@
+from django.db import models
+
+
+class PlatformKind(models.TextChoices):
+    TESTNAV = "testnav", "Pearson TestNav"
+    DRC_INSIGHT = "drc_insight", "DRC INSIGHT"
+    NWEA_MAP = "nwea_map", "NWEA MAP Growth"
+    CAMBIUM = "cambium", "Cambium / AIR Secure Browser"
+    CUSTOM = "custom", "Another platform"
+
+
+class WindowPhase(models.TextChoices):
+    """Where a testing window stands on a given day (computed from its dates)."""
+
+    UPCOMING = "upcoming", "Coming up"
+    OPEN = "open", "Open now"
+    CLOSED = "closed", "Over"
+
+
+# The requirement figures a platform holds, in the order its page and form show them. Each
+# may carry a source note (where the figure comes from), kept in AssessmentPlatform.sources.
+FIGURES = (
+    "chromeos_min",
+    "chromeos_runs_from",
+    "chromeos_excluded",
+    "chromeos_lts",
+    "ipados_min",
+    "windows_min",
+    "macos_min",
+    "must_be_managed",
+    "kiosk_app_id",
+    "cache_name",
+    "cache_host",
+    "cache_port",
+    "testing_org_unit",
+)

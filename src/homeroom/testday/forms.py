@@ -1,0 +1,86 @@
+from django import forms
+
+from homeroom.testday.choices import FIGURES
+from homeroom.testday.models import AssessmentPlatform, grades_of
+
+
+class PlatformForm(forms.ModelForm):
+    """A platform's figures, each followed by where it comes from."""
+
+    class Meta:
+        model = AssessmentPlatform
+        fields = ["name", "kind", "school_year", *FIGURES, "notes", "is_active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_active": "In use"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources = self.instance.sources if self.instance and self.instance.pk else {}
+        order = ["name", "kind", "school_year"]
+        for figure in FIGURES:
+            name = f"note_{figure}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=f"Source of “{self.fields[figure].label}”",
+                help_text="Where the figure comes from: the vendor's page and its date.",
+                initial=sources.get(figure, ""),
+            )
+            order += [figure, name]
+        self.order_fields([*order, "notes", "is_active"])
+
+    def values(self) -> dict:
+        """The service's arguments: the figures and their source notes."""
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        data["sources"] = {figure: self.cleaned_data[f"note_{figure}"] for figure in FIGURES}
+        return data
+
+
+class WindowForm(forms.Form):
+    assessment = forms.CharField(
+        max_length=200, help_text="e.g. “State ELA grades 3\N{EN DASH}8, spring 2027”."
+    )
+    content_area = forms.CharField(
+        max_length=100, required=False, help_text="e.g. English language arts."
+    )
+    platform = forms.ModelChoiceField(queryset=None)
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First day")
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Last day")
+    sites = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Schools that test"
+    )
+    grades = forms.CharField(
+        max_length=60, required=False, help_text="e.g. 3-8, or K-2, 5. Leave empty for every grade."
+    )
+    coordinators = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Site coordinators",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, platforms, sites, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = platforms
+        self.fields["platform"].label_from_instance = lambda platform: (
+            f"{platform.name} ({platform.school_year})"
+        )
+        self.fields["sites"].queryset = sites
+        self.fields["coordinators"].queryset = coordinators
+
+    def clean_grades(self):
+        text = self.cleaned_data["grades"]
+        try:
+            grades_of(text)
+        except ValueError as bad:
+            raise forms.ValidationError(
+                f"“{bad}” is not a grade: use K and 1 to 12, or ranges like 3-8."
+            ) from None
+        return text
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The window must end on or after its first day.")
+        return data

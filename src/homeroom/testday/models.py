@@ -1,0 +1,261 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from homeroom.testday.choices import PlatformKind, WindowPhase
+
+VERSION = RegexValidator(r"^\d{1,4}(\.\d{1,6}){0,3}$", "Write a version such as 17 or 10.0.19045.")
+GRADES = ["K", *(str(n) for n in range(1, 13))]
+
+
+def majors_of(text: str) -> list[int]:
+    """ChromeOS major versions from a list such as "140, 141" (empty for none). Raises
+    ValueError naming the first part that is not a version number."""
+    found = []
+    for part in re.split(r"[,\s]+", (text or "").strip()):
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 9999:
+            raise ValueError(part)
+        found.append(int(part))
+    return sorted(set(found))
+
+
+def grades_of(text: str) -> list[str]:
+    """Grades from "3-8", "K-2, 5" or "10 11": in school order, each once. Raises ValueError
+    naming the first part that is not a grade or a range of grades."""
+    chosen: set[str] = set()
+    for part in re.split(r"[,\s]+", (text or "").strip().upper().replace("\N{EN DASH}", "-")):
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        low = low.lstrip("0") or "0"
+        high = (high.lstrip("0") or "0") if high else low
+        if low not in GRADES or high not in GRADES or GRADES.index(high) < GRADES.index(low):
+            raise ValueError(part)
+        chosen.update(GRADES[GRADES.index(low) : GRADES.index(high) + 1])
+    return [grade for grade in GRADES if grade in chosen]
+
+
+def grades_label(grades: list[str]) -> str:
+    """["3", "4", "5", "8"] as "3-5, 8" (with an en dash)."""
+    runs: list[list[str]] = []
+    for grade in grades:
+        if runs and GRADES.index(grade) == GRADES.index(runs[-1][-1]) + 1:
+            runs[-1].append(grade)
+        else:
+            runs.append([grade])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}\N{EN DASH}{run[-1]}" for run in runs)
+
+
+class AssessmentPlatform(models.Model):
+    """The software a state or district test runs on (Pearson TestNav, DRC INSIGHT…) and
+    what a testing device needs to run it in one school year: the operating-system versions
+    per kind of device, whether it must be managed and run the kiosk app, the content
+    caching server, and the org unit testing devices must be in. `sources` holds, per
+    figure, where it comes from (the vendor's page and its date)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=PlatformKind.choices)
+    school_year = models.CharField(
+        max_length=9,
+        validators=[RegexValidator(r"^\d{4}-\d{2}$", "Write a school year such as 2026-27.")],
+        help_text="The school year these figures apply to, e.g. 2026-27.",
+    )
+    chromeos_min = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        verbose_name="lowest supported ChromeOS",
+        help_text="The oldest ChromeOS version (stable channel) the vendor supports.",
+    )
+    chromeos_runs_from = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        verbose_name="ChromeOS the app still runs on",
+        help_text="Below this version the app does not run at all; between it and the "
+        "supported minimum a device is a warning, not ready only below it.",
+    )
+    chromeos_excluded = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="ChromeOS versions excluded",
+        help_text="Versions the vendor says not to test on, e.g. 140, 141.",
+    )
+    chromeos_lts = models.CharField(
+        max_length=100,
+        blank=True,
+        verbose_name="ChromeOS LTS versions accepted",
+        help_text="Long-term-support releases accepted below the minimum, e.g. 144.",
+    )
+    ipados_min = models.CharField(
+        max_length=20, blank=True, validators=[VERSION], verbose_name="lowest iPadOS"
+    )
+    windows_min = models.CharField(
+        max_length=30, blank=True, validators=[VERSION], verbose_name="lowest Windows"
+    )
+    macos_min = models.CharField(
+        max_length=20, blank=True, validators=[VERSION], verbose_name="lowest macOS"
+    )
+    must_be_managed = models.BooleanField(
+        default=True,
+        verbose_name="devices must be managed",
+        help_text="Secure testing only on devices enrolled in the district's management.",
+    )
+    kiosk_app_id = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[RegexValidator(r"^[a-p]{32}$", "A Chrome app id is 32 letters a to p.")],
+        verbose_name="kiosk app id",
+        help_text="The Chrome app id testing devices run in kiosk mode.",
+    )
+    cache_name = models.CharField(
+        max_length=100,
+        blank=True,
+        verbose_name="content caching server",
+        help_text="What the vendor calls it, e.g. ProctorCache.",
+    )
+    cache_host = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9.\-:\[\]]+$", "Give a host name or address.")],
+        verbose_name="caching server host",
+    )
+    cache_port = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(65535)],
+        verbose_name="caching server port",
+    )
+    testing_org_unit = models.CharField(
+        max_length=300,
+        blank=True,
+        verbose_name="testing org unit",
+        help_text="The Google Admin org unit testing devices must be in, e.g. /Students/Testing.",
+    )
+    sources = models.JSONField(
+        default=dict, blank=True, help_text="Where each figure comes from, by figure."
+    )
+    notes = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("testday:platform_detail", args=[self.pk])
+
+    @property
+    def excluded_majors(self) -> list[int]:
+        return majors_of(self.chromeos_excluded)
+
+    @property
+    def lts_majors(self) -> list[int]:
+        return majors_of(self.chromeos_lts)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("chromeos_excluded", "chromeos_lts"):
+            try:
+                setattr(self, field, ", ".join(str(n) for n in majors_of(getattr(self, field))))
+            except ValueError as bad:
+                errors[field] = f"“{bad}” is not a ChromeOS version number."
+        if (
+            self.chromeos_min
+            and self.chromeos_runs_from
+            and self.chromeos_runs_from > self.chromeos_min
+        ):
+            errors["chromeos_runs_from"] = (
+                "The version the app still runs on cannot be above the supported minimum."
+            )
+        if self.cache_port and not self.cache_host:
+            errors["cache_host"] = "Give the caching server's host with its port."
+        if self.testing_org_unit and not self.testing_org_unit.startswith("/"):
+            errors["testing_org_unit"] = "An org unit path starts with /, e.g. /Students/Testing."
+        if not isinstance(self.sources, dict):
+            errors["sources"] = "Source notes are kept by figure."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TestingWindow(models.Model):
+    """An assessment given over a span of days (e.g. "State ELA grades 3-8, spring 2027"):
+    its platform, first and last day, the schools and grades that test, and the site
+    coordinators who run it there."""
+
+    assessment = models.CharField(max_length=200)
+    content_area = models.CharField(
+        max_length=100, blank=True, help_text="e.g. English language arts, Mathematics."
+    )
+    platform = models.ForeignKey(
+        AssessmentPlatform, on_delete=models.PROTECT, related_name="windows"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    sites = models.ManyToManyField("core.Site", related_name="testing_windows")
+    grades = models.JSONField(default=list, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_windows",
+        help_text="The site test coordinators.",
+    )
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="window_ends_after_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["starts_on", "ends_on"]),
+            models.Index(fields=["platform", "starts_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.assessment
+
+    def get_absolute_url(self) -> str:
+        return reverse("testday:window_detail", args=[self.pk])
+
+    @property
+    def grades_label(self) -> str:
+        return grades_label(self.grades or [])
+
+    def phase(self, today=None) -> str:
+        today = today or timezone.localdate()
+        if today < self.starts_on:
+            return WindowPhase.UPCOMING
+        if today > self.ends_on:
+            return WindowPhase.CLOSED
+        return WindowPhase.OPEN
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The window must end on or after its first day."
+        if not isinstance(self.grades, list) or any(g not in GRADES for g in self.grades):
+            errors["grades"] = "Grades are K and 1 to 12."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from homeroom.testday import views
+
+app_name = "testday"
+
+urlpatterns = [
+    path("testday/", views.window_list, name="window_list"),
+    path("testday/windows/new/", views.window_create, name="window_create"),
+    path("testday/windows/<int:pk>/", views.window_detail, name="window_detail"),
+    path("testday/windows/<int:pk>/edit/", views.window_edit, name="window_edit"),
+    path("testday/platforms/", views.platform_list, name="platform_list"),
+    path("testday/platforms/new/", views.platform_create, name="platform_create"),
+    path("testday/platforms/<int:pk>/", views.platform_detail, name="platform_detail"),
+    path("testday/platforms/<int:pk>/edit/", views.platform_edit, name="platform_edit"),
+]

@@ -1,0 +1,227 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from homeroom.core import roles
+from homeroom.core.access import access
+from homeroom.core.exceptions import problem_text
+from homeroom.core.filters import filtered
+from homeroom.core.lists import export_response, paginate
+from homeroom.core.models import Site
+from homeroom.core.selectors import audit_events_for, sites_for
+from homeroom.people.models import User
+from homeroom.testday import selectors, services
+from homeroom.testday.choices import FIGURES, PlatformKind, WindowPhase
+from homeroom.testday.filters import PlatformFilter, WindowFilter
+from homeroom.testday.forms import PlatformForm, WindowForm
+
+VIEW_WINDOWS = "testday.view_testingwindow"
+VIEW_PLATFORMS = "testday.view_assessmentplatform"
+
+
+def form_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _with_sites(windows):
+    return windows.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
+
+
+@access(VIEW_WINDOWS)
+def window_list(request):
+    """Testing windows, coming and open first, with one filter form; CSV or XLSX of what
+    the filters show."""
+    window_filter, windows = filtered(
+        request, WindowFilter, selectors.windows_for(request.user), site_field="sites"
+    )
+    if window_filter.phase is None:
+        # Without a choice of when: the windows open now and coming, soonest first.
+        windows = selectors.current_and_coming(windows).order_by("ends_on", "pk")
+    else:
+        windows = windows.order_by("-ends_on", "pk")
+    windows = _with_sites(windows)
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        rows = (
+            [
+                window.assessment,
+                window.content_area,
+                window.platform.name,
+                window.starts_on,
+                window.ends_on,
+                ", ".join(site.name for site in window.sites.all()),
+                window.grades_label,
+            ]
+            for window in windows
+        )
+        header = ["Assessment", "Content area", "Platform", "First day", "Last day"]
+        return export_response(request, "testing-windows", [*header, "Schools", "Grades"], rows)
+    context = {
+        "page": paginate(request, windows),
+        "filter": window_filter,
+        "phases": WindowPhase.choices,
+        "platforms": selectors.platforms_for(request.user).order_by("name"),
+        "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
+        "query": request.GET.urlencode(),
+    }
+    template = "testday/window_list.html#table" if request.htmx else "testday/window_list.html"
+    return render(request, template, context)
+
+
+def _window(request, pk: int):
+    return get_object_or_404(_with_sites(selectors.windows_for(request.user)), pk=pk)
+
+
+@access(VIEW_WINDOWS)
+def window_detail(request, pk: int):
+    window = _window(request, pk)
+    return render(
+        request,
+        "testday/window_detail.html",
+        {
+            "window": window,
+            "manages": selectors.can_manage(request.user, window),
+            "coordinators": window.coordinators.order_by("last_name", "first_name"),
+            "events": audit_events_for(request.user, window)[:50],
+        },
+    )
+
+
+def _window_form(request, data=None, initial=None):
+    return WindowForm(
+        data,
+        initial=initial,
+        platforms=selectors.platforms_for(request.user).filter(is_active=True).order_by("name"),
+        sites=sites_for(request.user).filter(is_active=True).order_by("name"),
+        coordinators=User.objects.filter(
+            is_active=True,
+            groups__name__in=[roles.TEST_COORDINATOR, roles.TECHNICIAN, roles.DISTRICT_ADMIN],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username"),
+    )
+
+
+@access("testday.add_testingwindow")
+def window_create(request):
+    form = _window_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            window = services.window_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Planned {window.assessment}.")
+            return redirect(window)
+    return render(request, "testday/window_form.html", {"form": form, "window": None})
+
+
+@access("testday.change_testingwindow")
+def window_edit(request, pk: int):
+    window = _window(request, pk)
+    if not selectors.can_manage(request.user, window):
+        raise PermissionDenied(
+            "Only someone who works at every school of this window can change it."
+        )
+    initial = {
+        "assessment": window.assessment,
+        "content_area": window.content_area,
+        "platform": window.platform_id,
+        "starts_on": window.starts_on,
+        "ends_on": window.ends_on,
+        "sites": list(window.sites.all()),
+        "grades": window.grades_label.replace("\N{EN DASH}", "-"),
+        "coordinators": list(window.coordinators.all()),
+        "notes": window.notes,
+    }
+    form = _window_form(request, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.window_update(actor=request.user, window=window, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Saved {window.assessment}.")
+            return redirect(window)
+    return render(request, "testday/window_form.html", {"form": form, "window": window})
+
+
+@access(VIEW_PLATFORMS)
+def platform_list(request):
+    platform_filter, platforms = filtered(
+        request, PlatformFilter, selectors.platforms_for(request.user)
+    )
+    context = {
+        "page": paginate(request, platforms.order_by("-is_active", "name")),
+        "filter": platform_filter,
+        "kinds": PlatformKind.choices,
+    }
+    template = "testday/platform_list.html#table" if request.htmx else "testday/platform_list.html"
+    return render(request, template, context)
+
+
+def _platform(request, pk: int):
+    return get_object_or_404(selectors.platforms_for(request.user), pk=pk)
+
+
+@access(VIEW_PLATFORMS)
+def platform_detail(request, pk: int):
+    platform = _platform(request, pk)
+    form = PlatformForm(instance=platform)
+    figures = [
+        (form.fields[figure].label, getattr(platform, figure), platform.sources.get(figure, ""))
+        for figure in FIGURES
+    ]
+    return render(
+        request,
+        "testday/platform_detail.html",
+        {
+            "platform": platform,
+            "figures": figures,
+            "windows": selectors.current_and_coming(
+                selectors.windows_for(request.user).filter(platform=platform)
+            ).order_by("starts_on")[:20],
+            "events": audit_events_for(request.user, platform)[:50],
+        },
+    )
+
+
+@access("testday.add_assessmentplatform")
+def platform_create(request):
+    form = PlatformForm(request.POST or None, initial={"kind": PlatformKind.CUSTOM})
+    if request.method == "POST" and form.is_valid():
+        try:
+            platform = services.platform_create(actor=request.user, **form.values())
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Added {platform.name}.")
+            return redirect(platform)
+    return render(request, "testday/platform_form.html", {"form": form, "platform": None})
+
+
+@access("testday.change_assessmentplatform")
+def platform_edit(request, pk: int):
+    platform = _platform(request, pk)
+    form = PlatformForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.platform_update(actor=request.user, platform=platform, **form.values())
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Saved {platform.name}.")
+            return redirect(platform)
+    return render(request, "testday/platform_form.html", {"form": form, "platform": platform})
