@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "homeroom.fees",
     "homeroom.reports",
     "homeroom.training",
+    "homeroom.software",
     "homeroom.testday",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -117,6 +117,18 @@ TESTDAY_RUN = [
     "testday.change_testingwindow",
 ]
 
+# Staff see the catalog of apps and the decision on each; technicians keep the catalog and
+# the licences of their sites.
+SOFTWARE_VIEW = ["software.view_tool"]
+SOFTWARE_WORK = [
+    *SOFTWARE_VIEW,
+    "software.add_tool",
+    "software.change_tool",
+    "software.view_licence",
+    "software.add_licence",
+    "software.delete_licence",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -137,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "reports.view_helpdesk_metrics",
         *TESTDAY_HELP,
         *TRAINING_RUN,
+        *SOFTWARE_WORK,
     ],
     TEACHER: [
         *SITE_READ,
@@ -144,8 +157,16 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "people.view_person",
         "people.view_schoolclass",
         *TRAINING_JOIN,
+        *SOFTWARE_VIEW,
     ],
-    LIBRARIAN: [*SITE_READ, *ROSTER_READ, *FEE_WORK, *HELPDESK_FILE, *TRAINING_JOIN],
+    LIBRARIAN: [
+        *SITE_READ,
+        *ROSTER_READ,
+        *FEE_WORK,
+        *HELPDESK_FILE,
+        *TRAINING_JOIN,
+        *SOFTWARE_VIEW,
+    ],
     TEST_COORDINATOR: [
         *SITE_READ,
         *ROSTER_READ,
@@ -153,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "people.view_student_ids",
         *TESTDAY_RUN,
         *TRAINING_JOIN,
+        *SOFTWARE_VIEW,
     ],
     STUDENT: [],
 }
