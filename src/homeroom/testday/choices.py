@@ -17,6 +17,12 @@ class WindowPhase(models.TextChoices):
     CLOSED = "closed", "Over"
 
 
+class ReadinessState(models.TextChoices):
+    READY = "ready", "Ready"
+    WARNING = "warning", "Warning"
+    NOT_READY = "not_ready", "Not ready"
+
+
 # The requirement figures a platform holds, in the order its page and form show them. Each
 # may carry a source note (where the figure comes from), kept in AssessmentPlatform.sources.
 FIGURES = (

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, FilterSchema
 
 from homeroom.core.schemas import Id
-from homeroom.testday.choices import PlatformKind, WindowPhase
+from homeroom.testday.choices import PlatformKind, ReadinessState, WindowPhase
 
 
 def _words(value: str | None, *fields: str) -> Q:
@@ -61,3 +61,19 @@ class WindowFilter(FilterSchema):
 
     def filter_q(self, value: str | None) -> Q:
         return _words(value, "assessment", "content_area")
+
+
+class ReadinessFilter(FilterSchema):
+    """The devices of a window's readiness: by school and by state."""
+
+    site: Id | None = Field(None, description="Devices of this school.")
+    state: ReadinessState | None = Field(
+        None, description="ready, warning or not_ready; leave out for warning and not ready."
+    )
+
+    # The devices are judged in Python (selectors.device_verdicts), not filtered in SQL.
+    def filter_site(self, value: int | None) -> Q:
+        return Q()
+
+    def filter_state(self, value: str | None) -> Q:
+        return Q()

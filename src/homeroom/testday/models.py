@@ -179,8 +179,6 @@ class AssessmentPlatform(models.Model):
             errors["chromeos_runs_from"] = (
                 "The version the app still runs on cannot be above the supported minimum."
             )
-        if self.cache_port and not self.cache_host:
-            errors["cache_host"] = "Give the caching server's host with its port."
         if self.testing_org_unit and not self.testing_org_unit.startswith("/"):
             errors["testing_org_unit"] = "An org unit path starts with /, e.g. /Students/Testing."
         if not isinstance(self.sources, dict):

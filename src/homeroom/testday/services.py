@@ -5,6 +5,8 @@ the actor's) before anything is saved, validates the whole record, and records a
 event; a refused write raises and changes nothing."""
 
 import datetime
+import socket
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -260,3 +262,22 @@ def window_update(*, actor, window: TestingWindow, **data) -> TestingWindow:
         window.coordinators.set(coordinators)
     audit.record(actor=actor, obj=window, verb=AuditVerb.UPDATED, changes=changes)
     return window
+
+
+def cache_server_check(*, platform: AssessmentPlatform, timeout: float = 2.0) -> tuple[bool, str]:
+    """Whether the platform's content caching server takes a TCP connection from this
+    server within `timeout` seconds, with a sentence saying so. Writes nothing."""
+    name = platform.cache_name or "The caching server"
+    if not platform.cache_host or not platform.cache_port:
+        return False, f"No caching server host and port are set for {platform.name}."
+    where = f"{platform.cache_host}:{platform.cache_port}"
+    started = time.monotonic()
+    try:
+        with socket.create_connection((platform.cache_host, platform.cache_port), timeout=timeout):
+            pass
+    except TimeoutError:
+        return False, f"{name} at {where} did not answer within {timeout:g} seconds."
+    except OSError as error:
+        return False, f"{name} at {where} cannot be reached: {error.strerror or error}."
+    took = (time.monotonic() - started) * 1000
+    return True, f"{name} at {where} answered in {took:.0f} ms."

@@ -9,8 +9,14 @@ urlpatterns = [
     path("testday/windows/new/", views.window_create, name="window_create"),
     path("testday/windows/<int:pk>/", views.window_detail, name="window_detail"),
     path("testday/windows/<int:pk>/edit/", views.window_edit, name="window_edit"),
+    path("testday/windows/<int:pk>/readiness/", views.window_readiness, name="window_readiness"),
+    path("testday/windows/<int:pk>/readiness.csv", views.readiness_export, name="readiness_export"),
+    path(
+        "testday/windows/<int:pk>/org-unit-moves.csv", views.org_unit_moves, name="org_unit_moves"
+    ),
     path("testday/platforms/", views.platform_list, name="platform_list"),
     path("testday/platforms/new/", views.platform_create, name="platform_create"),
     path("testday/platforms/<int:pk>/", views.platform_detail, name="platform_detail"),
+    path("testday/platforms/<int:pk>/check-cache/", views.cache_check, name="cache_check"),
     path("testday/platforms/<int:pk>/edit/", views.platform_edit, name="platform_edit"),
 ]

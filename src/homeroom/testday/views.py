@@ -2,19 +2,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from homeroom.core import roles
 from homeroom.core.access import access
 from homeroom.core.exceptions import problem_text
 from homeroom.core.filters import filtered
-from homeroom.core.lists import export_response, paginate
+from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import User
 from homeroom.testday import selectors, services
-from homeroom.testday.choices import FIGURES, PlatformKind, WindowPhase
-from homeroom.testday.filters import PlatformFilter, WindowFilter
+from homeroom.testday.choices import FIGURES, PlatformKind, ReadinessState, WindowPhase
+from homeroom.testday.filters import PlatformFilter, ReadinessFilter, WindowFilter
 from homeroom.testday.forms import PlatformForm, WindowForm
+from homeroom.testday.models import TestingWindow
 
 VIEW_WINDOWS = "testday.view_testingwindow"
 VIEW_PLATFORMS = "testday.view_assessmentplatform"
@@ -225,3 +229,103 @@ def platform_edit(request, pk: int):
             messages.success(request, f"Saved {platform.name}.")
             return redirect(platform)
     return render(request, "testday/platform_form.html", {"form": form, "platform": platform})
+
+
+@access(VIEW_WINDOWS)
+def window_readiness(request, pk: int):
+    """Each school's devices against the window's platform (counts, red/amber/green, spares,
+    the reasons), and the devices of one school or state with the reason for each."""
+    window = _window(request, pk)
+    now = timezone.now()
+    readiness_filter, _ = filtered(request, ReadinessFilter, TestingWindow.objects.none())
+    schools = selectors.readiness_summary(request.user, window, now)
+    site = None
+    if readiness_filter.site:
+        site = next((s.site for s in schools if s.site.pk == readiness_filter.site), None)
+    states = (
+        {readiness_filter.state}
+        if readiness_filter.state
+        else {ReadinessState.WARNING, ReadinessState.NOT_READY}
+    )
+    rows = []
+    if site is not None or len(schools) == 1:
+        chosen = site or schools[0].site
+        rows = [
+            (device, verdict)
+            for device, verdict in selectors.device_verdicts(request.user, window, now, site=chosen)
+            if verdict.state in states
+        ]
+    else:
+        chosen = None
+    context = {
+        "window": window,
+        "schools": schools,
+        "filter": readiness_filter,
+        "chosen": chosen,
+        "page": paginate(request, rows),
+        "states": ReadinessState.choices,
+        "platform": window.platform,
+        "query": request.GET.urlencode(),
+        "technician_links": request.user.has_perm("devices.view_device"),
+    }
+    template = "testday/readiness.html#devices" if request.htmx else "testday/readiness.html"
+    return render(request, template, context)
+
+
+@access(VIEW_WINDOWS)
+def readiness_export(request, pk: int):
+    """Every testing device of the window that is not ready or needs a look, with the
+    reasons (CSV or XLSX)."""
+    window = _window(request, pk)
+    rows = (
+        [
+            device["site__name"],
+            device["asset_tag"],
+            device["serial_number"],
+            device["model__name"],
+            device["os_version"],
+            device["org_unit_path"],
+            verdict.label,
+            "; ".join(verdict.reasons),
+        ]
+        for device, verdict in selectors.device_verdicts(request.user, window, timezone.now())
+        if verdict.state != ReadinessState.READY
+    )
+    header = ["School", "Asset tag", "Serial number", "Model", "OS version", "Org unit"]
+    return export_response(
+        request, f"readiness-{window.pk}", [*header, "Readiness", "Reasons"], rows
+    )
+
+
+@access(VIEW_WINDOWS)
+def org_unit_moves(request, pk: int):
+    """The Chromebooks outside the platform's testing org unit, as serial number and the
+    org unit to move each to (the Directory API's serialNumber and orgUnitPath), for a bulk
+    move in Google Admin."""
+    window = _window(request, pk)
+    unit = window.platform.testing_org_unit
+    if not unit:
+        messages.warning(
+            request, f"{window.platform} names no testing org unit: set it on its page first."
+        )
+        return redirect("testday:window_readiness", pk=window.pk)
+    rows = (
+        [device["serial_number"], unit]
+        for device, verdict in selectors.device_verdicts(request.user, window, timezone.now())
+        if device["model__category"] == "chromebook"
+        and any(reason.startswith("In org unit") for reason in verdict.reasons)
+    )
+    return csv_response(f"org-unit-moves-{window.pk}.csv", ["serialNumber", "orgUnitPath"], rows)
+
+
+@access(VIEW_PLATFORMS)
+@require_POST
+def cache_check(request, pk: int):
+    """Try the platform's caching server from this server, and say what happened."""
+    platform = _platform(request, pk)
+    reachable, message = services.cache_server_check(platform=platform)
+    (messages.success if reachable else messages.error)(request, message)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(platform)

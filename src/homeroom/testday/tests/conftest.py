@@ -52,3 +52,55 @@ def make_window(sites, coordinator, testnav):
         return services.window_create(actor=actor, **values)
 
     return make
+
+
+@pytest.fixture
+def fleet(sites):
+    """A Chromebook model updated through 2030, an old one whose updates ended in 2026,
+    an iPad model, and a way to add a device at the first school (ready for TestNav in
+    the testing org unit unless told otherwise)."""
+    from homeroom.devices.models import Device, DeviceModel, Manufacturer
+
+    acer = Manufacturer.objects.create(name="Acer")
+    current = DeviceModel.objects.create(
+        manufacturer=acer,
+        name="Chromebook 311",
+        category="chromebook",
+        auto_update_through=datetime.date(2030, 6, 1),
+    )
+    old = DeviceModel.objects.create(
+        manufacturer=acer,
+        name="Chromebook 11 C740",
+        category="chromebook",
+        auto_update_through=datetime.date(2026, 6, 1),
+    )
+    ipad = DeviceModel.objects.create(
+        manufacturer=Manufacturer.objects.create(name="Apple"), name="iPad", category="tablet"
+    )
+    counter = iter(range(1, 10_000))
+
+    def add(**fields):
+        n = next(counter)
+        values = {
+            "asset_tag": f"NES-{n:04d}",
+            "serial_number": f"SN{n:06d}",
+            "model": current,
+            "site": sites[0],
+            "status": "deployed",
+            "os_version": "146.0.7300.12",
+            "org_unit_path": "/Students/Testing/NES",
+            "last_sync": timezone.now() - datetime.timedelta(days=1),
+            **fields,
+        }
+        return Device.objects.create(**values)
+
+    add.models = {"current": current, "old": old, "ipad": ipad}
+    return add
+
+
+@pytest.fixture
+def testing_ou(testnav, users):
+    """TestNav with the district's testing org unit set."""
+    return services.platform_update(
+        actor=users[roles.DISTRICT_ADMIN], platform=testnav, testing_org_unit="/Students/Testing"
+    )

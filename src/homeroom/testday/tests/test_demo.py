@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from homeroom.core import roles
 from homeroom.core.demo import DemoContext
+from homeroom.people.models import User
+from homeroom.testday import selectors
 from homeroom.testday.demo import plan_testing_windows
 from homeroom.testday.models import TestingWindow as Window
 
@@ -55,3 +57,12 @@ def test_the_whole_demo_plans_its_windows_through_the_service(time_machine):
     open_window = next(w for w in windows if w.phase(today) == "open")
     assert {site.type for site in open_window.sites.all()} == {"elementary", "middle"}
     assert open_window.coordinators.get().username == "coordinator"
+    # Most of its devices are ready; some need an update or a move, some are in repair.
+    admin = User.objects.get(username="admin")
+    schools = selectors.readiness_summary(admin, open_window, timezone.now())
+    total = sum(school.total for school in schools)
+    ready = sum(school.ready for school in schools)
+    assert total and ready / total > 0.8
+    reasons = {reason for school in schools for reason in school.reasons}
+    assert "ChromeOS 131 is below the supported 146: update it" in reasons
+    assert "In org unit /Staff/Loaners, not /Students" in reasons

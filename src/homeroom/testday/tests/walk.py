@@ -21,6 +21,10 @@ def samples(base) -> WalkSamples:
     by_url_name = {
         "testday:window_detail": window.pk,
         "testday:window_edit": window.pk,
+        "testday:window_readiness": window.pk,
+        "testday:readiness_export": window.pk,
+        "testday:org_unit_moves": window.pk,
+        "testday:cache_check": platform.pk,
         "testday:platform_detail": platform.pk,
         "testday:platform_edit": platform.pk,
     }
