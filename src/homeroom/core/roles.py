@@ -117,9 +117,10 @@ TESTDAY_RUN = [
     "testday.change_testingwindow",
 ]
 
-# Staff see the catalog of apps and the decision on each; technicians keep the catalog and
-# the licences of their sites.
-SOFTWARE_VIEW = ["software.view_tool"]
+# Staff see the catalog of apps and the decision on each, and ask for a new tool;
+# technicians keep the catalog and the licences of their sites, handle the requests and
+# review tools used only at their schools.
+SOFTWARE_VIEW = ["software.view_tool", "software.add_toolrequest"]
 SOFTWARE_WORK = [
     *SOFTWARE_VIEW,
     "software.add_tool",
@@ -127,6 +128,11 @@ SOFTWARE_WORK = [
     "software.view_licence",
     "software.add_licence",
     "software.delete_licence",
+    "software.view_toolrequest",
+    "software.change_toolrequest",
+    "software.view_review",
+    "software.add_review",
+    "software.change_review",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {

@@ -3,17 +3,20 @@ each with the schools that use it, licences renewing around the demo's date, and
 district's decision on each (approved, approved with conditions, denied, expired or not
 reviewed yet), a few AI tools among them with conditions.
 
-Tools and licences go through the services; the decisions, which later come from privacy
-reviews, are written straight to the tools."""
+Each decided tool has its privacy and AI review, with an agreement (some expiring within
+90 days of the demo's day, the expired ones behind it); teachers' requests wait in every
+state. Tools and licences go through the services; reviews and requests, which carry the
+dates they happened on, are written straight to the tables."""
 
 import datetime
 from decimal import Decimal
 
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
+from homeroom.people.models import Person
 from homeroom.software import services
-from homeroom.software.choices import Decision
-from homeroom.software.models import Tool
+from homeroom.software.choices import Agreement, Decision, RequestStatus, ReviewStatus
+from homeroom.software.models import Review, Tool, ToolRequest
 
 # Each tool: its name, vendor and website; its category, "ai" when it uses AI, grade bands
 # and subjects; its sign-in, rostering, platforms, the decision, the cost per year (0: free)
@@ -266,7 +269,7 @@ def software_catalog(context: DemoContext) -> None:
             **row,
         )
         if decision != Decision.NOT_REVIEWED:
-            Tool.objects.filter(pk=tool.pk).update(decision=decision, conditions=conditions)
+            _review(context, tool, decision, conditions, n, reviewer=admin)
         if cost:
             services.licence_add(
                 actor=admin,
@@ -298,3 +301,127 @@ def _sign_in_help(sign_in: list[str]) -> str:
         "classlink": "Open it from your ClassLink launchpad.",
         "vendor": "Your teacher gives you a class code or your sign-in details.",
     }[first]
+
+
+# Days from the demo's date each approval's agreement expires on, in turn: a few within the
+# 90 days the Today card watches, most in the years ahead.
+AGREEMENT_ENDS = [25, 400, 700, 62, 1000, 12, 540, 850, 88, 300]
+DATA = {
+    "lms": ["name", "identifiers", "enrollment", "schedule", "student_work", "communications"],
+    "assessment": ["name", "identifiers", "assessment", "in_app_performance", "app_use"],
+    "content": ["name", "identifiers", "in_app_performance", "app_use", "app_metadata"],
+    "ai_assistant": ["name", "student_work", "communications", "app_use"],
+    "browser_extension": ["name", "identifiers", "student_work", "app_metadata"],
+    "creation": ["name", "student_work", "app_use"],
+    "communication": ["name", "student_contact", "parent_contact", "communications"],
+    "library_database": ["app_use", "app_metadata"],
+}
+
+
+def _review(context: DemoContext, tool: Tool, decision: str, conditions: str, n: int, reviewer):
+    today = context.today
+    decided_on = today - datetime.timedelta(days=30 + (n * 37) % 500)
+    expires = today + datetime.timedelta(days=AGREEMENT_ENDS[n % len(AGREEMENT_ENDS)])
+    status = ReviewStatus(decision)
+    if status == ReviewStatus.EXPIRED:
+        expires = today - datetime.timedelta(days=5 + n % 40)
+    signed = status != ReviewStatus.DENIED
+    ai = tool.uses_ai
+    read_on = decided_on - datetime.timedelta(days=60)
+    Review.objects.create(
+        tool=tool,
+        terms_version=f"Terms and privacy policy of {read_on:%b %Y}",
+        terms_url=tool.website,
+        status=status,
+        data_elements=DATA.get(tool.category, ["name", "app_use"]),
+        agreement=Agreement.NDPA if signed and n % 3 else Agreement.STATE_DPA if signed else "none",
+        agreement_signed_on=decided_on - datetime.timedelta(days=10) if signed else None,
+        agreement_expires_on=expires if signed else None,
+        under_13="yes" if set(tool.grade_bands) & {"k2", "3_5"} or not tool.grade_bands else "no",
+        consent="school" if signed else "parent",
+        sells_data="no" if signed else "unknown",
+        targeted_ads="no" if signed else "yes",
+        third_party_sharing="yes" if ai else "no",
+        deletion_on_request="yes" if signed else "unknown",
+        breach_notification="yes" if signed else "unknown",
+        ferpa_school_official="yes" if signed else "no",
+        retention_policy="yes" if signed else "unknown",
+        generative_ai="yes" if ai else "no",
+        trains_on_student_data=("yes" if not signed else "no") if ai else "no",
+        human_review="yes" if ai else "unknown",
+        minimum_age=13 if ai else None,
+        content_filtering="yes" if ai and signed else "unknown",
+        ai_opt_out="yes" if ai else "unknown",
+        model_source="third_party" if ai else "not_ai",
+        sso="yes" if tool.sign_in and tool.sign_in[0] != "vendor" else "no",
+        conditions=conditions,
+        reasons="Trains its models on what students type and shows ads to under-13s."
+        if status == ReviewStatus.DENIED
+        else "",
+        reviewer=reviewer,
+        decided_on=decided_on,
+        rereview_on=decided_on + datetime.timedelta(days=730)
+        if status != ReviewStatus.DENIED
+        else None,
+        reminders_sent=1
+        if status != ReviewStatus.EXPIRED and expires <= today + datetime.timedelta(days=60)
+        else 0,
+        created_at=context.now - datetime.timedelta(days=(today - decided_on).days + 14),
+    )
+    Tool.objects.filter(pk=tool.pk).update(decision=decision, conditions=conditions)
+
+
+# What teachers asked for: the tool, why, the students, and where the request stands.
+REQUESTS = [
+    ("Blooket", "Review games before the unit test", 28, RequestStatus.NEW),
+    ("Adobe Express", "Posters for the science fair", 90, RequestStatus.IN_REVIEW),
+    ("Padlet", "A class wall for questions", 56, RequestStatus.WAITING_VENDOR),
+    ("Tinkercad", "3D design unit in STEM elective", 45, RequestStatus.NEW),
+    ("Curipod", "Interactive slides with AI-made questions", 30, RequestStatus.NEW),
+    ("Brisk Teaching", "Feedback on essays", 110, RequestStatus.DECIDED),
+    ("ChatGPT", "Students brainstorm essay ideas", 60, RequestStatus.DECIDED),
+    ("Quizlet", "Vocabulary practice in Spanish 1", 75, RequestStatus.WITHDRAWN),
+]
+
+
+@demo_step(order=78)
+def software_requests(context: DemoContext) -> None:
+    schools = [site for site in context.shared["sites"] if site.type != SiteType.DISTRICT_OFFICE]
+    teacher = context.shared["accounts"]["teacher"]
+    own = Person.objects.filter(user=teacher).select_related("primary_site").first()
+    made = []
+    for index, site in enumerate(schools):
+        staff = list(
+            Person.objects.filter(primary_site=site, kind="teacher", user__isnull=False)
+            .select_related("user")
+            .order_by("pk")[:5]
+        )
+        users = [person.user for person in staff] or [teacher]
+        for n, (name, purpose, students, status) in enumerate(REQUESTS):
+            if (n + index) % 3 == 2:
+                continue
+            user = users[(n + index) % len(users)]
+            if own is not None and own.primary_site_id == site.pk and n in (0, 5):
+                user = teacher
+            asked = context.now - datetime.timedelta(days=2 + (n * 5 + index) % 30, hours=n)
+            tool = Tool.objects.filter(name=name).first()
+            decided = status == RequestStatus.DECIDED
+            made.append(
+                ToolRequest(
+                    tool=tool,
+                    tool_name=tool.name if tool else name,
+                    purpose=purpose,
+                    classes="",
+                    students=students,
+                    site=site,
+                    requested_by=user,
+                    status=status,
+                    status_note="Asked the vendor to sign the NDPA."
+                    if status == RequestStatus.WAITING_VENDOR
+                    else "",
+                    decided_at=asked + datetime.timedelta(days=1) if decided else None,
+                    created_at=asked,
+                    updated_at=asked,
+                )
+            )
+    ToolRequest.objects.bulk_create(made, batch_size=1000)

@@ -39,3 +39,37 @@ class ToolFilter(FilterSchema):
                 Q(name__icontains=word) | Q(vendor__icontains=word) | Q(subjects__icontains=word)
             )
         return found
+
+
+class RequestFilter(FilterSchema):
+    """The requests queue: by status (or `open`), school and words."""
+
+    status: str | None = Field(
+        None,
+        description="A status (new, in_review, waiting_vendor, decided, withdrawn) or `open` "
+        "for the first three.",
+    )
+    site: Id | None = None
+    q: str | None = Field(None, description="Words of the tool's name or what it is for.")
+
+    def filter_status(self, value: str | None) -> Q:
+        from homeroom.software.choices import OPEN_REQUESTS, RequestStatus
+
+        if not value:
+            return Q()
+        if value == "open":
+            return Q(status__in=OPEN_REQUESTS)
+        if value in RequestStatus.values:
+            return Q(status=value)
+        return Q(pk__in=[])
+
+    def filter_site(self, value: int | None) -> Q:
+        return Q(site_id=value) if value else Q()
+
+    def filter_q(self, value: str | None) -> Q:
+        if not value:
+            return Q()
+        found = Q()
+        for word in value.split()[:8]:
+            found &= Q(tool_name__icontains=word) | Q(purpose__icontains=word)
+        return found

@@ -1,6 +1,21 @@
 from django import forms
 
-from homeroom.software.choices import Category, GradeBand, PaidBy, Platform, Rostering, SignIn
+from homeroom.software.choices import (
+    Agreement,
+    Answer,
+    Category,
+    Consent,
+    DataElement,
+    GradeBand,
+    ModelSource,
+    PaidBy,
+    Platform,
+    RequestStatus,
+    ReviewStatus,
+    Rostering,
+    SignIn,
+    Wcag,
+)
 from homeroom.software.models import MAX_COST
 
 
@@ -85,3 +100,183 @@ class LicenceForm(forms.Form):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+
+
+class RequestForm(forms.Form):
+    tool_name = forms.CharField(max_length=120, label="The tool's name")
+    website = forms.URLField(assume_scheme="https", max_length=300, required=False)
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What would you use it for?",
+        help_text="e.g. “Exit tickets in grade 7 science, twice a week.”",
+    )
+    classes = forms.CharField(
+        max_length=200, required=False, label="Which classes", help_text="e.g. Periods 2 and 4."
+    )
+    students = forms.IntegerField(min_value=1, max_value=100_000, label="How many students")
+
+
+class RequestStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=RequestStatus.choices)
+    note = forms.CharField(max_length=300, required=False, label="Note for the teacher")
+
+
+class ReviewStartForm(forms.Form):
+    terms_version = forms.CharField(
+        max_length=100,
+        label="Which terms are you reading?",
+        help_text="e.g. “Privacy policy of 1 Aug 2025”.",
+    )
+    terms_url = forms.URLField(
+        assume_scheme="https", max_length=500, required=False, label="Link to the terms"
+    )
+
+
+def _answer(label: str, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=Answer.choices, widget=forms.RadioSelect, label=label, help_text=help_text
+    )
+
+
+class ReviewForm(forms.Form):
+    """The checklist, in the order a reviewer reads a vendor's terms, each question in
+    plain words."""
+
+    SECTIONS = [
+        ("The terms", ["terms_version", "terms_url"]),
+        ("What student data it collects", ["data_elements"]),
+        (
+            "The agreement",
+            ["agreement", "agreement_url", "agreement_signed_on", "agreement_expires_on"],
+        ),
+        (
+            "Children under 13 (COPPA) and FERPA",
+            [
+                "under_13",
+                "consent",
+                "third_party_consent",
+                "retention_policy",
+                "ferpa_school_official",
+            ],
+        ),
+        (
+            "What the vendor does with the data",
+            [
+                "sells_data",
+                "targeted_ads",
+                "third_party_sharing",
+                "deletion_on_request",
+                "breach_notification",
+            ],
+        ),
+        (
+            "AI",
+            [
+                "generative_ai",
+                "trains_on_student_data",
+                "human_review",
+                "minimum_age",
+                "content_filtering",
+                "ai_opt_out",
+                "model_source",
+            ],
+        ),
+        ("Accessibility and security", ["vpat", "wcag", "sso", "mfa", "encryption"]),
+        ("Notes", ["notes"]),
+    ]
+
+    terms_version = forms.CharField(max_length=100, label="Which terms")
+    terms_url = forms.URLField(
+        assume_scheme="https", max_length=500, required=False, label="Link to the terms"
+    )
+    data_elements = forms.MultipleChoiceField(
+        choices=DataElement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Tick every kind of student data it collects",
+        help_text="As the National Data Privacy Agreement's Exhibit B lists them.",
+    )
+    agreement = forms.ChoiceField(choices=Agreement.choices, label="Is an agreement signed?")
+    agreement_url = forms.URLField(
+        assume_scheme="https",
+        max_length=500,
+        required=False,
+        label="Link to the signed agreement",
+        help_text="e.g. its page in the Student Data Privacy Consortium registry.",
+    )
+    agreement_signed_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Signed on"
+    )
+    agreement_expires_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        label="Expires on",
+        help_text="Its owner is emailed 60 and 14 days before.",
+    )
+    under_13 = _answer("Will children under 13 use it?")
+    consent = forms.ChoiceField(
+        choices=Consent.choices, widget=forms.RadioSelect, label="Whose consent is needed?"
+    )
+    third_party_consent = _answer(
+        "Does it ask separate consent before sharing children's data with third parties?",
+        "The 2025 COPPA rule requires it.",
+    )
+    retention_policy = _answer("Does it have a written data retention policy?")
+    ferpa_school_official = _answer(
+        "Do its terms make it a school official under FERPA?",
+        "The district keeps control of the data; it uses the data only for the school.",
+    )
+    sells_data = _answer("Does it sell student data?")
+    targeted_ads = _answer("Does it show targeted advertising?")
+    third_party_sharing = _answer("Does it share student data with other companies?")
+    deletion_on_request = _answer("Does it delete student data when the district asks?")
+    breach_notification = _answer("Does it promise to tell the district of a data breach?")
+    generative_ai = _answer("Does it use generative AI?")
+    trains_on_student_data = _answer(
+        "Does it use student data to train AI models?", "Look for “improve our services”."
+    )
+    human_review = _answer(
+        "Does a person check the AI before it affects grades, placement or discipline?"
+    )
+    minimum_age = forms.IntegerField(
+        min_value=0, max_value=21, required=False, label="Youngest age its terms allow"
+    )
+    content_filtering = _answer("Does it filter what the AI shows students?")
+    ai_opt_out = _answer("Can the AI features be turned off?")
+    model_source = forms.ChoiceField(
+        choices=ModelSource.choices, widget=forms.RadioSelect, label="Whose AI model is it?"
+    )
+    vpat = _answer("Is there a VPAT (accessibility report)?")
+    wcag = forms.ChoiceField(choices=Wcag.choices, label="Accessibility level")
+    sso = _answer("Do people sign in with their school account?")
+    mfa = _answer("Can staff use two-step sign-in?")
+    encryption = _answer("Is the data encrypted in transit and at rest?")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class DecideForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (ReviewStatus.APPROVED, "Approve"),
+            (ReviewStatus.CONDITIONS, "Approve with conditions"),
+            (ReviewStatus.DENIED, "Deny"),
+        ],
+        widget=forms.RadioSelect,
+        label="Your decision",
+    )
+    conditions = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="For an approval with conditions, e.g. “staff only”, “grades 6\N{EN DASH}12”.",
+    )
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Why; the teachers who asked read this.",
+    )
+    rereview_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Look again on"
+    )

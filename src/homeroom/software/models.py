@@ -12,13 +12,21 @@ from django.utils import timezone
 
 from homeroom.software.choices import (
     DECISION_BADGES,
+    Agreement,
+    Answer,
     Category,
+    Consent,
+    DataElement,
     Decision,
     GradeBand,
+    ModelSource,
     PaidBy,
     Platform,
+    RequestStatus,
+    ReviewStatus,
     Rostering,
     SignIn,
+    Wcag,
 )
 
 # A Chrome Web Store item id: 32 letters from a to p.
@@ -183,3 +191,178 @@ class Licence(models.Model):
     def __str__(self) -> str:
         where = self.site.name if self.site_id else "the district"
         return f"{self.tool} for {where}"
+
+
+def _answer(help_text: str = "", **kwargs) -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=Answer.choices, default=Answer.UNKNOWN, help_text=help_text, **kwargs
+    )
+
+
+class Review(models.Model):
+    """The privacy and AI vetting of one version of a tool's terms: the student data it
+    collects, the agreement signed, COPPA and FERPA, selling and sharing, AI, accessibility
+    and security, then the decision with its conditions, reasons, reviewer and the date
+    to look again. A decided review is kept as it was; new terms start a new review."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
+    terms_version = models.CharField(
+        max_length=100, help_text="Which terms were read, e.g. “Privacy policy of 1 Aug 2025”."
+    )
+    terms_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.IN_PROGRESS
+    )
+    data_elements = models.JSONField(default=list, blank=True)
+    # The agreement.
+    agreement = models.CharField(max_length=20, choices=Agreement.choices, default=Agreement.NONE)
+    agreement_url = models.URLField(
+        max_length=500, blank=True, help_text="The signed agreement, e.g. in the SDPC registry."
+    )
+    agreement_signed_on = models.DateField(null=True, blank=True)
+    agreement_expires_on = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Children under 13, FERPA and what the vendor does with the data.
+    under_13 = _answer("Children under 13 use it.")
+    consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.UNKNOWN)
+    third_party_consent = _answer("Separate consent before sharing children's data with others.")
+    retention_policy = _answer("A written data retention policy.")
+    ferpa_school_official = _answer("Acts as a school official under FERPA (direct control).")
+    sells_data = _answer("Sells student data.")
+    targeted_ads = _answer("Shows targeted advertising.")
+    third_party_sharing = _answer("Shares student data with third parties.")
+    deletion_on_request = _answer("Deletes student data when the district asks.")
+    breach_notification = _answer("Tells the district of a data breach.")
+    # AI.
+    generative_ai = _answer("Uses generative AI.")
+    trains_on_student_data = _answer("Uses student data to train AI models.")
+    human_review = _answer(
+        "A person reviews what the AI suggests before it affects grading, placement or discipline."
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The youngest age its terms allow."
+    )
+    content_filtering = _answer("Filters what the AI shows students.")
+    ai_opt_out = _answer("AI features can be turned off.")
+    model_source = models.CharField(
+        max_length=20, choices=ModelSource.choices, default=ModelSource.UNKNOWN
+    )
+    # Accessibility and security.
+    vpat = _answer("Has a VPAT (accessibility conformance report).")
+    wcag = models.CharField(max_length=10, choices=Wcag.choices, default=Wcag.UNKNOWN)
+    sso = _answer("Single sign-on with the school account.")
+    mfa = _answer("Multi-factor sign-in for staff.")
+    encryption = _answer("Encrypts data in transit and at rest.")
+    notes = models.TextField(blank=True)
+    # The decision.
+    conditions = models.CharField(max_length=300, blank=True)
+    reasons = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    rereview_on = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool"],
+                condition=Q(status="in_progress"),
+                name="one_open_review_per_tool",
+                violation_error_message="This tool already has a review in progress.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "agreement_expires_on"]),
+            models.Index(fields=["tool", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool} ({self.terms_version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("software:review_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        unknown = set(self.data_elements or []) - set(DataElement.values)
+        if unknown:
+            errors["data_elements"] = f"Unknown data element: {', '.join(sorted(unknown))}."
+        if (
+            self.agreement_signed_on
+            and self.agreement_expires_on
+            and self.agreement_expires_on <= self.agreement_signed_on
+        ):
+            errors["agreement_expires_on"] = "The agreement must expire after it was signed."
+        if self.minimum_age is not None and self.minimum_age > 21:
+            errors["minimum_age"] = "A minimum age is at most 21."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def badge(self) -> str:
+        return {
+            ReviewStatus.IN_PROGRESS: "blue",
+            ReviewStatus.APPROVED: "green",
+            ReviewStatus.CONDITIONS: "amber",
+            ReviewStatus.DENIED: "red",
+        }.get(self.status, "grey")
+
+    @property
+    def data_elements_label(self) -> str:
+        return _labels(self.data_elements, DataElement.choices)
+
+
+class ToolRequest(models.Model):
+    """A teacher asking for a tool: a catalog tool not decided yet, or one not in the
+    catalog (named), what for, which classes and how many students."""
+
+    tool = models.ForeignKey(
+        Tool, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    tool_name = models.CharField(max_length=120)
+    website = models.URLField(max_length=300, blank=True)
+    purpose = models.TextField(help_text="What you would use it for.")
+    classes = models.CharField(max_length=200, blank=True, help_text="e.g. Grade 7 science.")
+    students = models.PositiveIntegerField(
+        validators=[MaxValueValidator(100_000)], help_text="How many students would use it."
+    )
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tool_requests"
+    )
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
+    status_note = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["site", "status"]),
+            models.Index(fields=["requested_by", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool_name} for {self.requested_by}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("software:request_detail", args=[self.pk])
+
+    @property
+    def badge(self) -> str:
+        return {
+            RequestStatus.NEW: "blue",
+            RequestStatus.IN_REVIEW: "amber",
+            RequestStatus.WAITING_VENDOR: "amber",
+            RequestStatus.DECIDED: "green",
+        }.get(self.status, "grey")

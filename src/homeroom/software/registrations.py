@@ -1,11 +1,24 @@
-"""What the Apps module adds to the navigation and the search."""
+"""What the Apps module adds to the navigation, Today, the search and the sweep."""
+
+import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
+from homeroom.core import roles
 from homeroom.core.access import Rule
-from homeroom.core.registry import NavItem, SearchProvider, SearchResult, Workspace, registry
-from homeroom.software import selectors
+from homeroom.core.registry import (
+    DashboardCard,
+    NavItem,
+    SearchProvider,
+    SearchResult,
+    SweepJob,
+    Workspace,
+    registry,
+)
+from homeroom.software import selectors, services
+from homeroom.software.choices import OPEN_REQUESTS, RequestStatus
 
 VIEW = Rule("software.view_tool")
 APPS = Workspace("software", "Apps", order=270)
@@ -15,6 +28,17 @@ registry.add_nav(
 )
 
 registry.add_nav(NavItem("My apps", "software:my_apps", VIEW, APPS, order=271))
+ASK = Rule("software.add_toolrequest")
+registry.add_nav(
+    NavItem(
+        "Requests",
+        "software:request_list",
+        ASK,
+        APPS,
+        order=272,
+        prefixes=("/apps/requests/", "/apps/request/"),
+    )
+)
 
 
 def search_tools(request, query: str, limit: int):
@@ -38,3 +62,56 @@ def search_tools(request, query: str, limit: int):
 
 
 registry.add_search(SearchProvider("Apps and tools", search_tools, VIEW, order=270))
+
+
+registry.add_sweep(SweepJob("Privacy agreements", services.reviews_sweep))
+
+CARD_ROWS = 4
+
+
+def vetting_card(request):
+    """For reviewers: the requests waiting at their schools, agreements expiring within 90
+    days and tools in use without a decision. Hidden when there is nothing."""
+    today = timezone.localdate()
+    waiting = selectors.requests_for(request.user).filter(status__in=OPEN_REQUESTS)
+    new = list(waiting.filter(status=RequestStatus.NEW).order_by("created_at", "pk")[:CARD_ROWS])
+    waiting_count = waiting.count()
+    expiring = list(selectors.expiring(request.user, today)[:CARD_ROWS])
+    undecided = selectors.in_use_undecided(request.user).count()
+    if not waiting_count and not expiring and not undecided:
+        return None
+    return {
+        "new": new,
+        "waiting": waiting_count,
+        "expiring": expiring,
+        "undecided": undecided,
+        "today": today,
+    }
+
+
+registry.add_card(
+    DashboardCard(
+        "software/cards/vetting.html",
+        vetting_card,
+        Rule("software.change_review"),
+        order=270,
+        leads=frozenset({roles.TECHNICIAN}),
+    )
+)
+
+
+def my_requests_card(request):
+    """A teacher's own requests: the open ones and those decided in the last 30 days."""
+    since = timezone.now() - datetime.timedelta(days=30)
+    mine = list(
+        selectors.requests_for(request.user)
+        .filter(requested_by=request.user)
+        .filter(Q(status__in=OPEN_REQUESTS) | Q(decided_at__gte=since))
+        .order_by("-created_at", "-pk")[:CARD_ROWS]
+    )
+    return {"requests": mine} if mine else None
+
+
+registry.add_card(
+    DashboardCard("software/cards/my_requests.html", my_requests_card, ASK, order=272)
+)

@@ -1,10 +1,12 @@
 """Reads of the software catalog: the tools a user may see and the licences at their sites."""
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from homeroom.core.selectors import sites_for
-from homeroom.software.choices import USABLE
-from homeroom.software.models import Licence, Tool
+from homeroom.software.choices import USABLE, Decision, ReviewStatus
+from homeroom.software.models import Licence, Review, Tool, ToolRequest
 
 VIEW = "software.view_tool"
 
@@ -72,4 +74,72 @@ def sign_in_issues() -> dict[str, int]:
 
     return dict(
         IssueType.objects.filter(is_active=True, parent__name="Account").values_list("name", "pk")
+    )
+
+
+def can_review(user, tool: Tool) -> bool:
+    """Reviewers decide tools used only at their schools; a tool used at every school, or
+    at one they do not work at, is for someone who works at every site."""
+    if not user.is_authenticated or not user.has_perm("software.change_review"):
+        return False
+    if user.sees_all_sites:
+        return True
+    if tool.all_schools:
+        return False
+    return not tool.sites.exclude(pk__in=sites_for(user)).exists()
+
+
+def home_site(user):
+    """The school a user's requests are for: their own, else their only site."""
+    person = person_of(user)
+    if person is not None and person.primary_site_id:
+        return person.primary_site
+    sites = list(sites_for(user).filter(is_active=True)[:2]) if user.is_authenticated else []
+    return sites[0] if len(sites) == 1 else None
+
+
+def reviews_for(user) -> QuerySet[Review]:
+    if not user.is_authenticated or not user.has_perm("software.view_review"):
+        return Review.objects.none()
+    return Review.objects.select_related("tool", "reviewer")
+
+
+def requests_for(user) -> QuerySet[ToolRequest]:
+    """Reviewers see the requests of their sites; everyone sees their own."""
+    if not user.is_authenticated:
+        return ToolRequest.objects.none()
+    requests = ToolRequest.objects.select_related("site", "requested_by", "tool")
+    if not user.has_perm("software.view_toolrequest"):
+        return requests.filter(requested_by=user)
+    if user.sees_all_sites:
+        return requests
+    return requests.filter(Q(site__in=sites_for(user)) | Q(requested_by=user))
+
+
+def demand(tool: Tool) -> int:
+    return tool.requests.count()
+
+
+def expiring(user, today, days: int = 90) -> QuerySet[Review]:
+    """Approvals whose agreement expires within `days` (the tools' current reviews)."""
+    return (
+        reviews_for(user)
+        .filter(
+            status__in=[ReviewStatus.APPROVED, ReviewStatus.CONDITIONS],
+            agreement_expires_on__gte=today,
+            agreement_expires_on__lte=today + datetime.timedelta(days=days),
+        )
+        .order_by("agreement_expires_on", "pk")
+    )
+
+
+def in_use_undecided(user) -> QuerySet[Tool]:
+    """Tools schools use that the district has not decided on (or whose approval expired)."""
+    return (
+        tools_for(user)
+        .filter(
+            Q(all_schools=True) | Q(sites__isnull=False),
+            decision__in=[Decision.NOT_REVIEWED, Decision.EXPIRED],
+        )
+        .distinct()
     )

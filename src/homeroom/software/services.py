@@ -14,9 +14,29 @@ from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
+from homeroom.core.exceptions import Conflict
 from homeroom.core.services import require_site_access
-from homeroom.software.choices import GradeBand, PaidBy, Platform, Rostering, SignIn
-from homeroom.software.models import MAX_COST, Licence, Tool
+from homeroom.software import mail, selectors
+from homeroom.software.choices import (
+    DECIDED,
+    OPEN_REQUESTS,
+    REQUEST_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    USABLE,
+    DataElement,
+    Decision,
+    GradeBand,
+    PaidBy,
+    Platform,
+    RequestStatus,
+    ReviewStatus,
+    Rostering,
+    SignIn,
+)
+from homeroom.software.models import MAX_COST, Licence, Review, Tool, ToolRequest
+
+# Decisions a teacher's request ends at: the district has said yes or no.
+DECIDED_TOOLS = {Decision.APPROVED, Decision.CONDITIONS, Decision.DENIED}
 
 TEXT_FIELDS = ("name", "vendor", "website", "description", "subjects", "sign_in_help")
 LIST_FIELDS = {
@@ -25,6 +45,10 @@ LIST_FIELDS = {
     "rostering": Rostering,
     "platforms": Platform,
 }
+
+
+def _who(actor):
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _require(actor, permission: str, message: str) -> None:
@@ -221,3 +245,363 @@ def licence_remove(*, actor, licence: Licence) -> None:
         message=f"Removed a licence: {licence}",
     )
     licence.delete()
+
+
+# Privacy and AI reviews.
+
+REVIEW_ANSWERS = (
+    "terms_version",
+    "terms_url",
+    "data_elements",
+    "agreement",
+    "agreement_url",
+    "agreement_signed_on",
+    "agreement_expires_on",
+    "under_13",
+    "consent",
+    "third_party_consent",
+    "retention_policy",
+    "ferpa_school_official",
+    "sells_data",
+    "targeted_ads",
+    "third_party_sharing",
+    "deletion_on_request",
+    "breach_notification",
+    "generative_ai",
+    "trains_on_student_data",
+    "human_review",
+    "minimum_age",
+    "content_filtering",
+    "ai_opt_out",
+    "model_source",
+    "vpat",
+    "wcag",
+    "sso",
+    "mfa",
+    "encryption",
+    "notes",
+)
+# Days before an agreement expires that its owner is mailed: the first, then the last call.
+REMINDERS = (60, 14)
+
+
+def _require_reviewer(actor, tool: Tool) -> None:
+    _require(actor, "software.change_review", "Your role does not review tools.")
+    if actor is not None and not selectors.can_review(actor, tool):
+        raise PermissionDenied(
+            f"{tool} is used at schools you do not work at; someone who works at all of "
+            "them reviews it."
+        )
+
+
+def _lock_review(review: Review) -> Review:
+    locked = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if locked is None:
+        raise Conflict("That review no longer exists.")
+    return locked
+
+
+@transaction.atomic
+def review_start(*, actor, tool: Tool, terms_version: str, terms_url: str = "") -> Review:
+    """Start reviewing a version of a tool's terms. The answers of the tool's last review
+    are carried over to check again; the tool's open requests move to "in review"."""
+    _require_reviewer(actor, tool)
+    if tool.reviews.filter(status=ReviewStatus.IN_PROGRESS).exists():
+        raise Conflict(f"{tool} already has a review in progress.")
+    last = tool.reviews.order_by("-created_at", "-pk").first()
+    carried = {}
+    if last is not None:
+        carried = {field: getattr(last, field) for field in REVIEW_ANSWERS}
+    carried.update(terms_version=(terms_version or "").strip(), terms_url=(terms_url or "").strip())
+    if not carried["terms_version"]:
+        raise ValidationError({"terms_version": "Say which terms you are reading."})
+    review = Review(tool=tool, started_by=_who(actor), **carried)
+    review.full_clean()
+    review.save()
+    audit.record(
+        actor=actor,
+        obj=review,
+        verb=AuditVerb.CREATED,
+        changes={"terms_version": [None, review.terms_version]},
+        message=f"Started reviewing {tool}",
+    )
+    for waiting in tool.requests.filter(status=RequestStatus.NEW):
+        _request_move(actor, waiting, RequestStatus.IN_REVIEW)
+    return review
+
+
+@transaction.atomic
+def review_update(*, actor, review: Review, **answers) -> Review:
+    """Save answers of a review in progress (only the ones given)."""
+    review = _lock_review(review)
+    _require_reviewer(actor, review.tool)
+    if review.status != ReviewStatus.IN_PROGRESS:
+        raise Conflict("A decided review is kept as it was; start a new review to change it.")
+    unknown = set(answers) - set(REVIEW_ANSWERS)
+    if unknown:
+        raise ValidationError({field: "This is not an answer of the review." for field in unknown})
+    for field in ("terms_version", "terms_url", "agreement_url", "notes"):
+        if field in answers:
+            answers[field] = (answers[field] or "").strip()
+    if "data_elements" in answers:
+        answers["data_elements"] = _ordered(answers["data_elements"], DataElement)
+    changes = audit.apply_changes(review, answers)
+    if changes:
+        review.full_clean()
+        review.save()
+        audit.record(actor=actor, obj=review, verb=AuditVerb.UPDATED, changes=changes)
+    return review
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    actor,
+    review: Review,
+    status: str,
+    conditions: str = "",
+    reasons: str = "",
+    rereview_on: datetime.date | None = None,
+) -> Review:
+    """Decide a review: approved, approved with conditions (which must be said) or denied
+    (with the reasons). The tool takes the decision; its open requests are decided and
+    each teacher who asked gets an email."""
+    review = _lock_review(review)
+    tool = Tool.objects.select_for_update().get(pk=review.tool_id)
+    _require_reviewer(actor, tool)
+    if status not in DECIDED:
+        raise ValidationError({"status": "Choose approved, approved with conditions or denied."})
+    if status not in REVIEW_TRANSITIONS[review.status]:
+        raise Conflict(f"This review is already {review.get_status_display().lower()}.")
+    conditions, reasons = (conditions or "").strip(), (reasons or "").strip()
+    if status == ReviewStatus.CONDITIONS and not conditions:
+        raise ValidationError({"conditions": "Say the conditions, e.g. “staff only”."})
+    if status == ReviewStatus.DENIED and not reasons:
+        raise ValidationError({"reasons": "Say why, for the teachers who asked."})
+    if status != ReviewStatus.CONDITIONS:
+        conditions = ""
+    today = timezone.localdate()
+    if rereview_on is not None and rereview_on <= today:
+        raise ValidationError({"rereview_on": "The date to look again must be in the future."})
+    before = review.status
+    review.status, review.conditions, review.reasons = status, conditions, reasons
+    review.reviewer, review.decided_on, review.rereview_on = _who(actor), today, rereview_on
+    review.full_clean()
+    review.save()
+    audit.record(
+        actor=actor,
+        obj=review,
+        verb=AuditVerb.STATUS_CHANGED,
+        changes={
+            "status": [before, status],
+            "conditions": [None, conditions],
+            "reasons": [None, reasons],
+            "rereview_on": [None, audit.as_json(rereview_on)],
+        },
+        message=f"{tool}: {review.get_status_display().lower()}",
+    )
+    _tool_takes(actor, tool, status, conditions)
+    for waiting in tool.requests.filter(status__in=OPEN_REQUESTS).select_related("requested_by"):
+        _request_move(actor, waiting, RequestStatus.DECIDED, mail_tool=tool)
+    return review
+
+
+def _tool_takes(actor, tool: Tool, decision: str, conditions: str) -> None:
+    changes = audit.apply_changes(tool, {"decision": decision, "conditions": conditions})
+    if changes:
+        tool.updated_at = timezone.now()
+        tool.save(update_fields=["decision", "conditions", "updated_at"])
+        audit.record(actor=actor, obj=tool, verb=AuditVerb.STATUS_CHANGED, changes=changes)
+
+
+def reviews_sweep(today: datetime.date | None = None) -> str:
+    """Mail each approved tool's owner 60 and 14 days before its agreement expires, and
+    mark the approval expired once the agreement has. Running it twice sends nothing twice."""
+    today = today or timezone.localdate()
+    reminded = expired = 0
+    live = Review.objects.filter(
+        status__in=[ReviewStatus.APPROVED, ReviewStatus.CONDITIONS],
+        agreement_expires_on__isnull=False,
+    )
+    for step, days in enumerate(REMINDERS, start=1):
+        due = live.filter(
+            agreement_expires_on__gte=today,
+            agreement_expires_on__lte=today + datetime.timedelta(days=days),
+            reminders_sent__lt=step,
+        )
+        for pk in list(due.values_list("pk", flat=True)):
+            with transaction.atomic():
+                review = (
+                    Review.objects.select_for_update(of=("self",))
+                    .select_related("tool", "tool__owner", "reviewer")
+                    .filter(pk=pk, reminders_sent__lt=step)
+                    .first()
+                )
+                if review is None:
+                    continue
+                review.reminders_sent = step
+                review.save(update_fields=["reminders_sent"])
+                left = (review.agreement_expires_on - today).days
+                transaction.on_commit(lambda r=review, n=left: mail.agreement_expiring(r, n))
+                reminded += 1
+    for pk in list(live.filter(agreement_expires_on__lt=today).values_list("pk", flat=True)):
+        with transaction.atomic():
+            review = _lock_review(Review(pk=pk))
+            if review.status not in (ReviewStatus.APPROVED, ReviewStatus.CONDITIONS):
+                continue
+            before = review.status
+            review.status = ReviewStatus.EXPIRED
+            review.save(update_fields=["status"])
+            audit.record(
+                actor=None,
+                obj=review,
+                verb=AuditVerb.STATUS_CHANGED,
+                changes={"status": [before, ReviewStatus.EXPIRED]},
+                message=f"The agreement expired on {review.agreement_expires_on:%d %b %Y}",
+            )
+            tool = Tool.objects.select_for_update().get(pk=review.tool_id)
+            newest = tool.reviews.exclude(status=ReviewStatus.IN_PROGRESS).first()
+            if newest is not None and newest.pk == review.pk:
+                _tool_takes(None, tool, Decision.EXPIRED, tool.conditions)
+            expired += 1
+    return f"{reminded} agreement reminders, {expired} approvals expired"
+
+
+# Teachers' requests.
+
+
+def decided_tool(name: str) -> Tool | None:
+    """The catalog's tool of that name when the district has decided on it."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return Tool.objects.filter(name__iexact=name, decision__in=DECIDED_TOOLS).first()
+
+
+def _decision_text(tool: Tool) -> str:
+    text = f"{tool.name} is already {tool.get_decision_display().lower()}"
+    if tool.conditions:
+        text += f" ({tool.conditions})"
+    if tool.decision in USABLE:
+        return text + ": you may use it now, no request needed."
+    return text + ": please choose an approved tool instead."
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor,
+    purpose: str,
+    students: int,
+    tool: Tool | None = None,
+    tool_name: str = "",
+    website: str = "",
+    classes: str = "",
+    site=None,
+) -> ToolRequest:
+    """Ask for a tool. A tool the district has already approved or denied is not asked
+    for again: the refusal says the decision."""
+    _require(actor, "software.add_toolrequest", "Your role does not ask for tools.")
+    if tool is None:
+        tool = Tool.objects.filter(name__iexact=(tool_name or "").strip()).first()
+    if tool is not None:
+        tool_name = tool.name
+        if tool.decision in DECIDED_TOOLS:
+            raise ValidationError({"tool_name": _decision_text(tool)})
+    if site is None:
+        site = selectors.home_site(actor)
+    if site is None:
+        raise ValidationError({"site": "Choose the school the tool is for."})
+    require_site_access(actor, site)
+    if students is None or students < 1:
+        raise ValidationError({"students": "Say how many students would use it."})
+    same = ToolRequest.objects.filter(
+        requested_by=actor, status__in=OPEN_REQUESTS, tool_name__iexact=(tool_name or "").strip()
+    )
+    if actor is not None and same.exists():
+        raise ValidationError({"tool_name": "You have already asked for this tool."})
+    made = ToolRequest(
+        tool=tool,
+        tool_name=(tool_name or "").strip(),
+        website=(website or "").strip(),
+        purpose=(purpose or "").strip(),
+        classes=(classes or "").strip(),
+        students=students,
+        site=site,
+        requested_by=actor,
+    )
+    if tool is not None and tool.reviews.filter(status=ReviewStatus.IN_PROGRESS).exists():
+        made.status = RequestStatus.IN_REVIEW
+    made.full_clean()
+    made.save()
+    audit.record(
+        actor=actor,
+        obj=made,
+        verb=AuditVerb.CREATED,
+        site=site,
+        changes={"tool_name": [None, made.tool_name], "students": [None, students]},
+        message=f"Asked for {made.tool_name}",
+    )
+    return made
+
+
+def _request_move(actor, tool_request: ToolRequest, status: str, note: str = "", mail_tool=None):
+    before = tool_request.status
+    if status not in REQUEST_TRANSITIONS[before]:
+        raise Conflict(
+            f"A request that is {tool_request.get_status_display().lower()} cannot become "
+            f"{RequestStatus(status).label.lower()}."
+        )
+    tool_request.status = status
+    if note:
+        tool_request.status_note = note[:300]
+    now = timezone.now()
+    tool_request.updated_at = now
+    if status == RequestStatus.DECIDED:
+        tool_request.decided_at = now
+        tool = mail_tool or tool_request.tool
+        transaction.on_commit(lambda: mail.request_decided(tool_request, tool))
+    tool_request.save()
+    audit.record(
+        actor=actor,
+        obj=tool_request,
+        verb=AuditVerb.STATUS_CHANGED,
+        site=tool_request.site,
+        changes={"status": [before, status]},
+        message=note[:300],
+    )
+
+
+@transaction.atomic
+def request_set_status(*, actor, tool_request: ToolRequest, status: str, note: str = ""):
+    """Move a request along (in review, waiting on the vendor, decided); the teacher who
+    asked may withdraw it. Deciding it mails the teacher."""
+    tool_request = ToolRequest.objects.select_for_update().get(pk=tool_request.pk)
+    own = actor is not None and tool_request.requested_by_id == actor.pk
+    if status not in RequestStatus.values:
+        raise ValidationError({"status": "Choose a status."})
+    if not (own and status == RequestStatus.WITHDRAWN):
+        _require(actor, "software.change_toolrequest", "Your role does not handle requests.")
+        require_site_access(actor, tool_request.site)
+    _request_move(actor, tool_request, status, (note or "").strip())
+    return tool_request
+
+
+@transaction.atomic
+def request_to_catalog(*, actor, tool_request: ToolRequest, category: str) -> Tool:
+    """Add a requested tool to the catalog (at the request's school), linking every open
+    request for the same name to it."""
+    if tool_request.tool_id is not None:
+        return tool_request.tool
+    require_site_access(actor, tool_request.site)
+    tool = tool_create(
+        actor=actor,
+        name=tool_request.tool_name,
+        category=category,
+        website=tool_request.website,
+        sites=[tool_request.site],
+    )
+    ToolRequest.objects.filter(tool__isnull=True, tool_name__iexact=tool_request.tool_name).update(
+        tool=tool
+    )
+    return tool

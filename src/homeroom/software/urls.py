@@ -12,4 +12,12 @@ urlpatterns = [
     path("apps/tools/<int:pk>/edit/", views.tool_edit, name="tool_edit"),
     path("apps/tools/<int:pk>/licences/", views.licence_add, name="licence_add"),
     path("apps/licences/<int:pk>/remove/", views.licence_remove, name="licence_remove"),
+    path("apps/request/", views.request_start, name="request_start"),
+    path("apps/requests/", views.request_list, name="request_list"),
+    path("apps/requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("apps/requests/<int:pk>/status/", views.request_status, name="request_status"),
+    path("apps/requests/<int:pk>/to-catalog/", views.request_to_catalog, name="request_to_catalog"),
+    path("apps/tools/<int:pk>/reviews/new/", views.review_start, name="review_start"),
+    path("apps/reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("apps/reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
 ]

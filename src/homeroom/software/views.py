@@ -12,9 +12,25 @@ from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import Person, User
 from homeroom.software import selectors, services
-from homeroom.software.choices import Category, Decision, GradeBand
-from homeroom.software.filters import ToolFilter
-from homeroom.software.forms import LicenceForm, ToolForm
+from homeroom.software.choices import (
+    OPEN_REQUESTS,
+    REQUEST_TRANSITIONS,
+    Category,
+    Decision,
+    GradeBand,
+    RequestStatus,
+    ReviewStatus,
+)
+from homeroom.software.filters import RequestFilter, ToolFilter
+from homeroom.software.forms import (
+    DecideForm,
+    LicenceForm,
+    RequestForm,
+    RequestStatusForm,
+    ReviewForm,
+    ReviewStartForm,
+    ToolForm,
+)
 from homeroom.software.models import Licence
 
 VIEW = "software.view_tool"
@@ -82,6 +98,9 @@ def tool_detail(request, pk: int):
             "schools": tool.sites.order_by("name"),
             "licences": licences,
             "can_change": selectors.can_change(request.user, tool),
+            "reviews": list(selectors.reviews_for(request.user).filter(tool=tool)[:10]),
+            "can_review": selectors.can_review(request.user, tool),
+            "demand": selectors.demand(tool),
             "licence_form": LicenceForm(sites=_licence_sites(request)) if can_add_licence else None,
             "history": audit_events_for(request.user, tool)[:10]
             if request.user.has_perm("core.view_auditevent")
@@ -217,3 +236,240 @@ def my_apps(request):
         "software/my_apps.html",
         {"tools": tools, "person": selectors.person_of(request.user)},
     )
+
+
+# Teachers' requests.
+
+ASK = "software.add_toolrequest"
+
+
+@access(ASK)
+def request_start(request):
+    """Ask for a tool: first the catalog is searched, and a tool already decided shows its
+    decision at once; only then the request form."""
+    query = (request.GET.get("q") or request.POST.get("tool_name") or "").strip()
+    matches = []
+    decided = None
+    if query:
+        words = query.split()[:8]
+        tools = selectors.tools_for(request.user)
+        for word in words:
+            tools = tools.filter(name__icontains=word)
+        matches = list(tools.order_by("name", "pk")[:10])
+        decided = services.decided_tool(query)
+    form = RequestForm(request.POST or None, initial={"tool_name": query} if query else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.request_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Asked for {made.tool_name}. We will email you when it is decided."
+            )
+            return redirect(made)
+    return render(
+        request,
+        "software/request_start.html",
+        {
+            "query": query,
+            "matches": matches,
+            "decided": decided,
+            "form": form,
+            "show_form": bool(query) and decided is None,
+        },
+    )
+
+
+@access(ASK)
+def request_list(request):
+    request_filter, found = filtered(
+        request, RequestFilter, selectors.requests_for(request.user), site_field="site"
+    )
+    context = {
+        "page": paginate(request, found.order_by("-created_at", "-pk")),
+        "filter": request_filter,
+        "statuses": [("open", "Open"), *RequestStatus.choices],
+        "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
+        "handles": request.user.has_perm("software.view_toolrequest"),
+    }
+    template = "software/requests.html#table" if request.htmx else "software/requests.html"
+    return render(request, template, context)
+
+
+def _request(request, pk: int):
+    return get_object_or_404(selectors.requests_for(request.user), pk=pk)
+
+
+@access(ASK)
+def request_detail(request, pk: int):
+    found = _request(request, pk)
+    handles = request.user.has_perm("software.change_toolrequest")
+    moves = [
+        (value, label)
+        for value, label in RequestStatus.choices
+        if value in REQUEST_TRANSITIONS[found.status] and value != RequestStatus.WITHDRAWN
+    ]
+    tool = found.tool
+    return render(
+        request,
+        "software/request_detail.html",
+        {
+            "found": found,
+            "tool": tool,
+            "handles": handles,
+            "moves": moves,
+            "own": found.requested_by_id == request.user.pk,
+            "open": found.status in OPEN_REQUESTS,
+            "categories": Category.choices,
+            "review": tool.reviews.filter(status=ReviewStatus.IN_PROGRESS).first()
+            if tool
+            else None,
+            "can_review": tool is not None and selectors.can_review(request.user, tool),
+            "others": selectors.requests_for(request.user)
+            .filter(tool_name__iexact=found.tool_name)
+            .exclude(pk=found.pk)
+            .count(),
+        },
+    )
+
+
+@access(ASK)
+@require_POST
+def request_status(request, pk: int):
+    found = _request(request, pk)
+    form = RequestStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+        return redirect(found)
+    try:
+        services.request_set_status(actor=request.user, tool_request=found, **form.cleaned_data)
+    except (ValidationError, PermissionDenied, Conflict) as error:
+        messages.error(request, problem_text(error))
+    else:
+        messages.success(request, "Saved. A decided request is emailed to the teacher.")
+    return redirect(found)
+
+
+@access("software.add_tool")
+@require_POST
+def request_to_catalog(request, pk: int):
+    found = _request(request, pk)
+    category = request.POST.get("category", "")
+    try:
+        tool = services.request_to_catalog(
+            actor=request.user, tool_request=found, category=category
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+        return redirect(found)
+    messages.success(request, f"Added {tool} to the catalog. Start its review on its page.")
+    return redirect(tool)
+
+
+# Reviews.
+
+
+@access("software.add_review")
+def review_start(request, pk: int):
+    tool = _tool(request, pk)
+    form = ReviewStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_start(actor=request.user, tool=tool, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        except (PermissionDenied, Conflict) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Started the review of {tool}. Go through the checklist.")
+            return redirect(review)
+    return render(request, "software/review_start.html", {"tool": tool, "form": form})
+
+
+def _review(request, pk: int):
+    return get_object_or_404(selectors.reviews_for(request.user), pk=pk)
+
+
+@access("software.view_review")
+def review_detail(request, pk: int):
+    """The checklist: the questions of a review in plain words, saved as you go; then the
+    decision. A decided review reads as it was decided."""
+    review = _review(request, pk)
+    editable = review.status == ReviewStatus.IN_PROGRESS and selectors.can_review(
+        request.user, review.tool
+    )
+    initial = {field: getattr(review, field) for field in services.REVIEW_ANSWERS}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, "This review cannot be changed.")
+            return redirect(review)
+        if form.is_valid():
+            try:
+                services.review_update(actor=request.user, review=review, **form.cleaned_data)
+            except ValidationError as error:
+                form_errors(form, error)
+            except (PermissionDenied, Conflict) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Saved the checklist.")
+                return redirect(review)
+    return render(
+        request,
+        "software/review_detail.html",
+        {
+            "review": review,
+            "tool": review.tool,
+            "form": form,
+            "editable": editable,
+            "decide_form": DecideForm() if editable else None,
+            "answers": _answers(review),
+            "history": audit_events_for(request.user, review)[:10]
+            if request.user.has_perm("core.view_auditevent")
+            else AuditEvent.objects.none(),
+        },
+    )
+
+
+def _answers(review) -> list:
+    """The checklist as read: each section's questions with the answer given."""
+    form = ReviewForm(initial={f: getattr(review, f) for f in services.REVIEW_ANSWERS})
+    rows = []
+    for title, fields in form.sections():
+        answered = []
+        for field in fields:
+            value = getattr(review, field.name)
+            choices = dict(getattr(field.field, "choices", []) or [])
+            if field.name == "data_elements":
+                shown = review.data_elements_label or "None"
+            elif choices:
+                shown = choices.get(value, value)
+            else:
+                shown = value if value not in (None, "") else "—"
+            answered.append((field.label, shown))
+        rows.append((title, answered))
+    return rows
+
+
+@access("software.change_review")
+@require_POST
+def review_decide(request, pk: int):
+    review = _review(request, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a decision.")
+        return redirect(review)
+    try:
+        services.review_decide(actor=request.user, review=review, **form.cleaned_data)
+    except (ValidationError, PermissionDenied, Conflict) as error:
+        messages.error(request, f"Not decided. {problem_text(error)}")
+    else:
+        messages.success(
+            request,
+            f"{review.tool}: {ReviewStatus(form.cleaned_data['status']).label.lower()}. "
+            "The teachers who asked are emailed.",
+        )
+    return redirect(review)

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from homeroom.core.demo import generate
-from homeroom.software.choices import Decision
-from homeroom.software.models import Licence, Tool
+from homeroom.software.choices import Decision, RequestStatus, ReviewStatus
+from homeroom.software.models import Licence, Review, Tool, ToolRequest
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,17 @@ def test_the_demo_has_a_catalog_with_every_decision_and_renewals_around_its_day(
     assert Licence.objects.filter(renews_on__gt=soon).exists()
     assert tools.filter(all_schools=True).exists()
     assert tools.filter(all_schools=False, sites__isnull=False).exists()
+    # Every decided tool has its review; agreements expire within 90 days; requests wait in
+    # every state.
+    for tool in tools.exclude(decision=Decision.NOT_REVIEWED):
+        assert tool.reviews.get().status == tool.decision
+    assert Review.objects.filter(
+        status__in=[ReviewStatus.APPROVED, ReviewStatus.CONDITIONS],
+        agreement_expires_on__gte=today,
+        agreement_expires_on__lte=soon,
+    ).exists()
+    assert not Review.objects.filter(
+        status=ReviewStatus.APPROVED, agreement_expires_on__lt=today
+    ).exists()
+    assert set(ToolRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
+    assert ToolRequest.objects.filter(requested_by__username="teacher").exists()

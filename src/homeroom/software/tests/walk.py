@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 from homeroom.core.testing import WalkSamples
-from homeroom.software.models import Licence, Tool
+from homeroom.software.models import Licence, Review, Tool, ToolRequest
 
 
 def samples(base) -> WalkSamples:
-    """A tool used at the walk's site, with a licence there (a fresh one for each removal)."""
+    """A tool used at the walk's site, with a licence there (a fresh one for each removal)
+    and a review in progress; a request of the walking role's at the site."""
     tool = Tool.objects.create(name="Walk tool", category="content", vendor="Walk Inc.")
     tool.sites.set([base.site])
 
@@ -16,4 +17,22 @@ def samples(base) -> WalkSamples:
         f"software:{name}": tool.pk for name in ("tool_detail", "tool_edit", "licence_add")
     }
     by_url_name["software:licence_remove"] = licence
+    by_url_name["software:review_start"] = tool.pk
+    review = Review.objects.create(tool=tool, terms_version="Walk terms")
+    for name in ("review_detail", "review_decide"):
+        by_url_name[f"software:{name}"] = review.pk
+
+    def asked():
+        """A request of the walking role's own (anyone who may ask sees their own)."""
+        user = base.walk_user if base.walk_user.is_authenticated else base.user
+        return ToolRequest.objects.create(
+            tool_name="Walk request",
+            purpose="Walking",
+            students=20,
+            site=base.site,
+            requested_by=user,
+        ).pk
+
+    for name in ("request_detail", "request_status", "request_to_catalog"):
+        by_url_name[f"software:{name}"] = asked
     return WalkSamples(by_url_name=by_url_name)
