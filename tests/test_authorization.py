@@ -401,7 +401,15 @@ WORKSPACES = {
         "People",
         "District",
     ],
-    roles.TEACHER: ["Today", "Help desk", "Apps", "Training", "People", "District"],
+    roles.TEACHER: [
+        "Today",
+        "Help desk",
+        "Apps",
+        "Test sessions",
+        "Training",
+        "People",
+        "District",
+    ],
     roles.LIBRARIAN: ["Today", "Help desk", "Fees", "Apps", "Training", "People", "District"],
     roles.TEST_COORDINATOR: [
         "Today",

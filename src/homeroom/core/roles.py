@@ -107,14 +107,22 @@ TRAINING_RUN = [
 ]
 
 # Test coordinators keep the platforms' requirements and plan testing windows at their
-# sites; technicians, who prepare the devices, read both.
-TESTDAY_HELP = ["testday.view_assessmentplatform", "testday.view_testingwindow"]
+# sites and schedule sessions there; technicians, who prepare the devices, read both and
+# run the sessions (bind devices, start and end them). Teachers see the sessions they
+# administer or proctor.
+TESTDAY_HELP = [
+    "testday.view_assessmentplatform",
+    "testday.view_testingwindow",
+    "testday.view_testsession",
+    "testday.change_testsession",
+]
 TESTDAY_RUN = [
     *TESTDAY_HELP,
     "testday.add_assessmentplatform",
     "testday.change_assessmentplatform",
     "testday.add_testingwindow",
     "testday.change_testingwindow",
+    "testday.add_testsession",
 ]
 
 # Staff see the catalog of apps and the decision on each, and ask for a new tool;
@@ -162,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *HELPDESK_FILE,
         "people.view_person",
         "people.view_schoolclass",
+        "testday.view_testsession",
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
     ],

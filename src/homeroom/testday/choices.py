@@ -40,3 +40,32 @@ FIGURES = (
     "cache_port",
     "testing_org_unit",
 )
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Not started"
+    TESTING = "testing", "Testing"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+T = SessionStatus
+# A session starts, may pause back to not started (a late start), ends; a done session may
+# reopen for a student finishing. A cancelled one stays cancelled: a make-up is scheduled.
+SESSION_TRANSITIONS: dict[str, set[str]] = {
+    T.SCHEDULED: {T.TESTING, T.CANCELLED},
+    T.TESTING: {T.DONE, T.SCHEDULED},
+    T.DONE: {T.TESTING},
+    T.CANCELLED: set(),
+}
+
+
+class SessionKind(models.TextChoices):
+    REGULAR = "regular", "Regular"
+    MAKE_UP = "make_up", "Make-up"
+
+
+class Accommodation(models.TextChoices):
+    SMALL_GROUP = "small_group", "Small group"
+    EXTENDED_TIME = "extended_time", "Extended time"
+    READ_ALOUD = "read_aloud", "Read aloud"

@@ -5,6 +5,8 @@ demo's test coordinator as a site coordinator."""
 
 import datetime
 
+from django.utils import timezone
+
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
 from homeroom.testday import services
@@ -35,7 +37,7 @@ def plan_testing_windows(context: DemoContext) -> None:
     _testing_fleet(admin, testing)
     for assessment, area, platform, grades, first, last in WINDOWS:
         starts_on = context.today + datetime.timedelta(days=first)
-        services.window_create(
+        window = services.window_create(
             actor=admin,
             assessment=assessment,
             content_area=area,
@@ -47,6 +49,8 @@ def plan_testing_windows(context: DemoContext) -> None:
             coordinators=[coordinator] if coordinator is not None else [],
             notes=f"Make-up days run to the last day; spares in each lab from {starts_on:%-d %b}.",
         )
+        if window.starts_on <= context.today <= window.ends_on:
+            _sessions(context, window, testing)
 
 
 def _testing_fleet(admin, schools) -> None:
@@ -66,3 +70,49 @@ def _testing_fleet(admin, schools) -> None:
     ids = list(chromebooks.order_by("pk").values_list("pk", flat=True))
     Device.objects.filter(pk__in=ids[7::15]).update(os_version="131.0.6778.256")
     Device.objects.filter(pk__in=ids[11::40]).update(org_unit_path="/Staff/Loaners")
+
+
+SESSION_SEATS = 24
+
+
+def _sessions(context: DemoContext, window, schools) -> None:
+    """On the demo's day, a morning session in each testing school's computer lab for its
+    largest class, each student on a Chromebook of the school, through the services."""
+    from django.db.models import Count, Q
+
+    from homeroom.core.models import Room
+    from homeroom.devices.models import Device
+    from homeroom.people.models import SchoolClass
+
+    accounts = context.shared["accounts"]
+    admin, teacher = accounts["admin"], accounts.get("teacher")
+    starts = timezone.make_aware(datetime.datetime.combine(context.today, datetime.time(9)))
+    for site in schools:
+        room = Room.objects.filter(site=site, kind="lab").order_by("number").first()
+        school_class = (
+            SchoolClass.objects.filter(site=site, is_active=True)
+            .annotate(n=Count("enrollments", filter=Q(enrollments__role="student")))
+            .filter(n__gt=0)
+            .order_by("-n", "pk")
+            .first()
+        )
+        if room is None or school_class is None:
+            continue
+        runs_here = teacher is not None and teacher.sites.filter(pk=site.pk).exists()
+        session = services.session_create(
+            actor=admin,
+            window=window,
+            room=room,
+            title=f"{school_class.title}: {window.content_area}",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            administrators=[teacher] if runs_here else [admin],
+        )
+        services.students_add(actor=admin, session=session, school_class=school_class)
+        devices = Device.objects.filter(
+            site=site, model__category="chromebook", status__in=["deployed", "in_stock"]
+        ).order_by("asset_tag")
+        for entry, device in zip(
+            session.students.order_by("pk")[:SESSION_SEATS], devices, strict=False
+        ):
+            services.device_bind(actor=admin, entry=entry, scan=device.asset_tag)

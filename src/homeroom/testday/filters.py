@@ -1,11 +1,13 @@
 """The test-day lists' filters, shared by the pages and the API."""
 
+import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, FilterSchema
 
 from homeroom.core.schemas import Id
-from homeroom.testday.choices import PlatformKind, ReadinessState, WindowPhase
+from homeroom.testday.choices import PlatformKind, ReadinessState, SessionStatus, WindowPhase
 
 
 def _words(value: str | None, *fields: str) -> Q:
@@ -77,3 +79,28 @@ class ReadinessFilter(FilterSchema):
 
     def filter_state(self, value: str | None) -> Q:
         return Q()
+
+
+class SessionFilter(FilterSchema):
+    """Test sessions: by window, school, day and status."""
+
+    window: Id | None = None
+    site: Id | None = None
+    day: datetime.date | None = Field(None, description="Sessions on this day.")
+    status: SessionStatus | None = None
+
+    def filter_window(self, value: int | None) -> Q:
+        return Q(window_id=value) if value else Q()
+
+    def filter_site(self, value: int | None) -> Q:
+        return Q(site_id=value) if value else Q()
+
+    def filter_day(self, value: datetime.date | None) -> Q:
+        if value is None:
+            return Q()
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(value, datetime.time.min, zone)
+        return Q(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+
+    def filter_status(self, value: str | None) -> Q:
+        return Q(status=value) if value else Q()

@@ -1,7 +1,10 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from homeroom.testday.choices import FIGURES
-from homeroom.testday.models import AssessmentPlatform, grades_of
+from homeroom.testday.models import GRADES, AssessmentPlatform, grades_of
 
 
 class PlatformForm(forms.ModelForm):
@@ -84,3 +87,68 @@ class WindowForm(forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The window must end on or after its first day.")
         return data
+
+
+class SessionForm(forms.Form):
+    window = forms.ModelChoiceField(queryset=None, label="Testing window")
+    title = forms.CharField(
+        max_length=200, required=False, help_text="e.g. “Grade 4 ELA, unit 1”. Optional."
+    )
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    starts = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at")
+    ends = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Ends at")
+    room = forms.ModelChoiceField(queryset=None)
+    administrators = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}), label="Test administrators"
+    )
+    proctors = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    make_up_for = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Make-up for",
+        help_text="Leave empty for a regular session.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, windows, rooms, staff, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = windows
+        self.fields["room"].queryset = rooms
+        self.fields["room"].label_from_instance = lambda room: f"{room.site.name}, {room}"
+        self.fields["administrators"].queryset = staff
+        self.fields["proctors"].queryset = staff
+        self.fields["make_up_for"].queryset = sessions
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, starts), zone)
+            data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, ends), zone)
+            if ends <= starts:
+                self.add_error("ends", "The session must end after it starts.")
+        return data
+
+
+class StudentsForm(forms.Form):
+    school_class = forms.ModelChoiceField(queryset=None, required=False, label="A class")
+    grade = forms.ChoiceField(required=False, label="A whole grade")
+    identifiers = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Student ids",
+        help_text="Paste the school's or the state's ids, one per line or separated by commas.",
+    )
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes
+        self.fields["grade"].choices = [("", "—"), *((g, g) for g in GRADES)]
+
+
+class BindForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    device = forms.CharField(max_length=128, label="Device", help_text="Scan its asset tag.")

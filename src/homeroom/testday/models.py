@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homeroom.testday.choices import PlatformKind, WindowPhase
+from homeroom.testday.choices import (
+    Accommodation,
+    PlatformKind,
+    SessionKind,
+    SessionStatus,
+    WindowPhase,
+)
 
 VERSION = RegexValidator(r"^\d{1,4}(\.\d{1,6}){0,3}$", "Write a version such as 17 or 10.0.19045.")
 GRADES = ["K", *(str(n) for n in range(1, 13))]
@@ -257,3 +263,108 @@ class TestingWindow(models.Model):
             errors["grades"] = "Grades are K and 1 to 12."
         if errors:
             raise ValidationError(errors)
+
+
+class TestSession(models.Model):
+    """One sitting of a window's assessment: a day, a start and an end, a room, the test
+    administrators and proctors, the students and the device each tests on."""
+
+    __test__ = False  # a model, not a test class for pytest
+
+    window = models.ForeignKey(TestingWindow, on_delete=models.PROTECT, related_name="sessions")
+    site = models.ForeignKey("core.Site", on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. Grade 4 ELA, unit 1.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.REGULAR)
+    make_up_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="make_ups"
+    )
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="administered_test_sessions"
+    )
+    proctors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="proctored_test_sessions"
+    )
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="test_session_ends_after_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["site", "starts_at"]),
+            models.Index(fields=["window", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.window} · {self.room}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("testday:session_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The session must end after it starts."
+        if self.room_id and self.site_id and self.room.site_id != self.site_id:
+            errors["room"] = f"Room {self.room} is not at {self.site}."
+        if self.window_id and self.starts_at:
+            day = timezone.localtime(self.starts_at).date()
+            if not self.window.starts_on <= day <= self.window.ends_on:
+                errors["starts_at"] = (
+                    f"{self.window} runs {self.window.starts_on:%-d %b} to "
+                    f"{self.window.ends_on:%-d %b %Y}: pick a day in it."
+                )
+        if self.kind == SessionKind.MAKE_UP and not self.make_up_for_id:
+            errors["make_up_for"] = "Say which session this makes up for."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SessionStudent(models.Model):
+    """A student in a session: absent or not, their testing accommodations (seen only by
+    the coordinator and the session's administrators), and the device they test on, kept
+    because the testing app saves the student's responses on that device."""
+
+    session = models.ForeignKey(TestSession, on_delete=models.CASCADE, related_name="students")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    seat = models.PositiveSmallIntegerField(null=True, blank=True)
+    absent = models.BooleanField(default=False)
+    accommodations = models.JSONField(default=list, blank=True)
+    device = models.ForeignKey(
+        "devices.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bound_at = models.DateTimeField(null=True, blank=True)
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["seat", "person__family_name", "person__given_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_seat_per_student"),
+            models.UniqueConstraint(
+                fields=["session", "device"],
+                condition=Q(device__isnull=False),
+                name="one_student_per_device",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.session}"
+
+    def clean(self) -> None:
+        unknown = set(self.accommodations or []) - set(Accommodation.values)
+        if unknown:
+            raise ValidationError({"accommodations": "Unknown accommodation."})

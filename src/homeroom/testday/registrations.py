@@ -17,6 +17,7 @@ from homeroom.core.registry import (
     registry,
 )
 from homeroom.testday import selectors
+from homeroom.testday.models import TestSession
 
 VIEW_WINDOWS = Rule("testday.view_testingwindow")
 VIEW_PLATFORMS = Rule("testday.view_assessmentplatform")
@@ -32,7 +33,18 @@ registry.add_nav(
         prefixes=("/testday/windows/",),
     )
 )
-registry.add_nav(NavItem("Platforms", "testday:platform_list", VIEW_PLATFORMS, TEST_DAY, order=276))
+VIEW_SESSIONS = Rule("testday.view_testsession")
+registry.add_nav(
+    NavItem(
+        "Test sessions",
+        "testday:session_list",
+        VIEW_SESSIONS,
+        TEST_DAY,
+        order=276,
+        prefixes=("/testday/sessions/",),
+    )
+)
+registry.add_nav(NavItem("Platforms", "testday:platform_list", VIEW_PLATFORMS, TEST_DAY, order=277))
 
 CARD_ROWS = 4
 # A window shows on Today from this many days before its first day.
@@ -98,3 +110,36 @@ def search_platforms(request, query: str, limit: int):
 
 
 registry.add_search(SearchProvider("Test platforms", search_platforms, VIEW_PLATFORMS, order=276))
+
+
+# A session shows on its administrators' and proctors' Today from this many days ahead.
+SESSION_LEAD = datetime.timedelta(days=7)
+
+
+def sessions_card(request):
+    """The test sessions the user administers or proctors, from today to a week ahead."""
+    now = timezone.now()
+    user = request.user
+    sessions = list(
+        TestSession.objects.filter(
+            Q(administrators=user) | Q(proctors=user),
+            ends_at__gte=now,
+            starts_at__lte=now + SESSION_LEAD,
+        )
+        .exclude(status="cancelled")
+        .select_related("room", "window")
+        .distinct()
+        .order_by("starts_at", "pk")[:CARD_ROWS]
+    )
+    return {"sessions": sessions} if sessions else None
+
+
+registry.add_card(
+    DashboardCard(
+        "testday/cards/sessions.html",
+        sessions_card,
+        VIEW_SESSIONS,
+        order=276,
+        leads=frozenset({roles.TEACHER}),
+    )
+)

@@ -9,7 +9,7 @@ from django.db.models.functions import Left, StrIndex
 from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
-from homeroom.testday.models import AssessmentPlatform, TestingWindow
+from homeroom.testday.models import AssessmentPlatform, SessionStudent, TestingWindow, TestSession
 
 
 def platforms_for(user) -> QuerySet[AssessmentPlatform]:
@@ -225,3 +225,103 @@ def device_verdicts(user, window: TestingWindow, now: datetime.datetime, *, site
             in_repair=bool(device["in_repair"]),
         )
         yield device, readiness.assess(facts, rules, now)
+
+
+def sessions_for(user) -> QuerySet[TestSession]:
+    """Sessions the user may see: at their sites for people who run testing there (every
+    site for people who see every site); only those they administer or proctor for
+    everyone else (a teacher)."""
+    if not user.is_authenticated or not user.has_perm("testday.view_testsession"):
+        return TestSession.objects.none()
+    sessions = TestSession.objects.select_related("window", "window__platform", "site", "room")
+    if user.has_perm("testday.change_testsession"):
+        if user.sees_all_sites:
+            return sessions
+        return sessions.filter(site__in=sites_for(user))
+    return sessions.filter(
+        Q(
+            pk__in=TestSession.administrators.through.objects.filter(user=user).values(
+                "testsession_id"
+            )
+        )
+        | Q(pk__in=TestSession.proctors.through.objects.filter(user=user).values("testsession_id"))
+    )
+
+
+def _works_at(user, site_id: int) -> bool:
+    return user.sees_all_sites or sites_for(user).filter(pk=site_id).exists()
+
+
+def is_administrator(user, session: TestSession) -> bool:
+    return session.administrators.filter(pk=user.pk).exists()
+
+
+def can_run(user, session: TestSession) -> bool:
+    """Start and end the session, bind devices, mark absences: its administrators and
+    proctors, and whoever works testing at its school."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm("testday.change_testsession") and _works_at(user, session.site_id):
+        return True
+    return is_administrator(user, session) or session.proctors.filter(pk=user.pk).exists()
+
+
+def sees_accommodations(user, session: TestSession) -> bool:
+    """Accommodations are for the coordinator (who plans sessions at the school) and the
+    session's test administrators only."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("testday.add_testsession") and _works_at(user, session.site_id):
+        return True
+    return is_administrator(user, session)
+
+
+def roster(session: TestSession) -> QuerySet[SessionStudent]:
+    return session.students.select_related(
+        "person", "device", "device__model", "device__home_room"
+    ).order_by("seat", "person__family_name", "person__given_name", "pk")
+
+
+def session_verdicts(session: TestSession, now: datetime.datetime) -> dict[int, object]:
+    """The readiness verdict of each bound device, by SessionStudent id."""
+    from homeroom.testday import readiness
+
+    rules = readiness.Rules.of(session.window.platform)
+    entries = (
+        session.students.filter(device__isnull=False)
+        .annotate(in_repair=_open_repair("device_id"))
+        .values(
+            "pk",
+            "device__model__category",
+            "device__os_version",
+            "device__org_unit_path",
+            "device__last_sync",
+            "device__status",
+            "device__model__auto_update_through",
+            "in_repair",
+        )
+    )
+    found = {}
+    for entry in entries:
+        facts = readiness.Facts(
+            category=entry["device__model__category"],
+            os_version=entry["device__os_version"],
+            org_unit_path=entry["device__org_unit_path"],
+            last_sync=entry["device__last_sync"],
+            status=entry["device__status"],
+            auto_update_through=entry["device__model__auto_update_through"],
+            in_repair=bool(entry["in_repair"]),
+        )
+        found[entry["pk"]] = readiness.assess(facts, rules, now)
+    return found
+
+
+def _open_repair(device_field: str):
+    from django.apps import apps
+    from django.db.models import BooleanField, Exists, OuterRef
+
+    if not apps.is_installed("homeroom.repairs"):
+        return Value(False, output_field=BooleanField())
+    from homeroom.repairs.models import RepairOrder
+
+    return Exists(RepairOrder.objects.open().filter(device=OuterRef(device_field)))

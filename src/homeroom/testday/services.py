@@ -5,18 +5,36 @@ the actor's) before anything is saved, validates the whole record, and records a
 event; a refused write raises and changes nothing."""
 
 import datetime
+import re
 import socket
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
 from homeroom.core.selectors import sites_for
-from homeroom.testday.choices import FIGURES, PlatformKind
-from homeroom.testday.models import AssessmentPlatform, TestingWindow, grades_of
+from homeroom.core.services import require_site_access
+from homeroom.core.templatetags.homeroom import when
+from homeroom.testday import selectors
+from homeroom.testday.choices import (
+    FIGURES,
+    SESSION_TRANSITIONS,
+    PlatformKind,
+    SessionKind,
+    SessionStatus,
+)
+from homeroom.testday.models import (
+    AssessmentPlatform,
+    SessionStudent,
+    TestingWindow,
+    TestSession,
+    grades_of,
+)
+from homeroom.testday.readiness import TESTING_CATEGORIES
 
 PLATFORM_FIELDS = ("name", "kind", "school_year", *FIGURES, "notes", "is_active")
 TEXT_FIELDS = {
@@ -281,3 +299,309 @@ def cache_server_check(*, platform: AssessmentPlatform, timeout: float = 2.0) ->
         return False, f"{name} at {where} cannot be reached: {error.strerror or error}."
     took = (time.monotonic() - started) * 1000
     return True, f"{name} at {where} answered in {took:.0f} ms."
+
+
+# Sessions -------------------------------------------------------------------------------
+
+
+def _check_staff(users, field: str, *, required: bool) -> list:
+    users = list(users or [])
+    if required and not users:
+        raise ValidationError({field: "Name at least one test administrator."})
+    inactive = [user for user in users if not user.is_active]
+    if inactive:
+        raise ValidationError({field: f"{inactive[0]} can no longer sign in."})
+    return users
+
+
+def _require_run(actor, session: TestSession) -> None:
+    if actor is not None and not selectors.can_run(actor, session):
+        raise PermissionDenied(
+            "Only the session's administrators and proctors, or someone who runs testing "
+            "at its school, can do this."
+        )
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor,
+    window: TestingWindow,
+    room,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    administrators,
+    proctors=(),
+    title: str = "",
+    kind: str = SessionKind.REGULAR,
+    make_up_for: TestSession | None = None,
+    notes: str = "",
+) -> TestSession:
+    """Schedule a session of a window in a room at one of the actor's schools."""
+    _require(actor, "testday.add_testsession", "Your role does not schedule test sessions.")
+    if room is None:
+        raise ValidationError({"room": "Choose the room the session is in."})
+    require_site_access(actor, room.site)
+    if not window.sites.filter(pk=room.site_id).exists():
+        raise ValidationError({"room": f"{room.site} does not test in {window}."})
+    if make_up_for is not None and make_up_for.window_id != window.pk:
+        raise ValidationError({"make_up_for": "A make-up is for a session of the same window."})
+    session = TestSession(
+        window=window,
+        site=room.site,
+        room=room,
+        title=(title or "").strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=SessionKind.MAKE_UP if make_up_for is not None else kind,
+        make_up_for=make_up_for,
+        notes=(notes or "").strip(),
+    )
+    session.full_clean()
+    administrators = _check_staff(administrators, "administrators", required=True)
+    proctors = _check_staff(proctors, "proctors", required=False)
+    session.save()
+    session.administrators.set(administrators)
+    session.proctors.set(proctors)
+    audit.record(
+        actor=actor,
+        obj=session,
+        verb=AuditVerb.CREATED,
+        site=session.site,
+        changes={
+            "window": [None, str(window)],
+            "room": [None, str(room)],
+            "starts_at": [None, audit.as_json(session.starts_at)],
+            "administrators": [None, sorted(str(user) for user in administrators)],
+            "proctors": [None, sorted(str(user) for user in proctors)],
+        },
+        message=f"Scheduled {session} for {when(session.starts_at)}",
+    )
+    return session
+
+
+@transaction.atomic
+def session_set_status(*, actor, session: TestSession, status: str) -> TestSession:
+    """Move a session along its lifecycle (choices.SESSION_TRANSITIONS)."""
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    _require_run(actor, session)
+    if status not in SessionStatus.values:
+        raise ValidationError({"status": "Not a session status."})
+    if status not in SESSION_TRANSITIONS[session.status]:
+        raise ValidationError(
+            {
+                "status": f"A session that is {session.get_status_display().lower()} cannot "
+                f"become {SessionStatus(status).label.lower()}."
+            }
+        )
+    before = session.status
+    session.status = status
+    session.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        obj=session,
+        verb=AuditVerb.UPDATED,
+        site=session.site,
+        changes={"status": [before, status]},
+    )
+    return session
+
+
+def _students_at(site):
+    from homeroom.people.models import Person
+
+    return Person.objects.filter(kind="student", is_active=True).filter(
+        Q(primary_site=site) | Q(sites=site)
+    )
+
+
+@transaction.atomic
+def students_add(
+    *, actor, session: TestSession, school_class=None, grade: str = "", identifiers: str = ""
+) -> int:
+    """Add students from a class, a grade of the session's school, or a pasted list of
+    student ids (the school's or the state's); returns how many were added. An id that
+    matches no student at the school refuses the whole list."""
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    _require(actor, "testday.add_testsession", "Your role does not add students to sessions.")
+    require_site_access(actor, session.site)
+    from homeroom.people.models import Enrollment
+
+    chosen = []
+    if school_class is not None:
+        if school_class.site_id != session.site_id:
+            raise ValidationError({"school_class": f"{school_class} is not at {session.site}."})
+        chosen += [
+            enrollment.person
+            for enrollment in Enrollment.objects.filter(
+                school_class=school_class, role="student", is_active=True, person__is_active=True
+            ).select_related("person")
+        ]
+    if grade:
+        chosen += list(_students_at(session.site).filter(grade=grade.strip().upper()))
+    if identifiers:
+        wanted = [word for word in re.split(r"[\s,;]+", identifiers) if word][:2000]
+        found = {}
+        for person in _students_at(session.site).filter(
+            Q(identifier__in=wanted) | Q(state_id__in=wanted)
+        ):
+            found[person.identifier] = person
+            if person.state_id:
+                found[person.state_id] = person
+        missing = [word for word in wanted if word not in found]
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise ValidationError(
+                {"identifiers": f"No student at {session.site} has the id {shown}."}
+            )
+        chosen += [found[word] for word in wanted]
+    if school_class is None and not grade and not identifiers:
+        raise ValidationError("Choose a class, a grade, or paste student ids.")
+    present = set(session.students.values_list("person_id", flat=True))
+    added = []
+    for person in chosen:
+        if person.pk not in present:
+            present.add(person.pk)
+            added.append(SessionStudent(session=session, person=person))
+    SessionStudent.objects.bulk_create(added)
+    if added:
+        audit.record(
+            actor=actor,
+            obj=session,
+            verb=AuditVerb.UPDATED,
+            site=session.site,
+            changes={"students": [None, len(added)]},
+            message=f"Added {len(added)} students",
+        )
+    return len(added)
+
+
+@transaction.atomic
+def student_update(
+    *, actor, entry: SessionStudent, absent: bool | None = None, accommodations=None
+) -> SessionStudent:
+    """Mark a student absent or present, or (the coordinator and the session's
+    administrators only) set their testing accommodations."""
+    entry = SessionStudent.objects.select_for_update().select_related("session").get(pk=entry.pk)
+    session = entry.session
+    _require_run(actor, session)
+    changes = {}
+    if absent is not None and absent != entry.absent:
+        changes["absent"] = [entry.absent, absent]
+        entry.absent = absent
+    if accommodations is not None:
+        if actor is not None and not selectors.sees_accommodations(actor, session):
+            raise PermissionDenied(
+                "Only the test coordinator and the session's administrators set accommodations."
+            )
+        accommodations = sorted(set(accommodations))
+        if accommodations != entry.accommodations:
+            # The audit trail says that they changed, not what they are.
+            changes["accommodations"] = ["", "changed"]
+            entry.accommodations = accommodations
+    if changes:
+        entry.full_clean()
+        entry.save()
+        audit.record(
+            actor=actor, obj=session, verb=AuditVerb.UPDATED, site=session.site, changes=changes
+        )
+    return entry
+
+
+def _testing_device(session: TestSession, scan: str):
+    from homeroom.devices.models import Device
+
+    scan = (scan or "").strip()
+    if not scan:
+        raise ValidationError({"device": "Scan or type the device's asset tag or serial."})
+    devices = Device.objects.filter(site=session.site)
+    for lookup in ("asset_tag", "serial_number", "asset_tag__iexact", "serial_number__iexact"):
+        device = devices.filter(**{lookup: scan}).select_related("model").first()
+        if device is not None:
+            break
+    else:
+        raise ValidationError({"device": f"No device {scan} at {session.site}."})
+    if device.model.category not in TESTING_CATEGORIES:
+        raise ValidationError(
+            {
+                "device": f"{device} is a {device.model.get_category_display().lower()}, not a "
+                "testing device."
+            }
+        )
+    return device
+
+
+def _bind(actor, entry: SessionStudent, device) -> None:
+    holder = (
+        SessionStudent.objects.filter(session_id=entry.session_id, device=device)
+        .exclude(pk=entry.pk)
+        .select_related("person")
+        .first()
+    )
+    if holder is not None:
+        raise ValidationError(
+            {"device": f"{device} is already {holder.person}'s device in this session."}
+        )
+    before = entry.device
+    entry.device = device
+    entry.bound_at = timezone.now()
+    entry.bound_by = actor if actor is not None and actor.is_authenticated else None
+    entry.save(update_fields=["device", "bound_at", "bound_by"])
+    audit.record(
+        actor=actor,
+        obj=entry.session,
+        verb=AuditVerb.UPDATED,
+        site=entry.session.site,
+        changes={f"device of {entry.person}": [str(before) if before else None, str(device)]},
+    )
+
+
+@transaction.atomic
+def device_bind(*, actor, entry: SessionStudent, scan: str) -> SessionStudent:
+    """Bind the scanned device to the student: they test on it, and it keeps their saved
+    responses, so one device serves one student in a session."""
+    entry = (
+        SessionStudent.objects.select_for_update()
+        .select_related("session", "person")
+        .get(pk=entry.pk)
+    )
+    _require_run(actor, entry.session)
+    device = _testing_device(entry.session, scan)
+    if entry.device_id == device.pk:
+        return entry
+    _bind(actor, entry, device)
+    return entry
+
+
+@transaction.atomic
+def cart_bind(*, actor, session: TestSession, scan: str) -> int:
+    """Give the students still without a device the devices of a cart's slots in order
+    (slot 1 to the first student by seat and name); returns how many were bound."""
+    from homeroom.devices.models import CartSlot, Device
+
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    _require_run(actor, session)
+    scan = (scan or "").strip()
+    cart = (
+        Device.objects.filter(site=session.site, model__category="cart")
+        .filter(Q(asset_tag__iexact=scan) | Q(serial_number__iexact=scan))
+        .first()
+    )
+    if cart is None:
+        raise ValidationError({"cart": f"No cart {scan} at {session.site}."})
+    taken = set(session.students.exclude(device=None).values_list("device_id", flat=True))
+    devices = [
+        slot.device
+        for slot in CartSlot.objects.filter(cart=cart, device__isnull=False)
+        .select_related("device")
+        .order_by("number")
+        if slot.device_id not in taken
+    ]
+    waiting = list(selectors.roster(session).filter(device__isnull=True, absent=False))
+    if not devices:
+        raise ValidationError({"cart": f"{cart} has no free device in its slots."})
+    bound = 0
+    for entry, device in zip(waiting, devices, strict=False):
+        _bind(actor, entry, device)
+        bound += 1
+    return bound

@@ -14,6 +14,14 @@ urlpatterns = [
     path(
         "testday/windows/<int:pk>/org-unit-moves.csv", views.org_unit_moves, name="org_unit_moves"
     ),
+    path("testday/sessions/", views.session_list, name="session_list"),
+    path("testday/sessions/new/", views.session_create, name="session_create"),
+    path("testday/sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("testday/sessions/<int:pk>/status/", views.session_status, name="session_status"),
+    path("testday/sessions/<int:pk>/students/", views.session_students, name="session_students"),
+    path("testday/sessions/<int:pk>/student/", views.session_student, name="session_student"),
+    path("testday/sessions/<int:pk>/bind/", views.session_bind, name="session_bind"),
+    path("testday/sessions/<int:pk>/cart/", views.session_cart, name="session_cart"),
     path("testday/platforms/", views.platform_list, name="platform_list"),
     path("testday/platforms/new/", views.platform_create, name="platform_create"),
     path("testday/platforms/<int:pk>/", views.platform_detail, name="platform_detail"),

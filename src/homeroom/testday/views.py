@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,12 +12,21 @@ from homeroom.core.exceptions import problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import Site
-from homeroom.core.selectors import audit_events_for, sites_for
+from homeroom.core.selectors import audit_events_for, rooms_for, sites_for
 from homeroom.people.models import User
+from homeroom.people.selectors import classes_for
 from homeroom.testday import selectors, services
-from homeroom.testday.choices import FIGURES, PlatformKind, ReadinessState, WindowPhase
-from homeroom.testday.filters import PlatformFilter, ReadinessFilter, WindowFilter
-from homeroom.testday.forms import PlatformForm, WindowForm
+from homeroom.testday.choices import (
+    FIGURES,
+    SESSION_TRANSITIONS,
+    Accommodation,
+    PlatformKind,
+    ReadinessState,
+    SessionStatus,
+    WindowPhase,
+)
+from homeroom.testday.filters import PlatformFilter, ReadinessFilter, SessionFilter, WindowFilter
+from homeroom.testday.forms import PlatformForm, SessionForm, StudentsForm, WindowForm
 from homeroom.testday.models import TestingWindow
 
 VIEW_WINDOWS = "testday.view_testingwindow"
@@ -329,3 +338,234 @@ def cache_check(request, pk: int):
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect(platform)
+
+
+# Sessions -------------------------------------------------------------------------------
+
+VIEW_SESSIONS = "testday.view_testsession"
+
+
+@access(VIEW_SESSIONS)
+def session_list(request):
+    """Test sessions the user may see, coming first, with one filter form."""
+    session_filter, sessions = filtered(
+        request, SessionFilter, selectors.sessions_for(request.user), site_field="site"
+    )
+    if session_filter.day is None and session_filter.window is None:
+        sessions = sessions.filter(ends_at__gte=timezone.now())
+    sessions = sessions.annotate(student_count=Count("students")).order_by("starts_at", "pk")
+    context = {
+        "page": paginate(request, sessions),
+        "filter": session_filter,
+        "statuses": SessionStatus.choices,
+        "windows": selectors.windows_for(request.user).order_by("-ends_on")[:50],
+        "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
+    }
+    template = "testday/session_list.html#table" if request.htmx else "testday/session_list.html"
+    return render(request, template, context)
+
+
+def _staff():
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(groups__name=roles.STUDENT)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@access("testday.add_testsession")
+def session_create(request):
+    windows = selectors.windows_for(request.user).order_by("-ends_on")
+    initial = {}
+    chosen = request.GET.get("window", "")
+    if chosen.isdigit() and windows.filter(pk=chosen).exists():
+        initial["window"] = int(chosen)
+    form = SessionForm(
+        request.POST or None,
+        initial=initial,
+        windows=windows,
+        rooms=rooms_for(request.user).filter(is_active=True).order_by("site__name", "number"),
+        staff=_staff(),
+        sessions=selectors.sessions_for(request.user).order_by("-starts_at")[:200],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=request.user,
+                window=data["window"],
+                room=data["room"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                administrators=data["administrators"],
+                proctors=data["proctors"],
+                make_up_for=data["make_up_for"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Scheduled {session}. Add its students next.")
+            return redirect(session)
+    return render(request, "testday/session_form.html", {"form": form})
+
+
+def _session(request, pk: int):
+    return get_object_or_404(selectors.sessions_for(request.user), pk=pk)
+
+
+@access(VIEW_SESSIONS)
+def session_detail(request, pk: int):
+    session = _session(request, pk)
+    runs = selectors.can_run(request.user, session)
+    entries = list(selectors.roster(session))
+    verdicts = selectors.session_verdicts(session, timezone.now())
+    rows = [(entry, verdicts.get(entry.pk)) for entry in entries]
+    plans = request.user.has_perm("testday.add_testsession")
+    return render(
+        request,
+        "testday/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "runs": runs,
+            "plans": plans,
+            "accommodations": selectors.sees_accommodations(request.user, session),
+            "accommodation_choices": Accommodation.choices,
+            "student_ids": request.user.has_perm("people.view_student_ids"),
+            "next_statuses": [
+                (status, SessionStatus(status).label)
+                for status in (SessionStatus.TESTING, SessionStatus.DONE, SessionStatus.SCHEDULED)
+                if status in SESSION_TRANSITIONS[session.status]
+            ],
+            "administrators": session.administrators.order_by("last_name", "first_name"),
+            "proctors": session.proctors.order_by("last_name", "first_name"),
+            "students_form": StudentsForm(
+                classes=classes_for(request.user)
+                .filter(site=session.site, is_active=True)
+                .order_by("title")
+            )
+            if plans
+            else None,
+            "bound": sum(1 for entry in entries if entry.device_id),
+            "not_ready": sum(
+                1 for verdict in verdicts.values() if verdict.state != ReadinessState.READY
+            ),
+        },
+    )
+
+
+def _problem(request, error) -> None:
+    messages.error(request, problem_text(error))
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def session_status(request, pk: int):
+    session = _session(request, pk)
+    try:
+        services.session_set_status(
+            actor=request.user, session=session, status=request.POST.get("status", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        session.refresh_from_db()
+        messages.success(request, f"{session} is now {session.get_status_display().lower()}.")
+    return redirect(session)
+
+
+@access("testday.add_testsession")
+@require_POST
+def session_students(request, pk: int):
+    session = _session(request, pk)
+    form = StudentsForm(
+        request.POST,
+        classes=classes_for(request.user).filter(site=session.site, is_active=True),
+    )
+    if not form.is_valid():
+        messages.error(request, "Choose a class from the list, a grade, or paste ids.")
+        return redirect(session)
+    try:
+        added = services.students_add(actor=request.user, session=session, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, f"Added {added} students." if added else "No one new to add.")
+    return redirect(session)
+
+
+def _entry(request, session, value):
+    value = str(value or "")
+    entry = session.students.filter(pk=value).first() if value.isdigit() else None
+    if entry is None:
+        messages.error(request, "That student is not in this session.")
+    return entry
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def session_bind(request, pk: int):
+    """Bind the scanned device to one student; says at once whether it is ready."""
+    session = _session(request, pk)
+    entry = _entry(request, session, request.POST.get("entry"))
+    if entry is None:
+        return redirect(session)
+    try:
+        entry = services.device_bind(
+            actor=request.user, entry=entry, scan=request.POST.get("device", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+        return redirect(session)
+    verdict = selectors.session_verdicts(session, timezone.now()).get(entry.pk)
+    text = f"✓ {entry.device} is {entry.person}'s device"
+    if verdict is None or verdict.state == ReadinessState.READY:
+        messages.success(request, f"{text}. Ready.")
+    else:
+        messages.warning(request, f"{text}. {verdict.label}: {'; '.join(verdict.reasons)}.")
+    return redirect(session)
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def session_cart(request, pk: int):
+    session = _session(request, pk)
+    try:
+        bound = services.cart_bind(
+            actor=request.user, session=session, scan=request.POST.get("cart", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, f"Bound {bound} devices from the cart, slot by slot.")
+    return redirect(session)
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def session_student(request, pk: int):
+    """Mark a student absent or present, or set their accommodations."""
+    session = _session(request, pk)
+    entry = _entry(request, session, request.POST.get("entry"))
+    if entry is None:
+        return redirect(session)
+    values = {}
+    if "absent" in request.POST:
+        values["absent"] = request.POST["absent"] == "1"
+    if "accommodations" in request.POST:
+        values["accommodations"] = [
+            value
+            for value in request.POST.getlist("accommodation")
+            if value in Accommodation.values
+        ]
+    try:
+        services.student_update(actor=request.user, entry=entry, **values)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, f"Saved {entry.person}.")
+    return redirect(session)

@@ -8,64 +8,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0009_district_name'),
+        ("core", "0009_district_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentPlatform',
+            name="AssessmentPlatform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('testnav', 'Pearson TestNav'), ('drc_insight', 'DRC INSIGHT'), ('nwea_map', 'NWEA MAP Growth'), ('cambium', 'Cambium / AIR Secure Browser'), ('custom', 'Another platform')], max_length=20)),
-                ('school_year', models.CharField(help_text='The school year these figures apply to, e.g. 2026-27.', max_length=9, validators=[django.core.validators.RegexValidator('^\\d{4}-\\d{2}$', 'Write a school year such as 2026-27.')])),
-                ('chromeos_min', models.PositiveSmallIntegerField(blank=True, help_text='The oldest ChromeOS version (stable channel) the vendor supports.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='lowest supported ChromeOS')),
-                ('chromeos_runs_from', models.PositiveSmallIntegerField(blank=True, help_text='Below this version the app does not run at all; between it and the supported minimum a device is a warning, not ready only below it.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='ChromeOS the app still runs on')),
-                ('chromeos_excluded', models.CharField(blank=True, help_text='Versions the vendor says not to test on, e.g. 140, 141.', max_length=200, verbose_name='ChromeOS versions excluded')),
-                ('chromeos_lts', models.CharField(blank=True, help_text='Long-term-support releases accepted below the minimum, e.g. 144.', max_length=100, verbose_name='ChromeOS LTS versions accepted')),
-                ('ipados_min', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^\\d{1,4}(\\.\\d{1,6}){0,3}$', 'Write a version such as 17 or 10.0.19045.')], verbose_name='lowest iPadOS')),
-                ('windows_min', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^\\d{1,4}(\\.\\d{1,6}){0,3}$', 'Write a version such as 17 or 10.0.19045.')], verbose_name='lowest Windows')),
-                ('macos_min', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^\\d{1,4}(\\.\\d{1,6}){0,3}$', 'Write a version such as 17 or 10.0.19045.')], verbose_name='lowest macOS')),
-                ('must_be_managed', models.BooleanField(default=True, help_text="Secure testing only on devices enrolled in the district's management.", verbose_name='devices must be managed')),
-                ('kiosk_app_id', models.CharField(blank=True, help_text='The Chrome app id testing devices run in kiosk mode.', max_length=64, validators=[django.core.validators.RegexValidator('^[a-p]{32}$', 'A Chrome app id is 32 letters a to p.')], verbose_name='kiosk app id')),
-                ('cache_name', models.CharField(blank=True, help_text='What the vendor calls it, e.g. ProctorCache.', max_length=100, verbose_name='content caching server')),
-                ('cache_host', models.CharField(blank=True, max_length=255, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9.\\-:\\[\\]]+$', 'Give a host name or address.')], verbose_name='caching server host')),
-                ('cache_port', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(65535)], verbose_name='caching server port')),
-                ('testing_org_unit', models.CharField(blank=True, help_text='The Google Admin org unit testing devices must be in, e.g. /Students/Testing.', max_length=300, verbose_name='testing org unit')),
-                ('sources', models.JSONField(blank=True, default=dict, help_text='Where each figure comes from, by figure.')),
-                ('notes', models.TextField(blank=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("testnav", "Pearson TestNav"),
+                            ("drc_insight", "DRC INSIGHT"),
+                            ("nwea_map", "NWEA MAP Growth"),
+                            ("cambium", "Cambium / AIR Secure Browser"),
+                            ("custom", "Another platform"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.CharField(
+                        help_text="The school year these figures apply to, e.g. 2026-27.",
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}-\\d{2}$", "Write a school year such as 2026-27."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "chromeos_min",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The oldest ChromeOS version (stable channel) the vendor supports.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="lowest supported ChromeOS",
+                    ),
+                ),
+                (
+                    "chromeos_runs_from",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Below this version the app does not run at all; between it and the supported minimum a device is a warning, not ready only below it.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="ChromeOS the app still runs on",
+                    ),
+                ),
+                (
+                    "chromeos_excluded",
+                    models.CharField(
+                        blank=True,
+                        help_text="Versions the vendor says not to test on, e.g. 140, 141.",
+                        max_length=200,
+                        verbose_name="ChromeOS versions excluded",
+                    ),
+                ),
+                (
+                    "chromeos_lts",
+                    models.CharField(
+                        blank=True,
+                        help_text="Long-term-support releases accepted below the minimum, e.g. 144.",
+                        max_length=100,
+                        verbose_name="ChromeOS LTS versions accepted",
+                    ),
+                ),
+                (
+                    "ipados_min",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,4}(\\.\\d{1,6}){0,3}$",
+                                "Write a version such as 17 or 10.0.19045.",
+                            )
+                        ],
+                        verbose_name="lowest iPadOS",
+                    ),
+                ),
+                (
+                    "windows_min",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,4}(\\.\\d{1,6}){0,3}$",
+                                "Write a version such as 17 or 10.0.19045.",
+                            )
+                        ],
+                        verbose_name="lowest Windows",
+                    ),
+                ),
+                (
+                    "macos_min",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,4}(\\.\\d{1,6}){0,3}$",
+                                "Write a version such as 17 or 10.0.19045.",
+                            )
+                        ],
+                        verbose_name="lowest macOS",
+                    ),
+                ),
+                (
+                    "must_be_managed",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Secure testing only on devices enrolled in the district's management.",
+                        verbose_name="devices must be managed",
+                    ),
+                ),
+                (
+                    "kiosk_app_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Chrome app id testing devices run in kiosk mode.",
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-p]{32}$", "A Chrome app id is 32 letters a to p."
+                            )
+                        ],
+                        verbose_name="kiosk app id",
+                    ),
+                ),
+                (
+                    "cache_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the vendor calls it, e.g. ProctorCache.",
+                        max_length=100,
+                        verbose_name="content caching server",
+                    ),
+                ),
+                (
+                    "cache_host",
+                    models.CharField(
+                        blank=True,
+                        max_length=255,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9.\\-:\\[\\]]+$", "Give a host name or address."
+                            )
+                        ],
+                        verbose_name="caching server host",
+                    ),
+                ),
+                (
+                    "cache_port",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(65535),
+                        ],
+                        verbose_name="caching server port",
+                    ),
+                ),
+                (
+                    "testing_org_unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Google Admin org unit testing devices must be in, e.g. /Students/Testing.",
+                        max_length=300,
+                        verbose_name="testing org unit",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Where each figure comes from, by figure.",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TestingWindow',
+            name="TestingWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessment', models.CharField(max_length=200)),
-                ('content_area', models.CharField(blank=True, help_text='e.g. English language arts, Mathematics.', max_length=100)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('grades', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('coordinators', models.ManyToManyField(blank=True, help_text='The site test coordinators.', related_name='coordinated_windows', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='testday.assessmentplatform')),
-                ('sites', models.ManyToManyField(related_name='testing_windows', to='core.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessment", models.CharField(max_length=200)),
+                (
+                    "content_area",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. English language arts, Mathematics.",
+                        max_length=100,
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("grades", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "coordinators",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The site test coordinators.",
+                        related_name="coordinated_windows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="windows",
+                        to="testday.assessmentplatform",
+                    ),
+                ),
+                ("sites", models.ManyToManyField(related_name="testing_windows", to="core.site")),
             ],
             options={
-                'ordering': ['starts_on', 'pk'],
-                'indexes': [models.Index(fields=['starts_on', 'ends_on'], name='testday_tes_starts__04c8ac_idx'), models.Index(fields=['platform', 'starts_on'], name='testday_tes_platfor_f6b803_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='window_ends_after_start')],
+                "ordering": ["starts_on", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["starts_on", "ends_on"], name="testday_tes_starts__04c8ac_idx"
+                    ),
+                    models.Index(
+                        fields=["platform", "starts_on"], name="testday_tes_platfor_f6b803_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="window_ends_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -66,8 +66,7 @@ PLATFORMS = [
             "chromeos_min": "NWEA, System and Bandwidth Requirements, 7 Feb 2024: ChromeOS "
             "106 minimum with the NWEA Secure Testing App.",
             "windows_min": "NWEA, System and Bandwidth Requirements, 7 Feb 2024: Windows 10.",
-            "macos_min": "NWEA, System and Bandwidth Requirements, 7 Feb 2024: macOS 11 "
-            "minimum.",
+            "macos_min": "NWEA, System and Bandwidth Requirements, 7 Feb 2024: macOS 11 minimum.",
             "must_be_managed": "NWEA: secure testing through the NWEA Secure Testing App "
             "on managed devices.",
             "ipados_min": TO_ENTER,

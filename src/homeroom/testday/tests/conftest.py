@@ -104,3 +104,50 @@ def testing_ou(testnav, users):
     return services.platform_update(
         actor=users[roles.DISTRICT_ADMIN], platform=testnav, testing_org_unit="/Students/Testing"
     )
+
+
+@pytest.fixture
+def pupils(sites):
+    """Four grade-4 students at the first school (ids S1..S4, state ids 9001..9004), three
+    of them in Ms Walker's class, and a grade-5 student."""
+    from homeroom.people.models import Enrollment, Person, SchoolClass
+
+    people = []
+    for n, (given, grade) in enumerate(
+        [("Maya", "4"), ("Leo", "4"), ("Ana", "4"), ("Sam", "4"), ("Zoe", "5")], start=1
+    ):
+        people.append(
+            Person.objects.create(
+                kind="student",
+                given_name=given,
+                family_name="Ortiz" if n == 1 else f"Student{n}",
+                identifier=f"S{n}",
+                state_id=f"900{n}",
+                grade=grade,
+                primary_site=sites[0],
+            )
+        )
+    walker = SchoolClass.objects.create(title="Grade 4 Walker", site=sites[0])
+    for person in people[:3]:
+        Enrollment.objects.create(person=person, school_class=walker, site=sites[0], role="student")
+    return {"people": people, "class": walker}
+
+
+@pytest.fixture
+def make_session(sites, coordinator, make_window, frozen):
+    def make(**fields):
+        window = fields.pop("window", None) or make_window()
+        actor = fields.pop("actor", coordinator)
+        starts = timezone.make_aware(datetime.datetime.combine(frozen, datetime.time(9)))
+        values = {
+            "window": window,
+            "room": sites[0].rooms.get(number="102"),
+            "title": "Grade 4 ELA",
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=2),
+            "administrators": [coordinator],
+            **fields,
+        }
+        return services.session_create(actor=actor, **values)
+
+    return make

@@ -66,3 +66,8 @@ def test_the_whole_demo_plans_its_windows_through_the_service(time_machine):
     reasons = {reason for school in schools for reason in school.reasons}
     assert "ChromeOS 131 is below the supported 146: update it" in reasons
     assert "In org unit /Staff/Loaners, not /Students" in reasons
+    # A session in each testing school's lab today, its students on bound devices.
+    sessions = open_window.sessions.all()
+    assert sessions.count() == open_window.sites.count()
+    for session in sessions:
+        assert session.room.kind == "lab" and session.students.exclude(device=None).exists()

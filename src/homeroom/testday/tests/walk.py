@@ -3,11 +3,17 @@ import datetime
 from django.utils import timezone
 
 from homeroom.core.testing import WalkSamples
-from homeroom.testday.models import AssessmentPlatform, TestingWindow
+from homeroom.testday.models import (
+    AssessmentPlatform,
+    SessionStudent,
+    TestingWindow,
+    TestSession,
+)
 
 
 def samples(base) -> WalkSamples:
-    """A testing window open at the walk's site on TestNav (seeded by the migration)."""
+    """A testing window open at the walk's site on TestNav (seeded by the migration), with
+    a session the walk's teacher administers starting in an hour."""
     platform = AssessmentPlatform.objects.get(name="Pearson TestNav")
     today = timezone.localdate()
     window = TestingWindow.objects.create(
@@ -28,4 +34,17 @@ def samples(base) -> WalkSamples:
         "testday:platform_detail": platform.pk,
         "testday:platform_edit": platform.pk,
     }
+    starts = timezone.now() + datetime.timedelta(hours=1)
+    session = TestSession.objects.create(
+        window=window,
+        site=base.site,
+        room=base.room,
+        title="Walk session",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    session.administrators.set([base.user])
+    SessionStudent.objects.create(session=session, person=base.person)
+    for name in ("detail", "status", "students", "student", "bind", "cart"):
+        by_url_name[f"testday:session_{name}"] = session.pk
     return WalkSamples(by_url_name=by_url_name)
