@@ -405,7 +405,7 @@ WORKSPACES = {
         "Today",
         "Help desk",
         "Apps",
-        "Test sessions",
+        "Test day",
         "Training",
         "People",
         "District",

@@ -69,3 +69,14 @@ class Accommodation(models.TextChoices):
     SMALL_GROUP = "small_group", "Small group"
     EXTENDED_TIME = "extended_time", "Extended time"
     READ_ALOUD = "read_aloud", "Read aloud"
+
+
+class IncidentKind(models.TextChoices):
+    DEVICE_FROZE = "device_froze", "Device froze"
+    APP_CRASH = "app_crash", "Testing app crashed"
+    NETWORK = "network", "Network outage"
+    POWER = "power", "Power"
+    LOGIN = "login", "Login or test ticket problem"
+    DISRUPTION = "disruption", "Disruption"
+    SECURITY = "security", "Security breach"
+    OTHER = "other", "Other"

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from homeroom.testday.choices import FIGURES
+from homeroom.testday.choices import FIGURES, IncidentKind
 from homeroom.testday.models import GRADES, AssessmentPlatform, grades_of
 
 
@@ -152,3 +152,59 @@ class StudentsForm(forms.Form):
 class BindForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     device = forms.CharField(max_length=128, label="Device", help_text="Scan its asset tag.")
+
+
+RESUMED = [("", "Not yet known"), ("yes", "Yes"), ("no", "No")]
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(choices=IncidentKind.choices, label="What happened")
+    student = forms.ModelChoiceField(queryset=None, required=False)
+    device = forms.CharField(
+        max_length=128,
+        required=False,
+        help_text="Scan it, or leave empty for the student's device.",
+    )
+    noticed = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label="Noticed at", required=False
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    action_taken = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Action taken"
+    )
+    swap_to = forms.CharField(
+        max_length=128,
+        required=False,
+        label="Swap to a spare",
+        help_text="Scan the spare: the student's binding moves to it and the failed device "
+        "gets a ticket.",
+    )
+    open_ticket = forms.BooleanField(required=False, label="Open a help-desk ticket")
+    resolved = forms.BooleanField(required=False, label="Resolved now")
+    testing_resumed = forms.ChoiceField(choices=RESUMED, required=False, label="Testing resumed")
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+        self.fields["student"].label_from_instance = lambda entry: (
+            f"{entry.person}" + (f" · {entry.device}" if entry.device_id else "")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("swap_to") and not data.get("student"):
+            self.add_error("student", "Choose the student to move to the spare.")
+        data["testing_resumed"] = {"yes": True, "no": False}.get(data.get("testing_resumed"))
+        if data.get("noticed"):
+            today = timezone.localdate()
+            data["noticed_at"] = timezone.make_aware(
+                datetime.datetime.combine(today, data["noticed"])
+            )
+        else:
+            data["noticed_at"] = None
+        return data
+
+
+class ResolveForm(forms.Form):
+    action_taken = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    testing_resumed = forms.ChoiceField(choices=RESUMED, required=False, label="Testing resumed")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from homeroom.testday.choices import (
     Accommodation,
+    IncidentKind,
     PlatformKind,
     SessionKind,
     SessionStatus,
@@ -368,3 +369,67 @@ class SessionStudent(models.Model):
         unknown = set(self.accommodations or []) - set(Accommodation.values)
         if unknown:
             raise ValidationError({"accommodations": "Unknown accommodation."})
+
+
+class Incident(models.Model):
+    """Something that went wrong during a session (a Chromebook froze, the network
+    dropped…): when it was noticed, what was done, when it was resolved and whether testing
+    resumed, logged for the district test coordinator's irregularity report."""
+
+    session = models.ForeignKey(TestSession, on_delete=models.PROTECT, related_name="incidents")
+    student = models.ForeignKey(
+        SessionStudent, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    device = models.ForeignKey(
+        "devices.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=IncidentKind.choices)
+    noticed_at = models.DateTimeField(default=timezone.now)
+    description = models.TextField(blank=True, help_text="What happened.")
+    action_taken = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    testing_resumed = models.BooleanField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.ForeignKey(
+        "helpdesk.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-noticed_at", "-pk"]
+        indexes = [models.Index(fields=["session", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.session}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("testday:incident_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.resolved_at and self.noticed_at and self.resolved_at < self.noticed_at:
+            raise ValidationError({"resolved_at": "It cannot be resolved before it was noticed."})
+
+
+class DeviceSwap(models.Model):
+    """A student moved to another device during a session: the binding moves and the
+    failed device is kept on record (its saved responses stay on it)."""
+
+    student = models.ForeignKey(SessionStudent, on_delete=models.CASCADE, related_name="swaps")
+    from_device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    to_device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="swaps"
+    )
+    swapped_at = models.DateTimeField(default=timezone.now)
+    swapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["swapped_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_device} → {self.to_device}"

@@ -34,17 +34,18 @@ registry.add_nav(
     )
 )
 VIEW_SESSIONS = Rule("testday.view_testsession")
+registry.add_nav(NavItem("Live board", "testday:board", VIEW_SESSIONS, TEST_DAY, order=276))
 registry.add_nav(
     NavItem(
         "Test sessions",
         "testday:session_list",
         VIEW_SESSIONS,
         TEST_DAY,
-        order=276,
-        prefixes=("/testday/sessions/",),
+        order=277,
+        prefixes=("/testday/sessions/", "/testday/incidents/"),
     )
 )
-registry.add_nav(NavItem("Platforms", "testday:platform_list", VIEW_PLATFORMS, TEST_DAY, order=277))
+registry.add_nav(NavItem("Platforms", "testday:platform_list", VIEW_PLATFORMS, TEST_DAY, order=278))
 
 CARD_ROWS = 4
 # A window shows on Today from this many days before its first day.

@@ -9,7 +9,13 @@ from django.db.models.functions import Left, StrIndex
 from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
-from homeroom.testday.models import AssessmentPlatform, SessionStudent, TestingWindow, TestSession
+from homeroom.testday.models import (
+    AssessmentPlatform,
+    Incident,
+    SessionStudent,
+    TestingWindow,
+    TestSession,
+)
 
 
 def platforms_for(user) -> QuerySet[AssessmentPlatform]:
@@ -325,3 +331,29 @@ def _open_repair(device_field: str):
     from homeroom.repairs.models import RepairOrder
 
     return Exists(RepairOrder.objects.open().filter(device=OuterRef(device_field)))
+
+
+def board(user, day: datetime.date) -> list[TestSession]:
+    """The user's sessions on `day`, school by school and room by room, each with its
+    students, open incidents and swaps counted (one query)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, zone)
+    return list(
+        sessions_for(user)
+        .filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        .exclude(status="cancelled")
+        .annotate(
+            student_count=Count("students", distinct=True),
+            open_incidents=Count(
+                "incidents", filter=Q(incidents__resolved_at__isnull=True), distinct=True
+            ),
+            swap_count=Count("students__swaps", distinct=True),
+        )
+        .order_by("site__name", "room__number", "starts_at", "pk")
+    )
+
+
+def incidents_for(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(session__in=sessions_for(user)).select_related(
+        "session", "session__room", "session__site", "student__person", "device", "ticket"
+    )

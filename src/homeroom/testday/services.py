@@ -29,6 +29,8 @@ from homeroom.testday.choices import (
 )
 from homeroom.testday.models import (
     AssessmentPlatform,
+    DeviceSwap,
+    Incident,
     SessionStudent,
     TestingWindow,
     TestSession,
@@ -605,3 +607,200 @@ def cart_bind(*, actor, session: TestSession, scan: str) -> int:
         _bind(actor, entry, device)
         bound += 1
     return bound
+
+
+# Incidents and swaps --------------------------------------------------------------------
+
+
+def _ticket_for(actor, session: TestSession, device, subject: str, description: str):
+    """A help-desk ticket for a device that failed during testing (None without the help
+    desk)."""
+    from django.apps import apps
+
+    if not apps.is_installed("homeroom.helpdesk"):
+        return None
+    from homeroom.helpdesk import services as helpdesk
+
+    return helpdesk.ticket_create(
+        actor=actor,
+        site=session.site,
+        room=session.room,
+        device=device,
+        subject=subject[:200],
+        description=description,
+    )
+
+
+@transaction.atomic
+def incident_log(
+    *,
+    actor,
+    session: TestSession,
+    kind: str,
+    student: SessionStudent | None = None,
+    device_scan: str = "",
+    noticed_at: datetime.datetime | None = None,
+    description: str = "",
+    action_taken: str = "",
+    resolved: bool = False,
+    testing_resumed: bool | None = None,
+    open_ticket: bool = False,
+) -> Incident:
+    """Log what went wrong in a session; the device is the scanned one, or the student's.
+    With `open_ticket`, the device gets a help-desk ticket."""
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    _require_run(actor, session)
+    if student is not None and student.session_id != session.pk:
+        raise ValidationError({"student": "That student is not in this session."})
+    device = _testing_device(session, device_scan) if device_scan.strip() else None
+    if device is None and student is not None:
+        device = student.device
+    now = timezone.now()
+    noticed_at = noticed_at or now
+    if noticed_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"noticed_at": "An incident cannot be noticed in the future."})
+    incident = Incident(
+        session=session,
+        student=student,
+        device=device,
+        kind=kind,
+        noticed_at=noticed_at,
+        description=(description or "").strip(),
+        action_taken=(action_taken or "").strip(),
+        resolved_at=now if resolved else None,
+        testing_resumed=testing_resumed,
+        reported_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    incident.full_clean()
+    if open_ticket:
+        if device is None:
+            raise ValidationError({"device": "Scan the device the ticket is for."})
+        incident.ticket = _ticket_for(
+            actor,
+            session,
+            device,
+            f"{incident.get_kind_display()} during testing: {device}",
+            f"{session} in {session.room}, {when(noticed_at)}. {incident.description}".strip(),
+        )
+    incident.save()
+    audit.record(
+        actor=actor,
+        obj=incident,
+        verb=AuditVerb.CREATED,
+        site=session.site,
+        changes={
+            "kind": [None, kind],
+            "device": [None, str(device) if device else None],
+            "noticed_at": [None, audit.as_json(noticed_at)],
+        },
+        message=f"Logged {incident.get_kind_display().lower()} in {session}",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_resolve(
+    *, actor, incident: Incident, action_taken: str = "", testing_resumed: bool | None = None
+) -> Incident:
+    incident = Incident.objects.select_for_update().select_related("session").get(pk=incident.pk)
+    _require_run(actor, incident.session)
+    if incident.resolved_at is not None:
+        raise ValidationError("This incident is already resolved.")
+    changes = {"resolved_at": [None, audit.as_json(timezone.now())]}
+    incident.resolved_at = timezone.now()
+    if action_taken.strip():
+        incident.action_taken = "\n".join(
+            part for part in (incident.action_taken, action_taken.strip()) if part
+        )
+        changes["action_taken"] = ["", action_taken.strip()]
+    if testing_resumed is not None:
+        changes["testing_resumed"] = [incident.testing_resumed, testing_resumed]
+        incident.testing_resumed = testing_resumed
+    incident.full_clean()
+    incident.save()
+    audit.record(
+        actor=actor,
+        obj=incident,
+        verb=AuditVerb.UPDATED,
+        site=incident.session.site,
+        changes=changes,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_escalate(*, actor, incident: Incident) -> Incident:
+    """Flag the incident for the district test coordinator."""
+    incident = Incident.objects.select_for_update().select_related("session").get(pk=incident.pk)
+    _require_run(actor, incident.session)
+    if incident.escalated_at is not None:
+        raise ValidationError("This incident is already escalated.")
+    incident.escalated_at = timezone.now()
+    incident.save(update_fields=["escalated_at"])
+    audit.record(
+        actor=actor,
+        obj=incident,
+        verb=AuditVerb.UPDATED,
+        site=incident.session.site,
+        changes={"escalated_at": [None, audit.as_json(incident.escalated_at)]},
+        message="Escalated to the district test coordinator",
+    )
+    return incident
+
+
+@transaction.atomic
+def device_swap(
+    *,
+    actor,
+    entry: SessionStudent,
+    scan: str,
+    incident: Incident | None = None,
+    open_ticket: bool = True,
+) -> DeviceSwap:
+    """Move a student to a spare device in one action: the binding moves, the swap is
+    recorded (the failed device keeps the responses saved so far), and the failed device
+    gets a help-desk ticket unless one is already open for it from the incident."""
+    entry = (
+        SessionStudent.objects.select_for_update()
+        .select_related("session", "person")
+        .get(pk=entry.pk)
+    )
+    session = entry.session
+    _require_run(actor, session)
+    failed = entry.device
+    if failed is None:
+        raise ValidationError({"device": f"{entry.person} has no device bound yet: bind one."})
+    spare = _testing_device(session, scan)
+    if spare.pk == failed.pk:
+        raise ValidationError({"device": f"{spare} is the device that failed: scan a spare."})
+    if incident is not None and incident.session_id != session.pk:
+        raise ValidationError("That incident is of another session.")
+    _bind(actor, entry, spare)
+    swap = DeviceSwap.objects.create(
+        student=entry,
+        from_device=failed,
+        to_device=spare,
+        incident=incident,
+        swapped_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    if open_ticket and (incident is None or incident.ticket_id is None):
+        ticket = _ticket_for(
+            actor,
+            session,
+            failed,
+            f"Failed during testing: {failed}",
+            f"{entry.person} was moved to {spare} during {session} in {session.room}. Keep "
+            "the device as it is until the student's saved responses are recovered.",
+        )
+        if incident is not None and ticket is not None:
+            incident.ticket = ticket
+            incident.save(update_fields=["ticket"])
+    audit.record(
+        actor=actor,
+        obj=session,
+        verb=AuditVerb.UPDATED,
+        site=session.site,
+        changes={f"swap for {entry.person}": [str(failed), str(spare)]},
+        message=f"Swapped {failed} for {spare}",
+    )
+    return swap

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +27,14 @@ from homeroom.testday.choices import (
     WindowPhase,
 )
 from homeroom.testday.filters import PlatformFilter, ReadinessFilter, SessionFilter, WindowFilter
-from homeroom.testday.forms import PlatformForm, SessionForm, StudentsForm, WindowForm
+from homeroom.testday.forms import (
+    IncidentForm,
+    PlatformForm,
+    ResolveForm,
+    SessionForm,
+    StudentsForm,
+    WindowForm,
+)
 from homeroom.testday.models import TestingWindow
 
 VIEW_WINDOWS = "testday.view_testingwindow"
@@ -451,6 +459,7 @@ def session_detail(request, pk: int):
             if plans
             else None,
             "bound": sum(1 for entry in entries if entry.device_id),
+            "incidents": session.incidents.select_related("student__person"),
             "not_ready": sum(
                 1 for verdict in verdicts.values() if verdict.state != ReadinessState.READY
             ),
@@ -569,3 +578,132 @@ def session_student(request, pk: int):
     else:
         messages.success(request, f"Saved {entry.person}.")
     return redirect(session)
+
+
+# The live board and incidents -------------------------------------------------------------
+
+BOARD_REFRESH_SECONDS = 20
+
+
+@access(VIEW_SESSIONS)
+def live_board(request):
+    """Every session today, school by school and room by room, with its state, open
+    incidents and swaps; refreshes itself."""
+    today = timezone.localdate()
+    sessions = selectors.board(request.user, today)
+    if request.current_site is not None:
+        sessions = [s for s in sessions if s.site_id == request.current_site.pk]
+    schools = {}
+    for session in sessions:
+        schools.setdefault(session.site.name, []).append(session)
+    context = {
+        "schools": list(schools.items()),
+        "today": today,
+        "refreshed": timezone.localtime(),
+        "refresh": BOARD_REFRESH_SECONDS,
+        "testing": sum(1 for s in sessions if s.status == SessionStatus.TESTING),
+        "open_incidents": sum(s.open_incidents for s in sessions),
+    }
+    template = "testday/board.html#board" if request.htmx else "testday/board.html"
+    return render(request, template, context)
+
+
+@access(VIEW_SESSIONS)
+def incident_new(request, pk: int):
+    """The quick form: what, who, which device, when; swap to a spare in the same step."""
+    session = _session(request, pk)
+    if not selectors.can_run(request.user, session):
+        raise PermissionDenied("Only the people running this session log its incidents.")
+    students = selectors.roster(session)
+    form = IncidentForm(request.POST or None, students=students)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                incident = services.incident_log(
+                    actor=request.user,
+                    session=session,
+                    kind=data["kind"],
+                    student=data["student"],
+                    device_scan=data["device"],
+                    noticed_at=data["noticed_at"],
+                    description=data["description"],
+                    action_taken=data["action_taken"],
+                    resolved=data["resolved"],
+                    testing_resumed=data["testing_resumed"],
+                    open_ticket=data["open_ticket"] and not data["swap_to"],
+                )
+                if data["swap_to"]:
+                    swap = services.device_swap(
+                        actor=request.user,
+                        entry=data["student"],
+                        scan=data["swap_to"],
+                        incident=incident,
+                    )
+        except (ValidationError, PermissionDenied) as error:
+            if isinstance(error, ValidationError):
+                form_errors(form, error)
+            else:
+                form.add_error(None, problem_text(error))
+        else:
+            text = f"Logged: {incident.get_kind_display().lower()} in {session.room}."
+            if data["swap_to"]:
+                text += f" {swap.student.person} now tests on {swap.to_device}."
+            messages.success(request, text)
+            return redirect(incident)
+    return render(request, "testday/incident_form.html", {"form": form, "session": session})
+
+
+def _incident(request, pk: int):
+    return get_object_or_404(selectors.incidents_for(request.user), pk=pk)
+
+
+@access(VIEW_SESSIONS)
+def incident_detail(request, pk: int):
+    incident = _incident(request, pk)
+    return render(
+        request,
+        "testday/incident_detail.html",
+        {
+            "incident": incident,
+            "session": incident.session,
+            "runs": selectors.can_run(request.user, incident.session),
+            "swaps": incident.swaps.select_related("from_device", "to_device"),
+            "resolve_form": ResolveForm(),
+            "student_ids": request.user.has_perm("people.view_student_ids"),
+        },
+    )
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def incident_resolve(request, pk: int):
+    incident = _incident(request, pk)
+    form = ResolveForm(request.POST)
+    form.is_valid()
+    resumed = {"yes": True, "no": False}.get(form.cleaned_data.get("testing_resumed"))
+    try:
+        services.incident_resolve(
+            actor=request.user,
+            incident=incident,
+            action_taken=form.cleaned_data.get("action_taken", ""),
+            testing_resumed=resumed,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, "Resolved.")
+    return redirect(incident)
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def incident_escalate(request, pk: int):
+    incident = _incident(request, pk)
+    try:
+        services.incident_escalate(actor=request.user, incident=incident)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, "Escalated to the district test coordinator.")
+    return redirect(incident)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from homeroom.core.testing import WalkSamples
 from homeroom.testday.models import (
     AssessmentPlatform,
+    Incident,
     SessionStudent,
     TestingWindow,
     TestSession,
@@ -47,4 +48,8 @@ def samples(base) -> WalkSamples:
     SessionStudent.objects.create(session=session, person=base.person)
     for name in ("detail", "status", "students", "student", "bind", "cart"):
         by_url_name[f"testday:session_{name}"] = session.pk
+    by_url_name["testday:incident_new"] = session.pk
+    incident = Incident.objects.create(session=session, kind="device_froze")
+    for name in ("detail", "resolve", "escalate"):
+        by_url_name[f"testday:incident_{name}"] = incident.pk
     return WalkSamples(by_url_name=by_url_name)
