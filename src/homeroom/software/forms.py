@@ -280,3 +280,18 @@ class DecideForm(forms.Form):
     rereview_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Look again on"
     )
+
+
+class SettingsForm(forms.Form):
+    public_list = forms.BooleanField(
+        required=False,
+        label="Publish the list of approved apps for families",
+        help_text="Anyone can then read it at /apps/public/, without signing in: the approved "
+        "tools by school and grade, the data each collects and the agreement signed.",
+    )
+    public_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="A note above the list",
+        help_text="e.g. whom families can ask about a tool.",
+    )

@@ -366,3 +366,25 @@ class ToolRequest(models.Model):
             RequestStatus.WAITING_VENDOR: "amber",
             RequestStatus.DECIDED: "green",
         }.get(self.status, "grey")
+
+
+class SoftwareSettings(models.Model):
+    """The district's choices for the Apps module (one row)."""
+
+    public_list = models.BooleanField(
+        default=False,
+        help_text="Show families the approved tools, without sign-in, at /apps/public/.",
+    )
+    public_note = models.TextField(
+        blank=True, help_text="A few words above the public list, e.g. whom to ask."
+    )
+
+    class Meta:
+        verbose_name_plural = "software settings"
+
+    def __str__(self) -> str:
+        return "Apps settings"
+
+    @classmethod
+    def current(cls) -> "SoftwareSettings":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

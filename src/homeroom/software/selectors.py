@@ -143,3 +143,24 @@ def in_use_undecided(user) -> QuerySet[Tool]:
         )
         .distinct()
     )
+
+
+def public_tools(site_id: int | None = None, grade: str | None = None) -> list[Tool]:
+    """The approved tools for families: each with its latest decided review (the data it
+    collects, the agreement), and nothing about people."""
+    tools = Tool.objects.filter(decision__in=USABLE).order_by("name", "pk")
+    if site_id:
+        used = Tool.sites.through.objects.filter(site_id=site_id).values("tool_id")
+        tools = tools.filter(Q(all_schools=True) | Q(pk__in=used))
+    if grade:
+        tools = tools.filter(Q(grade_bands__icontains=f'"{grade}"') | Q(grade_bands=[]))
+    tools = list(tools)
+    decided = Review.objects.filter(
+        tool__in=tools, status__in=[ReviewStatus.APPROVED, ReviewStatus.CONDITIONS]
+    ).order_by("tool_id", "-decided_on", "-pk")
+    latest = {}
+    for review in decided:
+        latest.setdefault(review.tool_id, review)
+    for tool in tools:
+        tool.public_review = latest.get(tool.pk)
+    return tools

@@ -33,7 +33,14 @@ from homeroom.software.choices import (
     Rostering,
     SignIn,
 )
-from homeroom.software.models import MAX_COST, Licence, Review, Tool, ToolRequest
+from homeroom.software.models import (
+    MAX_COST,
+    Licence,
+    Review,
+    SoftwareSettings,
+    Tool,
+    ToolRequest,
+)
 
 # Decisions a teacher's request ends at: the district has said yes or no.
 DECIDED_TOOLS = {Decision.APPROVED, Decision.CONDITIONS, Decision.DENIED}
@@ -605,3 +612,17 @@ def request_to_catalog(*, actor, tool_request: ToolRequest, category: str) -> To
         tool=tool
     )
     return tool
+
+
+@transaction.atomic
+def settings_update(*, actor, public_list: bool, public_note: str = "") -> SoftwareSettings:
+    _require(actor, "software.change_softwaresettings", "Only the district admin changes this.")
+    current = SoftwareSettings.current()
+    changes = audit.apply_changes(
+        current, {"public_list": bool(public_list), "public_note": (public_note or "").strip()}
+    )
+    if changes:
+        current.full_clean()
+        current.save()
+        audit.record(actor=actor, obj=current, verb=AuditVerb.UPDATED, changes=changes)
+    return current

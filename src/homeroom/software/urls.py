@@ -20,4 +20,6 @@ urlpatterns = [
     path("apps/tools/<int:pk>/reviews/new/", views.review_start, name="review_start"),
     path("apps/reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("apps/reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("apps/public/", views.public_list, name="public_list"),
+    path("apps/settings/", views.settings_edit, name="settings"),
 ]

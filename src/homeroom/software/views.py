@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from homeroom.core import roles
-from homeroom.core.access import access
+from homeroom.core.access import PUBLIC, access
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
-from homeroom.core.lists import paginate
+from homeroom.core.lists import export_response, paginate
 from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import Person, User
@@ -29,9 +30,10 @@ from homeroom.software.forms import (
     RequestStatusForm,
     ReviewForm,
     ReviewStartForm,
+    SettingsForm,
     ToolForm,
 )
-from homeroom.software.models import Licence
+from homeroom.software.models import Licence, SoftwareSettings
 
 VIEW = "software.view_tool"
 TOOL_FIELDS = [
@@ -67,15 +69,68 @@ def _tool(request, pk: int):
     )
 
 
+EXPORT_HEADER = [
+    "Name",
+    "Vendor",
+    "Website",
+    "Category",
+    "Uses AI",
+    "Decision",
+    "Conditions",
+    "Grades",
+    "Subjects",
+    "Sign-in",
+    "Rostering",
+    "Platforms",
+    "Schools",
+]
+
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+def _export_rows(tools):
+    """One row per tool as the filters show them, streamed in batches."""
+    tools = tools.order_by("name", "pk").prefetch_related("sites")
+    for tool in tools.iterator(chunk_size=500):
+        schools = (
+            "Every school"
+            if tool.all_schools
+            else "; ".join(sorted(site.name for site in tool.sites.all()))
+        )
+        yield [
+            tool.name,
+            tool.vendor,
+            tool.website,
+            tool.get_category_display(),
+            "yes" if tool.uses_ai else "no",
+            tool.get_decision_display(),
+            tool.conditions,
+            tool.grade_bands_label,
+            tool.subjects,
+            tool.sign_in_label,
+            tool.rostering_label,
+            tool.platforms_label,
+            schools,
+        ]
+
+
 @access(VIEW)
 def catalog(request):
     """Every tool in the catalog with its decision, with one filter form."""
     tool_filter, tools = filtered(
         request, ToolFilter, selectors.with_counts(selectors.tools_for(request.user))
     )
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return export_response(request, "apps", EXPORT_HEADER, _export_rows(tools))
     context = {
         "page": paginate(request, tools.order_by("name", "pk")),
         "filter": tool_filter,
+        "export_query": _export_query(request),
         "categories": Category.choices,
         "decisions": Decision.choices,
         "grades": GradeBand.choices,
@@ -473,3 +528,52 @@ def review_decide(request, pk: int):
             "The teachers who asked are emailed.",
         )
     return redirect(review)
+
+
+# The public list and the district's settings.
+
+
+@access(PUBLIC)
+def public_list(request):
+    """For families, without sign-in, when the district turns it on: the approved tools
+    per school and grade, what data each collects and the agreement signed. No names of
+    staff or students."""
+    current = SoftwareSettings.current()
+    if not current.public_list:
+        raise Http404("The district does not publish its list of apps.")
+    site_id = request.GET.get("site", "")
+    site_id = int(site_id) if site_id.isdigit() else None
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in GradeBand.values else None
+    return render(
+        request,
+        "software/public_list.html",
+        {
+            "tools": selectors.public_tools(site_id, grade),
+            "settings": current,
+            "sites": Site.objects.filter(is_active=True)
+            .exclude(type="district_office")
+            .order_by("name"),
+            "grades": GradeBand.choices,
+            "site_id": site_id,
+            "grade": grade,
+        },
+    )
+
+
+@access("software.change_softwaresettings")
+def settings_edit(request):
+    current = SoftwareSettings.current()
+    form = SettingsForm(
+        request.POST or None,
+        initial={"public_list": current.public_list, "public_note": current.public_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_update(actor=request.user, **form.cleaned_data)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved the apps settings.")
+            return redirect("software:settings")
+    return render(request, "software/settings.html", {"form": form})

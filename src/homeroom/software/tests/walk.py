@@ -35,4 +35,44 @@ def samples(base) -> WalkSamples:
 
     for name in ("request_detail", "request_status", "request_to_catalog"):
         by_url_name[f"software:{name}"] = asked
-    return WalkSamples(by_url_name=by_url_name)
+    return WalkSamples(by_url_name=by_url_name, **_api_samples(base))
+
+
+def _api_samples(base) -> dict:
+    """A fresh tool at the walk's site for each call (so a review can start on it), a
+    review in progress on another, and a request of the walking role's own."""
+    counter = iter(range(1, 100_000))
+
+    def tool():
+        made = Tool.objects.create(name=f"Walk API tool {next(counter)}", category="content")
+        made.sites.set([base.site])
+        return made.pk
+
+    def review():
+        return Review.objects.create(tool_id=tool(), terms_version="Walk API terms").pk
+
+    def asked():
+        user = base.walk_user if base.walk_user.is_authenticated else base.user
+        return ToolRequest.objects.create(
+            tool_name="Walk API request", purpose="x", students=5, site=base.site, requested_by=user
+        ).pk
+
+    return {
+        "by_key": {"tool_id": tool, "review_id": review, "request_id": asked},
+        "bodies": {
+            "create_software_tool": lambda: {
+                "name": f"Walk API new tool {next(counter)}",
+                "category": "creation",
+                "site_ids": [base.site.pk],
+            },
+            "start_software_review": {"terms_version": "Terms of 2026"},
+            "decide_software_review": {"status": "approved"},
+            "create_software_request": lambda: {
+                "tool_name": f"Walk API ask {next(counter)}",
+                "purpose": "Practice",
+                "students": 12,
+                "site_id": base.site.pk,
+            },
+            "set_software_request_status": {"status": "withdrawn"},
+        },
+    }
