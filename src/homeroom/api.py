@@ -177,6 +177,7 @@ def register_routers() -> None:
     from homeroom.repairs.api import router as repairs_router
     from homeroom.reports.api import router as reports_router
     from homeroom.software.api import router as software_router
+    from homeroom.testday.api import router as testday_router
     from homeroom.training.api import router as training_router
 
     api.add_router("/", people_router)
@@ -187,6 +188,7 @@ def register_routers() -> None:
     api.add_router("/", fees_router)
     api.add_router("/", reports_router)
     api.add_router("/", training_router)
+    api.add_router("/", testday_router)
     api.add_router("/", software_router)
     document_errors()
 

@@ -3,6 +3,7 @@ import datetime
 from django.utils import timezone
 
 from homeroom.core.testing import WalkSamples
+from homeroom.devices.models import Device, DeviceModel, Manufacturer
 from homeroom.testday.models import (
     AssessmentPlatform,
     Incident,
@@ -45,11 +46,24 @@ def samples(base) -> WalkSamples:
         ends_at=starts + datetime.timedelta(hours=2),
     )
     session.administrators.set([base.user])
-    SessionStudent.objects.create(session=session, person=base.person)
+    entry = SessionStudent.objects.create(session=session, person=base.person)
+    model = DeviceModel.objects.create(
+        manufacturer=Manufacturer.objects.create(name="Walk test day"),
+        name="Walk Chromebook",
+        category="chromebook",
+    )
+    Device.objects.create(
+        asset_tag="WALK-TD-1", serial_number="WALKTD1", model=model, site=base.site
+    )
     for name in ("detail", "status", "students", "student", "bind", "cart"):
         by_url_name[f"testday:session_{name}"] = session.pk
     by_url_name["testday:incident_new"] = session.pk
     incident = Incident.objects.create(session=session, kind="device_froze")
     for name in ("detail", "resolve", "escalate"):
         by_url_name[f"testday:incident_{name}"] = incident.pk
-    return WalkSamples(by_url_name=by_url_name)
+    bodies = {
+        "bind_testday_device": {"student_id": entry.pk, "device": "WALK-TD-1"},
+        "create_testday_incident": {"kind": "other", "description": "Walk incident"},
+    }
+    by_key = {"platform_id": platform.pk, "window_id": window.pk, "test_session_id": session.pk}
+    return WalkSamples(by_url_name=by_url_name, by_key=by_key, bodies=bodies)
