@@ -141,6 +141,8 @@ SOFTWARE_WORK = [
     "software.view_review",
     "software.add_review",
     "software.change_review",
+    # LMS provisioning files of their schools.
+    "software.export_provisioning",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {

@@ -381,6 +381,7 @@ class SoftwareSettings(models.Model):
 
     class Meta:
         verbose_name_plural = "software settings"
+        permissions = [("export_provisioning", "Can export LMS provisioning files")]
 
     def __str__(self) -> str:
         return "Apps settings"

@@ -40,6 +40,16 @@ registry.add_nav(
     )
 )
 
+registry.add_nav(
+    NavItem(
+        "LMS files",
+        "software:provisioning",
+        Rule("software.export_provisioning"),
+        APPS,
+        order=274,
+    )
+)
+
 
 def search_tools(request, query: str, limit: int):
     words = query.split()[:8]

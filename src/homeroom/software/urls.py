@@ -22,4 +22,10 @@ urlpatterns = [
     path("apps/reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("apps/public/", views.public_list, name="public_list"),
     path("apps/settings/", views.settings_edit, name="settings"),
+    path("apps/provisioning/", views.provisioning_page, name="provisioning"),
+    path(
+        "apps/provisioning/download/",
+        views.provisioning_download,
+        name="provisioning_download",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,7 @@ from homeroom.core.lists import export_response, paginate
 from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import Person, User
-from homeroom.software import selectors, services
+from homeroom.software import provisioning, selectors, services
 from homeroom.software.choices import (
     OPEN_REQUESTS,
     REQUEST_TRANSITIONS,
@@ -577,3 +577,60 @@ def settings_edit(request):
             messages.success(request, "Saved the apps settings.")
             return redirect("software:settings")
     return render(request, "software/settings.html", {"form": form})
+
+
+# LMS provisioning files.
+
+EXPORT = "software.export_provisioning"
+
+
+def _provisioning_scope(request):
+    """The school asked for (one of the user's), or the district for people who work at
+    every site; None when the user may not export that."""
+    site_id = request.GET.get("site", "")
+    if site_id.isdigit():
+        site = sites_for(request.user).filter(pk=site_id).first()
+        return provisioning.Scope(site=site) if site is not None else None
+    return provisioning.Scope() if request.user.sees_all_sites else None
+
+
+@access(EXPORT)
+def provisioning_page(request):
+    """Choose a format and a school, see the counts and the problems, then download."""
+    kind = request.GET.get("format", "")
+    scope = _provisioning_scope(request)
+    result = None
+    if kind in provisioning.FORMATS and scope is not None:
+        result = provisioning.preview(kind, scope)
+    elif kind and kind not in provisioning.FORMATS:
+        messages.warning(request, "Choose Canvas or OneRoster.")
+    elif kind and scope is None:
+        messages.warning(request, "Choose one of your schools.")
+    return render(
+        request,
+        "software/provisioning.html",
+        {
+            "formats": provisioning.FORMATS.items(),
+            "kind": kind,
+            "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
+            "site_id": int(request.GET["site"]) if request.GET.get("site", "").isdigit() else None,
+            "every_site": request.user.sees_all_sites,
+            "result": result,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@access(EXPORT)
+def provisioning_download(request):
+    kind = request.GET.get("format", "")
+    scope = _provisioning_scope(request)
+    if kind not in provisioning.FORMATS or scope is None:
+        messages.error(request, "Choose a format and one of your schools.")
+        return redirect("software:provisioning")
+    where = scope.site.code if scope.site is not None else "district"
+    response = StreamingHttpResponse(
+        provisioning.stream_zip(kind, scope), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{where}.zip"'
+    return response
