@@ -650,8 +650,10 @@ def incident_log(
     With `open_ticket`, the device gets a help-desk ticket."""
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     _require_run(actor, session)
-    if student is not None and student.session_id != session.pk:
-        raise ValidationError({"student": "That student is not in this session."})
+    if student is not None:
+        student = SessionStudent.objects.select_related("device").filter(pk=student.pk).first()
+        if student is None or student.session_id != session.pk:
+            raise ValidationError({"student": "That student is not in this session."})
     device = _testing_device(session, device_scan) if device_scan.strip() else None
     if device is None and student is not None:
         device = student.device
@@ -804,3 +806,25 @@ def device_swap(
         message=f"Swapped {failed} for {spare}",
     )
     return swap
+
+
+@transaction.atomic
+def incident_report_filed(*, actor, incident: Incident) -> Incident:
+    """Record that the irregularity report went to the state (the coordinator)."""
+    _require(actor, "testday.add_testsession", "Only the test coordinator files reports.")
+    incident = Incident.objects.select_for_update().select_related("session").get(pk=incident.pk)
+    require_site_access(actor, incident.session.site)
+    if incident.report_filed_at is not None:
+        raise ValidationError("Its irregularity report is already filed.")
+    incident.report_filed_at = timezone.now()
+    incident.report_filed_by = actor if actor is not None and actor.is_authenticated else None
+    incident.save(update_fields=["report_filed_at", "report_filed_by"])
+    audit.record(
+        actor=actor,
+        obj=incident,
+        verb=AuditVerb.UPDATED,
+        site=incident.session.site,
+        changes={"report_filed_at": [None, audit.as_json(incident.report_filed_at)]},
+        message="Irregularity report filed",
+    )
+    return incident

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +17,7 @@ from homeroom.core.models import Site
 from homeroom.core.selectors import audit_events_for, rooms_for, sites_for
 from homeroom.people.models import User
 from homeroom.people.selectors import classes_for
-from homeroom.testday import selectors, services
+from homeroom.testday import documents, selectors, services
 from homeroom.testday.choices import (
     FIGURES,
     SESSION_TRANSITIONS,
@@ -671,6 +672,7 @@ def incident_detail(request, pk: int):
             "swaps": incident.swaps.select_related("from_device", "to_device"),
             "resolve_form": ResolveForm(),
             "student_ids": request.user.has_perm("people.view_student_ids"),
+            "due_at": None if incident.report_filed_at else documents.report_due_at(incident),
         },
     )
 
@@ -707,3 +709,92 @@ def incident_escalate(request, pk: int):
     else:
         messages.success(request, "Escalated to the district test coordinator.")
     return redirect(incident)
+
+
+# Irregularity reports and seating charts ---------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@access(VIEW_SESSIONS)
+def incident_report(request, pk: int):
+    """The irregularity report of one incident as a PDF."""
+    incident = _incident(request, pk)
+    content = documents.irregularity_report(
+        incident, student_ids=request.user.has_perm("people.view_student_ids")
+    )
+    return _pdf(content, f"irregularity-{incident.pk}.pdf")
+
+
+@access("testday.add_testsession")
+@require_POST
+def incident_report_filed(request, pk: int):
+    incident = _incident(request, pk)
+    try:
+        services.incident_report_filed(actor=request.user, incident=incident)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(request, "Recorded: the irregularity report is filed.")
+    return redirect(incident)
+
+
+@access(VIEW_WINDOWS)
+def window_incidents(request, pk: int):
+    """Every incident of the window at the user's schools, as the irregularity fields (CSV
+    or XLSX, formulas neutralised)."""
+    window = _window(request, pk)
+    student_ids = request.user.has_perm("people.view_student_ids")
+    incidents = (
+        selectors.incidents_for(request.user)
+        .filter(session__window=window)
+        .select_related("reported_by", "student__person")
+        .order_by("noticed_at", "pk")
+    )
+    header = ["School", "School code", "Session", "Room", "Noticed", "Kind", "Grade"]
+    header += ["Student", "State id"] if student_ids else []
+    header += ["Device", "What happened", "Corrective action", "Resolved", "Testing resumed"]
+    header += ["Reported by", "Report filed"]
+
+    def stamp(moment) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def rows():
+        for incident in incidents:
+            person = incident.student.person if incident.student_id else None
+            row = [
+                incident.session.site.name,
+                incident.session.site.code,
+                str(incident.session),
+                str(incident.session.room),
+                stamp(incident.noticed_at),
+                incident.get_kind_display(),
+                person.grade if person else "",
+            ]
+            if student_ids:
+                row += [str(person) if person else "", person.state_id if person else ""]
+            row += [
+                str(incident.device) if incident.device_id else "",
+                incident.description,
+                incident.action_taken,
+                stamp(incident.resolved_at),
+                {True: "yes", False: "no"}.get(incident.testing_resumed, ""),
+                str(incident.reported_by or ""),
+                "yes" if incident.report_filed_at else "no",
+            ]
+            yield row
+
+    return export_response(request, f"incidents-{window.pk}", header, rows())
+
+
+@access(VIEW_SESSIONS)
+def seating_chart(request, pk: int):
+    session = _session(request, pk)
+    return _pdf(
+        documents.seating_chart(session, list(selectors.roster(session))),
+        f"seating-{session.pk}.pdf",
+    )

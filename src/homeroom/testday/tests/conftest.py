@@ -151,3 +151,35 @@ def make_session(sites, coordinator, make_window, frozen):
         return services.session_create(actor=actor, **values)
 
     return make
+
+
+@pytest.fixture
+def testing(sites, make_session, pupils, coordinator, users):
+    """A session this morning with Maya on NES-0001 and Leo on NES-0002, a spare NES-0003."""
+    from homeroom.devices.models import Device, DeviceModel, Manufacturer
+
+    model = DeviceModel.objects.create(
+        manufacturer=Manufacturer.objects.create(name="Acer"),
+        name="Chromebook 311",
+        category="chromebook",
+    )
+    devices = [
+        Device.objects.create(
+            asset_tag=f"NES-000{n}",
+            serial_number=f"SN{n}",
+            model=model,
+            site=sites[0],
+            status="deployed",
+            os_version="146.0.1",
+            org_unit_path="/Students",
+            last_sync=timezone.now(),
+        )
+        for n in (1, 2, 3)
+    ]
+    session = make_session(proctors=[users[roles.TECHNICIAN]])
+    services.students_add(actor=coordinator, session=session, identifiers="S1 S2")
+    maya, leo = session.students.order_by("person__identifier")
+    services.device_bind(actor=coordinator, entry=maya, scan="NES-0001")
+    services.device_bind(actor=coordinator, entry=leo, scan="NES-0002")
+    services.session_set_status(actor=coordinator, session=session, status="testing")
+    return {"session": session, "maya": maya, "leo": leo, "devices": devices}

@@ -12,40 +12,9 @@ from django.utils import timezone
 from homeroom.core import roles
 from homeroom.core.models import AuditEvent
 from homeroom.core.testing import pinned_queries
-from homeroom.devices.models import Device, DeviceModel, Manufacturer
 from homeroom.helpdesk.models import Ticket
 from homeroom.testday import services
 from homeroom.testday.models import DeviceSwap, Incident
-
-
-@pytest.fixture
-def testing(sites, make_session, pupils, coordinator, users):
-    """A session this morning with Maya on NES-0001 and Leo on NES-0002, a spare NES-0003."""
-    model = DeviceModel.objects.create(
-        manufacturer=Manufacturer.objects.create(name="Acer"),
-        name="Chromebook 311",
-        category="chromebook",
-    )
-    devices = [
-        Device.objects.create(
-            asset_tag=f"NES-000{n}",
-            serial_number=f"SN{n}",
-            model=model,
-            site=sites[0],
-            status="deployed",
-            os_version="146.0.1",
-            org_unit_path="/Students",
-            last_sync=timezone.now(),
-        )
-        for n in (1, 2, 3)
-    ]
-    session = make_session(proctors=[users[roles.TECHNICIAN]])
-    services.students_add(actor=coordinator, session=session, identifiers="S1 S2")
-    maya, leo = session.students.order_by("person__identifier")
-    services.device_bind(actor=coordinator, entry=maya, scan="NES-0001")
-    services.device_bind(actor=coordinator, entry=leo, scan="NES-0002")
-    services.session_set_status(actor=coordinator, session=session, status="testing")
-    return {"session": session, "maya": maya, "leo": leo, "devices": devices}
 
 
 def test_a_frozen_chromebook_is_logged_from_the_board_and_swapped(

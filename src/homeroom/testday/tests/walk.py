@@ -32,6 +32,7 @@ def samples(base) -> WalkSamples:
         "testday:window_readiness": window.pk,
         "testday:readiness_export": window.pk,
         "testday:org_unit_moves": window.pk,
+        "testday:window_incidents": window.pk,
         "testday:cache_check": platform.pk,
         "testday:platform_detail": platform.pk,
         "testday:platform_edit": platform.pk,
@@ -58,8 +59,9 @@ def samples(base) -> WalkSamples:
     for name in ("detail", "status", "students", "student", "bind", "cart"):
         by_url_name[f"testday:session_{name}"] = session.pk
     by_url_name["testday:incident_new"] = session.pk
+    by_url_name["testday:seating_chart"] = session.pk
     incident = Incident.objects.create(session=session, kind="device_froze")
-    for name in ("detail", "resolve", "escalate"):
+    for name in ("detail", "resolve", "escalate", "report", "report_filed"):
         by_url_name[f"testday:incident_{name}"] = incident.pk
     bodies = {
         "bind_testday_device": {"student_id": entry.pk, "device": "WALK-TD-1"},
