@@ -80,3 +80,13 @@ class IncidentKind(models.TextChoices):
     DISRUPTION = "disruption", "Disruption"
     SECURITY = "security", "Security breach"
     OTHER = "other", "Other"
+
+
+class CheckItem(models.TextChoices):
+    """The pre-test checklist of a session."""
+
+    CHARGED = "charged", "Devices charged"
+    KIOSK_APP = "kiosk_app", "Kiosk app up to date"
+    CACHE = "cache", "Caching server reachable"
+    SEATING = "seating", "Seating chart printed"
+    SPARES = "spares", "Spares in the room"

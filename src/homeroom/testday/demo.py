@@ -112,7 +112,49 @@ def _sessions(context: DemoContext, window, schools) -> None:
         devices = Device.objects.filter(
             site=site, model__category="chromebook", status__in=["deployed", "in_stock"]
         ).order_by("asset_tag")
-        for entry, device in zip(
-            session.students.order_by("pk")[:SESSION_SEATS], devices, strict=False
-        ):
+        devices = list(devices[: SESSION_SEATS + 2])
+        entries = list(session.students.order_by("pk")[:SESSION_SEATS])
+        for entry, device in zip(entries, devices, strict=False):
             services.device_bind(actor=admin, entry=entry, scan=device.asset_tag)
+        for item in ("charged", "seating", "spares"):
+            services.check_tick(actor=admin, session=session, item=item)
+        spares = devices[len(entries) :]
+        if entries and spares and site == schools[0]:
+            _incidents(admin, session, entries[0], spares[0])
+
+
+def _incidents(admin, session, entry, spare) -> None:
+    """Testing is under way: a Chromebook froze (the student moved to a spare, the
+    failed one ticketed) and the Wi-Fi dropped for a few minutes (resolved)."""
+    from homeroom.testday.models import Incident
+
+    services.session_set_status(actor=admin, session=session, status="testing")
+    started = session.starts_at
+    froze = services.incident_log(
+        actor=admin,
+        session=session,
+        kind="device_froze",
+        student=entry,
+        description="The screen froze on the fourth item; the app did not respond.",
+        action_taken="Moved the student to a spare; the failed device kept for recovery.",
+        testing_resumed=True,
+    )
+    services.device_swap(actor=admin, entry=entry, scan=spare.asset_tag, incident=froze)
+    network = services.incident_log(
+        actor=admin,
+        session=session,
+        kind="network",
+        description="The room's access point dropped for about four minutes.",
+        action_taken="Students paused; the access point came back by itself.",
+        resolved=True,
+        testing_resumed=True,
+    )
+    # The services date what they record at the present moment; the demo's morning is
+    # written on the rows afterwards, as it happened on the demo's day.
+    for incident, minutes, took in ((froze, 25, None), (network, 40, 4)):
+        noticed = started + datetime.timedelta(minutes=minutes)
+        Incident.objects.filter(pk=incident.pk).update(
+            noticed_at=noticed,
+            created_at=noticed + datetime.timedelta(minutes=2),
+            resolved_at=noticed + datetime.timedelta(minutes=took) if took else None,
+        )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from homeroom.testday.choices import (
     Accommodation,
+    CheckItem,
     IncidentKind,
     PlatformKind,
     SessionKind,
@@ -439,3 +440,24 @@ class DeviceSwap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_device} → {self.to_device}"
+
+
+class SessionCheck(models.Model):
+    """One item of a session's pre-test checklist, ticked by the technician or an
+    administrator, with who and when."""
+
+    session = models.ForeignKey(TestSession, on_delete=models.CASCADE, related_name="checks")
+    item = models.CharField(max_length=20, choices=CheckItem.choices)
+    done_at = models.DateTimeField(default=timezone.now)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "item"], name="one_tick_per_check_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} · {self.session}"

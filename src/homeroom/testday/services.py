@@ -23,6 +23,7 @@ from homeroom.testday import selectors
 from homeroom.testday.choices import (
     FIGURES,
     SESSION_TRANSITIONS,
+    CheckItem,
     PlatformKind,
     SessionKind,
     SessionStatus,
@@ -31,6 +32,7 @@ from homeroom.testday.models import (
     AssessmentPlatform,
     DeviceSwap,
     Incident,
+    SessionCheck,
     SessionStudent,
     TestingWindow,
     TestSession,
@@ -612,7 +614,7 @@ def cart_bind(*, actor, session: TestSession, scan: str) -> int:
 # Incidents and swaps --------------------------------------------------------------------
 
 
-def _ticket_for(actor, session: TestSession, device, subject: str, description: str):
+def _ticket_for(actor, site, room, device, subject: str, description: str):
     """A help-desk ticket for a device that failed during testing (None without the help
     desk)."""
     from django.apps import apps
@@ -623,8 +625,8 @@ def _ticket_for(actor, session: TestSession, device, subject: str, description: 
 
     return helpdesk.ticket_create(
         actor=actor,
-        site=session.site,
-        room=session.room,
+        site=site,
+        room=room,
         device=device,
         subject=subject[:200],
         description=description,
@@ -679,7 +681,8 @@ def incident_log(
             raise ValidationError({"device": "Scan the device the ticket is for."})
         incident.ticket = _ticket_for(
             actor,
-            session,
+            session.site,
+            session.room,
             device,
             f"{incident.get_kind_display()} during testing: {device}",
             f"{session} in {session.room}, {when(noticed_at)}. {incident.description}".strip(),
@@ -788,7 +791,8 @@ def device_swap(
     if open_ticket and (incident is None or incident.ticket_id is None):
         ticket = _ticket_for(
             actor,
-            session,
+            session.site,
+            session.room,
             failed,
             f"Failed during testing: {failed}",
             f"{entry.person} was moved to {spare} during {session} in {session.room}. Keep "
@@ -828,3 +832,75 @@ def incident_report_filed(*, actor, incident: Incident) -> Incident:
         message="Irregularity report filed",
     )
     return incident
+
+
+@transaction.atomic
+def check_tick(*, actor, session: TestSession, item: str, done: bool = True):
+    """Tick (or untick) an item of the session's pre-test checklist."""
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    _require_run(actor, session)
+    if item not in CheckItem.values:
+        raise ValidationError({"item": "Not an item of the checklist."})
+    existing = session.checks.filter(item=item).first()
+    if done and existing is None:
+        SessionCheck.objects.create(
+            session=session,
+            item=item,
+            done_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+    elif not done and existing is not None:
+        existing.delete()
+    else:
+        return
+    audit.record(
+        actor=actor,
+        obj=session,
+        verb=AuditVerb.UPDATED,
+        site=session.site,
+        changes={f"checklist: {CheckItem(item).label}": [not done, done]},
+    )
+
+
+# Reasons a technician can fix at the device; a device in repair already has its order.
+TECHNICIAN_REASONS = ("ChromeOS", "Auto-update", "Not managed", "iPadOS", "Windows", "macOS")
+MAX_TICKETS = 100
+
+
+@transaction.atomic
+def readiness_tickets(*, actor, window: TestingWindow, site) -> int:
+    """One help-desk ticket per not-ready device of a school that needs a technician (its
+    OS, its management, its model's end of updates) and has no open ticket yet; at most
+    MAX_TICKETS at a time. Returns how many were opened."""
+    from django.apps import apps
+
+    if not apps.is_installed("homeroom.helpdesk"):
+        raise ValidationError("The help desk is not installed.")
+    from homeroom.devices.models import Device
+    from homeroom.helpdesk.choices import OPEN_STATUSES
+    from homeroom.helpdesk.models import Ticket
+
+    require_site_access(actor, site)
+    if not window.sites.filter(pk=site.pk).exists():
+        raise ValidationError({"site": f"{site} does not test in {window}."})
+    ticketed = set(
+        Ticket.objects.filter(status__in=OPEN_STATUSES, device__site=site).values_list(
+            "device_id", flat=True
+        )
+    )
+    opened = 0
+    for device, verdict in selectors.device_verdicts(actor, window, timezone.now(), site=site):
+        if opened >= MAX_TICKETS:
+            break
+        fixable = [r for r in verdict.reasons if r.startswith(TECHNICIAN_REASONS)]
+        if verdict.state != "not_ready" or not fixable or device["pk"] in ticketed:
+            continue
+        _ticket_for(
+            actor,
+            site,
+            None,
+            Device.objects.get(pk=device["pk"]),
+            f"Not ready for {window.platform.name}: {device['asset_tag']}",
+            f"Before {window.assessment} ({window.starts_on:%-d %b}): " + "; ".join(fixable) + ".",
+        )
+        opened += 1
+    return opened

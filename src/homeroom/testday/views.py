@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from homeroom.testday.choices import (
     FIGURES,
     SESSION_TRANSITIONS,
     Accommodation,
+    CheckItem,
     PlatformKind,
     ReadinessState,
     SessionStatus,
@@ -434,6 +436,7 @@ def session_detail(request, pk: int):
     verdicts = selectors.session_verdicts(session, timezone.now())
     rows = [(entry, verdicts.get(entry.pk)) for entry in entries]
     plans = request.user.has_perm("testday.add_testsession")
+    checks = {check.item: check for check in session.checks.select_related("done_by")}
     return render(
         request,
         "testday/session_detail.html",
@@ -461,6 +464,7 @@ def session_detail(request, pk: int):
             else None,
             "bound": sum(1 for entry in entries if entry.device_id),
             "incidents": session.incidents.select_related("student__person"),
+            "checklist": [(value, label, checks.get(value)) for value, label in CheckItem.choices],
             "not_ready": sum(
                 1 for verdict in verdicts.values() if verdict.state != ReadinessState.READY
             ),
@@ -798,3 +802,42 @@ def seating_chart(request, pk: int):
         documents.seating_chart(session, list(selectors.roster(session))),
         f"seating-{session.pk}.pdf",
     )
+
+
+@access(VIEW_SESSIONS)
+@require_POST
+def session_check(request, pk: int):
+    """Tick or untick an item of the pre-test checklist."""
+    session = _session(request, pk)
+    try:
+        services.check_tick(
+            actor=request.user,
+            session=session,
+            item=request.POST.get("item", ""),
+            done=request.POST.get("done", "1") == "1",
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(session)
+
+
+@access("helpdesk.add_ticket")
+@require_POST
+def readiness_tickets(request, pk: int):
+    """One click: a ticket for each not-ready device of a school that needs a technician."""
+    window = _window(request, pk)
+    chosen = request.POST.get("site", "")
+    site = window.sites.filter(pk=chosen).first() if chosen.isdigit() else None
+    if site is None:
+        messages.error(request, "Choose one of the window's schools.")
+        return redirect("testday:window_readiness", pk=window.pk)
+    try:
+        opened = services.readiness_tickets(actor=request.user, window=window, site=site)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    else:
+        messages.success(
+            request,
+            f"Opened {opened} tickets for {site}." if opened else "No device needs a new ticket.",
+        )
+    return redirect(f"{reverse('testday:window_readiness', args=[window.pk])}?site={site.pk}")

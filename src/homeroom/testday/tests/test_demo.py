@@ -9,6 +9,7 @@ from homeroom.core.demo import DemoContext
 from homeroom.people.models import User
 from homeroom.testday import selectors
 from homeroom.testday.demo import plan_testing_windows
+from homeroom.testday.models import Incident
 from homeroom.testday.models import TestingWindow as Window
 
 
@@ -71,3 +72,10 @@ def test_the_whole_demo_plans_its_windows_through_the_service(time_machine):
     assert sessions.count() == open_window.sites.count()
     for session in sessions:
         assert session.room.kind == "lab" and session.students.exclude(device=None).exists()
+        assert session.checks.count() == 3
+    # A Chromebook froze at the first school (the student swapped, the device ticketed)
+    # and the Wi-Fi dropped, resolved.
+    froze = Incident.objects.get(kind="device_froze")
+    assert froze.swaps.count() == 1 and froze.ticket_id is not None
+    assert timezone.localtime(froze.noticed_at).date() == today and froze.resolved_at is None
+    assert Incident.objects.get(kind="network").resolved_at is not None

@@ -33,6 +33,7 @@ def samples(base) -> WalkSamples:
         "testday:readiness_export": window.pk,
         "testday:org_unit_moves": window.pk,
         "testday:window_incidents": window.pk,
+        "testday:readiness_tickets": window.pk,
         "testday:cache_check": platform.pk,
         "testday:platform_detail": platform.pk,
         "testday:platform_edit": platform.pk,
@@ -60,6 +61,7 @@ def samples(base) -> WalkSamples:
         by_url_name[f"testday:session_{name}"] = session.pk
     by_url_name["testday:incident_new"] = session.pk
     by_url_name["testday:seating_chart"] = session.pk
+    by_url_name["testday:session_check"] = session.pk
     incident = Incident.objects.create(session=session, kind="device_froze")
     for name in ("detail", "resolve", "escalate", "report", "report_filed"):
         by_url_name[f"testday:incident_{name}"] = incident.pk
