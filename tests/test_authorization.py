@@ -420,7 +420,7 @@ WORKSPACES = {
         "People",
         "District",
     ],
-    roles.STUDENT: ["Today", "Knowledge base", "My fees"],
+    roles.STUDENT: ["Today", "Knowledge base", "My fees", "My apps"],
 }
 
 

@@ -19,6 +19,7 @@ from homeroom.core.registry import (
 )
 from homeroom.software import selectors, services
 from homeroom.software.choices import OPEN_REQUESTS, RequestStatus
+from homeroom.software.rules import USES_APPS
 
 VIEW = Rule("software.view_tool")
 APPS = Workspace("software", "Apps", order=270)
@@ -27,7 +28,7 @@ registry.add_nav(
     NavItem("Apps and tools", "software:catalog", VIEW, APPS, order=270, prefixes=("/apps/tools/",))
 )
 
-registry.add_nav(NavItem("My apps", "software:my_apps", VIEW, APPS, order=271))
+registry.add_nav(NavItem("My apps", "software:my_apps", USES_APPS, APPS, order=271))
 ASK = Rule("software.add_toolrequest")
 registry.add_nav(
     NavItem(
@@ -48,6 +49,10 @@ registry.add_nav(
         APPS,
         order=274,
     )
+)
+
+registry.add_nav(
+    NavItem("Apps reports", "software:reports", Rule("software.view_review"), APPS, order=276)
 )
 
 

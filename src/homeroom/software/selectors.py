@@ -46,21 +46,47 @@ def person_of(user):
     return Person.objects.filter(user=user).select_related("primary_site").first()
 
 
+# A student's grade (as the roster writes it) to the catalog's grade band.
+BANDS = {
+    **dict.fromkeys(["PK", "TK", "KG", "K", "00", "0", "01", "1", "02", "2"], "k2"),
+    **dict.fromkeys(["03", "3", "04", "4", "05", "5"], "3_5"),
+    **dict.fromkeys(["06", "6", "07", "7", "08", "8"], "6_8"),
+    **dict.fromkeys(["09", "9", "10", "11", "12", "13"], "9_12"),
+}
+
+
+def band_of(grade: str) -> str | None:
+    return BANDS.get((grade or "").strip().upper())
+
+
 def my_tools(user) -> QuerySet[Tool]:
-    """The approved tools of the user's schools (their own school first, else the sites
-    they work at; every school's for people who work at every site)."""
-    tools = tools_for(user).filter(decision__in=USABLE)
+    """The approved tools of the user's school (their own school first, else the sites
+    they work at; every school's for people who work at every site). A student sees those
+    for their grade, never staff-only ones."""
+    from homeroom.software.rules import is_student
+
+    student = is_student(user)
+    if student:
+        tools = Tool.objects.filter(decision__in=USABLE)
+    else:
+        tools = tools_for(user).filter(decision__in=USABLE)
     person = person_of(user)
+    if student:
+        if person is None or not person.primary_site_id:
+            return Tool.objects.none()
+        band = band_of(person.grade)
+        grade = Q(grade_bands=[])
+        if band:
+            grade |= Q(grade_bands__icontains=f'"{band}"')
+        tools = tools.filter(grade)
     if person is not None and person.primary_site_id:
         sites = [person.primary_site_id]
     elif user.is_authenticated and user.sees_all_sites:
         return tools
     else:
         sites = list(sites_for(user).values_list("pk", flat=True))
-    return tools.filter(
-        Q(all_schools=True)
-        | Q(pk__in=Tool.sites.through.objects.filter(site_id__in=sites).values("tool_id"))
-    )
+    used = Tool.sites.through.objects.filter(site_id__in=sites).values("tool_id")
+    return tools.filter(Q(all_schools=True) | Q(pk__in=used))
 
 
 def sign_in_issues() -> dict[str, int]:
@@ -164,3 +190,54 @@ def public_tools(site_id: int | None = None, grade: str | None = None) -> list[T
     for tool in tools:
         tool.public_review = latest.get(tool.pk)
     return tools
+
+
+def licences_visible(user) -> QuerySet[Licence]:
+    """Every licence the user may see: the district's and their sites' (all of them for
+    people who work at every site)."""
+    if not user.is_authenticated or not user.has_perm("software.view_licence"):
+        return Licence.objects.none()
+    licences = Licence.objects.all()
+    if user.sees_all_sites:
+        return licences
+    return licences.filter(Q(site__isnull=True) | Q(site__in=sites_for(user)))
+
+
+def report_numbers(user, today) -> dict:
+    """The numbers of the Apps reports page, each from one grouped query."""
+    from django.db.models import Sum
+
+    spend = (
+        licences_visible(user)
+        .values("tool__category")
+        .annotate(total=Sum("cost"))
+        .order_by("-total", "tool__category")
+    )
+    ai = (
+        tools_for(user)
+        .filter(uses_ai=True)
+        .values("decision")
+        .annotate(count=Count("pk"))
+        .order_by("decision")
+    )
+    demand = (
+        requests_for(user)
+        .values("tool_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tool_name")[:10]
+    )
+    waiting = (
+        requests_for(user)
+        .filter(status__in=["new", "in_review", "waiting_vendor"])
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by("status")
+    )
+    return {
+        "spend": [(row["tool__category"], row["total"]) for row in spend],
+        "ai": [(row["decision"], row["count"]) for row in ai],
+        "demand": [(row["tool_name"], row["count"]) for row in demand],
+        "waiting": [(row["status"], row["count"]) for row in waiting],
+        "expiring": list(expiring(user, today)[:50]),
+        "undecided": list(in_use_undecided(user).order_by("name")[:50]),
+    }

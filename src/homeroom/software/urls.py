@@ -28,4 +28,5 @@ urlpatterns = [
         views.provisioning_download,
         name="provisioning_download",
     ),
+    path("apps/reports/", views.reports, name="reports"),
 ]

@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeroom.core import roles
 from homeroom.core.access import PUBLIC, access
+from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
-from homeroom.core.lists import export_response, paginate
+from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import Person, User
@@ -34,6 +36,7 @@ from homeroom.software.forms import (
     ToolForm,
 )
 from homeroom.software.models import Licence, SoftwareSettings
+from homeroom.software.rules import USES_APPS
 
 VIEW = "software.view_tool"
 TOOL_FIELDS = [
@@ -278,7 +281,7 @@ def licence_remove(request, pk: int):
     return redirect(tool)
 
 
-@access(VIEW)
+@access(USES_APPS)
 def my_apps(request):
     """The approved tools of the user's school: how to sign in, a link, and help."""
     tools = list(selectors.my_tools(request.user).order_by("name", "pk"))
@@ -289,8 +292,24 @@ def my_apps(request):
     return render(
         request,
         "software/my_apps.html",
-        {"tools": tools, "person": selectors.person_of(request.user)},
+        {
+            "tools": tools,
+            "person": selectors.person_of(request.user),
+            "can_file": _files_tickets(request.user),
+        },
     )
+
+
+def _files_tickets(user) -> bool:
+    """Whether "Trouble signing in?" can lead to the help desk (students too, when the
+    district lets them file)."""
+    from django.apps import apps
+
+    if not apps.is_installed("homeroom.helpdesk"):
+        return False
+    from homeroom.helpdesk.rules import FILES_TICKETS
+
+    return FILES_TICKETS.allows(user)
 
 
 # Teachers' requests.
@@ -634,3 +653,44 @@ def provisioning_download(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}-{where}.zip"'
     return response
+
+
+# Reports.
+
+REPORT_EXPORTS = {
+    "spend": (["Category", "Cost per year"], "spend"),
+    "ai": (["Decision", "AI tools"], "ai"),
+    "demand": (["Tool", "Requests"], "demand"),
+}
+
+
+@access("software.view_review")
+def reports(request):
+    """Spend by category, AI tools by decision, the tools teachers ask for, requests
+    waiting, agreements expiring within 90 days and tools in use without a decision."""
+    today = timezone.localdate()
+    numbers = selectors.report_numbers(request.user, today)
+    categories, decisions = dict(Category.choices), dict(Decision.choices)
+    spend = [(str(categories.get(key, key)), float(total or 0)) for key, total in numbers["spend"]]
+    ai = [(str(decisions.get(key, key)), count) for key, count in numbers["ai"]]
+    export = request.GET.get("export", "")
+    if export in REPORT_EXPORTS:
+        header, name = REPORT_EXPORTS[export]
+        rows = {"spend": spend, "ai": ai, "demand": numbers["demand"]}[export]
+        return csv_response(f"apps-{name}.csv", header, rows)
+    statuses = dict(RequestStatus.choices)
+    return render(
+        request,
+        "software/reports.html",
+        {
+            "charts": {
+                "spend": bar_chart(spend, title="Spend by category", unit="$ a year"),
+                "ai": bar_chart(ai, title="AI tools by decision", unit="tools"),
+                "demand": bar_chart(numbers["demand"], title="Most requested", unit="requests"),
+            },
+            "waiting": [(statuses.get(key, key), count) for key, count in numbers["waiting"]],
+            "expiring": numbers["expiring"],
+            "undecided": numbers["undecided"],
+            "today": today,
+        },
+    )
