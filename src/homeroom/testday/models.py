@@ -461,3 +461,27 @@ class SessionCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()} · {self.session}"
+
+
+class ReadinessSnapshot(models.Model):
+    """A school's device readiness for a window on one day, recorded by the daily sweep
+    from two weeks before the window until its last day: readiness over time."""
+
+    window = models.ForeignKey(TestingWindow, on_delete=models.CASCADE, related_name="snapshots")
+    site = models.ForeignKey("core.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    ready = models.PositiveIntegerField(default=0)
+    warning = models.PositiveIntegerField(default=0)
+    not_ready = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "site"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "site", "day"], name="one_snapshot_per_school_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.day}: {self.ready}/{self.total} ready"

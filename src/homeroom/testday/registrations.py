@@ -13,10 +13,11 @@ from homeroom.core.registry import (
     NavItem,
     SearchProvider,
     SearchResult,
+    SweepJob,
     Workspace,
     registry,
 )
-from homeroom.testday import selectors
+from homeroom.testday import selectors, services
 from homeroom.testday.models import TestSession
 
 VIEW_WINDOWS = Rule("testday.view_testingwindow")
@@ -144,3 +145,6 @@ registry.add_card(
         leads=frozenset({roles.TEACHER}),
     )
 )
+
+
+registry.add_sweep(SweepJob("Test-day readiness snapshots", services.readiness_snapshots))

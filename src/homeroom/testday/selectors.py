@@ -4,14 +4,17 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Left, StrIndex
 from django.utils import timezone
 
 from homeroom.core.selectors import sites_for
+from homeroom.testday.choices import IncidentKind
 from homeroom.testday.models import (
     AssessmentPlatform,
+    DeviceSwap,
     Incident,
+    ReadinessSnapshot,
     SessionStudent,
     TestingWindow,
     TestSession,
@@ -74,7 +77,9 @@ def testing_devices(user, window: TestingWindow, site=None):
     from homeroom.devices.models import Device
     from homeroom.testday.readiness import TESTING_CATEGORIES
 
-    sites = window.sites.filter(pk__in=sites_for(user).values("pk"))
+    sites = window.sites.all()
+    if user is not None:
+        sites = sites.filter(pk__in=sites_for(user).values("pk"))
     if site is not None:
         sites = sites.filter(pk=site.pk)
     devices = Device.objects.filter(site__in=sites, model__category__in=TESTING_CATEGORIES).exclude(
@@ -169,10 +174,10 @@ def readiness_summary(user, window: TestingWindow, now: datetime.datetime) -> li
         .annotate(n=Count("pk"))
         .order_by()
     )
-    schools = {
-        site.pk: SchoolReadiness(site)
-        for site in window.sites.filter(pk__in=sites_for(user).values("pk")).order_by("name")
-    }
+    sites = window.sites.all()
+    if user is not None:  # None: the system, for every school of the window
+        sites = sites.filter(pk__in=sites_for(user).values("pk"))
+    schools = {site.pk: SchoolReadiness(site) for site in sites.order_by("name")}
     synced = {"never": None, "stale": stale, "fresh": now}
     for group in groups:
         facts = readiness.Facts(
@@ -357,3 +362,47 @@ def incidents_for(user) -> QuerySet[Incident]:
     return Incident.objects.filter(session__in=sessions_for(user)).select_related(
         "session", "session__room", "session__site", "student__person", "device", "ticket"
     )
+
+
+def window_report(user, window: TestingWindow) -> dict:
+    """A window at the user's schools: sessions held, students tested, incidents by kind
+    and by school, device swaps, and readiness day by day."""
+    sessions = sessions_for(user).filter(window=window)
+    students = SessionStudent.objects.filter(session__in=sessions)
+    incidents = Incident.objects.filter(session__in=sessions)
+    kinds = dict(IncidentKind.choices)
+    readiness = (
+        ReadinessSnapshot.objects.filter(window=window, site__in=_report_sites(user, window))
+        .values("day")
+        .annotate(total=Sum("total"), ready=Sum("ready"))
+        .order_by("day")
+    )
+    return {
+        "sessions": sessions.count(),
+        "sessions_held": sessions.filter(status="done").count(),
+        "students_tested": students.filter(
+            session__status__in=["testing", "done"], absent=False
+        ).count(),
+        "absent": students.filter(absent=True).count(),
+        "swaps": DeviceSwap.objects.filter(student__session__in=sessions).count(),
+        "incidents_by_kind": [
+            (kinds[row["kind"]], row["n"])
+            for row in incidents.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+        ],
+        "incidents_by_school": [
+            (row["session__site__name"], row["n"])
+            for row in incidents.values("session__site__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "session__site__name")
+        ],
+        "readiness": [
+            (row["day"], row["ready"], row["total"]) for row in readiness if row["total"]
+        ],
+    }
+
+
+def _report_sites(user, window: TestingWindow):
+    sites = window.sites.all()
+    if not user.sees_all_sites:
+        sites = sites.filter(pk__in=sites_for(user).values("pk"))
+    return sites

@@ -32,6 +32,7 @@ from homeroom.testday.models import (
     AssessmentPlatform,
     DeviceSwap,
     Incident,
+    ReadinessSnapshot,
     SessionCheck,
     SessionStudent,
     TestingWindow,
@@ -904,3 +905,33 @@ def readiness_tickets(*, actor, window: TestingWindow, site) -> int:
         )
         opened += 1
     return opened
+
+
+# A window's readiness is recorded daily from this long before its first day.
+SNAPSHOT_LEAD = datetime.timedelta(days=14)
+
+
+def readiness_snapshots(now: datetime.datetime | None = None) -> str:
+    """The sweep: record today's readiness of every school of each window that opens
+    within two weeks or is open (derived numbers, so no audit event)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    windows = TestingWindow.objects.filter(
+        starts_on__lte=today + SNAPSHOT_LEAD, ends_on__gte=today
+    ).select_related("platform")
+    recorded = 0
+    for window in windows:
+        for school in selectors.readiness_summary(None, window, now):
+            ReadinessSnapshot.objects.update_or_create(
+                window=window,
+                site=school.site,
+                day=today,
+                defaults={
+                    "total": school.total,
+                    "ready": school.ready,
+                    "warning": school.warning,
+                    "not_ready": school.not_ready,
+                },
+            )
+            recorded += 1
+    return f"recorded the device readiness of {recorded} schools in {len(windows)} windows"

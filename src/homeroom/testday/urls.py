@@ -37,6 +37,7 @@ urlpatterns = [
     path("testday/sessions/<int:pk>/seating.pdf", views.seating_chart, name="seating_chart"),
     path("testday/sessions/<int:pk>/check/", views.session_check, name="session_check"),
     path("testday/windows/<int:pk>/tickets/", views.readiness_tickets, name="readiness_tickets"),
+    path("testday/windows/<int:pk>/report/", views.window_report, name="window_report"),
     path("testday/platforms/", views.platform_list, name="platform_list"),
     path("testday/platforms/new/", views.platform_create, name="platform_create"),
     path("testday/platforms/<int:pk>/", views.platform_detail, name="platform_detail"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from homeroom.core import roles
 from homeroom.core.access import access
+from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.lists import csv_response, export_response, paginate
@@ -841,3 +842,47 @@ def readiness_tickets(request, pk: int):
             f"Opened {opened} tickets for {site}." if opened else "No device needs a new ticket.",
         )
     return redirect(f"{reverse('testday:window_readiness', args=[window.pk])}?site={site.pk}")
+
+
+REPORT_EXPORTS = {
+    "kinds": (["kind", "incidents"], lambda r: r["incidents_by_kind"]),
+    "schools": (["school", "incidents"], lambda r: r["incidents_by_school"]),
+    "readiness": (
+        ["day", "ready", "devices"],
+        lambda r: [[day.isoformat(), ready, total] for day, ready, total in r["readiness"]],
+    ),
+}
+
+
+@access(VIEW_WINDOWS)
+def window_report(request, pk: int):
+    """A window at the user's schools: sessions held, students tested, incidents by kind
+    and school, swaps, readiness over time; `export=<table>` downloads one as CSV."""
+    window = _window(request, pk)
+    numbers = selectors.window_report(request.user, window)
+    export = request.GET.get("export", "")
+    if export in REPORT_EXPORTS:
+        header, rows = REPORT_EXPORTS[export]
+        return csv_response(f"testday-{window.pk}-{export}.csv", header, rows(numbers))
+    charts = {
+        "kinds": bar_chart(
+            numbers["incidents_by_kind"], title="Incidents by kind", unit="incidents"
+        ),
+        "schools": bar_chart(
+            numbers["incidents_by_school"], title="Incidents by school", unit="incidents"
+        ),
+        "readiness": bar_chart(
+            [
+                (f"{day:%a %-d %b}", round(ready * 100 / total, 1))
+                for day, ready, total in numbers["readiness"]
+            ],
+            title="Devices ready, day by day",
+            unit="% ready",
+            limit=31,
+        ),
+    }
+    return render(
+        request,
+        "testday/window_report.html",
+        {"window": window, "r": numbers, "charts": charts},
+    )

@@ -33,6 +33,7 @@ def samples(base) -> WalkSamples:
         "testday:readiness_export": window.pk,
         "testday:org_unit_moves": window.pk,
         "testday:window_incidents": window.pk,
+        "testday:window_report": window.pk,
         "testday:readiness_tickets": window.pk,
         "testday:cache_check": platform.pk,
         "testday:platform_detail": platform.pk,
