@@ -2,7 +2,7 @@
 list. The same services as the pages, so the same rules."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -11,11 +11,12 @@ from homeroom.core.access import PUBLIC, requires
 from homeroom.core.pagination import Pages
 from homeroom.core.schemas import Id
 from homeroom.core.selectors import sites_for
-from homeroom.software import selectors, services
+from homeroom.software import provisioning, selectors, services
 from homeroom.software.filters import RequestFilter, ToolFilter
 from homeroom.software.models import SoftwareSettings
 from homeroom.software.schemas import (
     DecisionIn,
+    ProvisioningPreviewOut,
     PublicListClosed,
     PublicToolOut,
     RequestIn,
@@ -191,3 +192,46 @@ def public_software_list(request, site_id: int | None = None, grade: str | None 
             }
         )
     return rows
+
+
+def _provisioning_scope(request, site_id: int | None):
+    """The school asked for (one of the caller's); the district for people who work at
+    every site; else the caller's only school."""
+    if site_id is not None:
+        return provisioning.Scope(site=get_object_or_404(sites_for(request.auth), pk=site_id))
+    if request.auth.sees_all_sites:
+        return provisioning.Scope()
+    mine = list(sites_for(request.auth).filter(is_active=True)[:2])
+    if len(mine) != 1:
+        raise ValidationError({"site_id": "Give one of your schools."})
+    return provisioning.Scope(site=mine[0])
+
+
+def _format(lms_format: str) -> str:
+    if lms_format not in provisioning.FORMATS:
+        raise Http404(f"No format {lms_format}: use {' or '.join(provisioning.FORMATS)}.")
+    return lms_format
+
+
+@router.get("/software/provisioning/{lms_format}/preview", response=ProvisioningPreviewOut)
+@requires("software.export_provisioning")
+def preview_software_provisioning(request, lms_format: str, site_id: int | None = None):
+    """What the files of `canvas` or `oneroster` would hold: rows per file and problems
+    (people left out for want of a username or email)."""
+    scope = _provisioning_scope(request, site_id)
+    return provisioning.preview(_format(lms_format), scope)
+
+
+@router.get("/software/provisioning/{lms_format}")
+@requires("software.export_provisioning")
+def export_software_provisioning(request, lms_format: str, site_id: int | None = None):
+    """The files as a zip, streamed (`canvas`: Canvas SIS import CSVs; `oneroster`: a
+    OneRoster 1.1 CSV set)."""
+    kind = _format(lms_format)
+    scope = _provisioning_scope(request, site_id)
+    where = scope.site.code if scope.site is not None else "district"
+    response = StreamingHttpResponse(
+        provisioning.stream_zip(kind, scope), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{where}.zip"'
+    return response

@@ -224,3 +224,8 @@ class PublicListClosed(Schema):
     """The API's error shape, answered with 404 while the district does not publish."""
 
     error: ClosedDetail
+
+
+class ProvisioningPreviewOut(Schema):
+    counts: dict[str, int] = Field(description="Rows per file.")
+    problems: list[str]

@@ -127,3 +127,26 @@ def test_the_command_line_writes_a_folder(roster, tmp_path):
     out = io.StringIO()
     call_command("provisioning", "canvas", "--out", str(tmp_path), stdout=out)
     assert (tmp_path / "enrollments.csv").exists() and "enrollments.csv" in out.getvalue()
+
+
+def test_the_provisioning_api(roster, users, api_client_as, sites):
+    admin = api_client_as(users[roles.DISTRICT_ADMIN])
+    preview = admin.get("/api/v1/software/provisioning/canvas/preview")
+    assert preview.status_code == 200
+    assert preview.json()["counts"]["enrollments.csv"] == Enrollment.objects.count()
+    got = admin.get("/api/v1/software/provisioning/oneroster")
+    assert got.status_code == 200 and got["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(got.streaming_content)))
+    assert "enrollments.csv" in archive.namelist()
+    assert admin.get("/api/v1/software/provisioning/moodle").status_code == 404
+    # A technician exports their own school only.
+    tech = api_client_as(users[roles.TECHNICIAN])
+    assert (
+        tech.get(f"/api/v1/software/provisioning/canvas?site_id={sites[1].pk}").status_code == 404
+    )
+    mine = tech.get("/api/v1/software/provisioning/canvas/preview").json()
+    assert mine["counts"]["courses.csv"] == 0  # the sample's classes are at another school
+    assert (
+        api_client_as(users[roles.TEACHER]).get("/api/v1/software/provisioning/canvas").status_code
+        == 403
+    )

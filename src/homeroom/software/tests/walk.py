@@ -58,7 +58,12 @@ def _api_samples(base) -> dict:
         ).pk
 
     return {
-        "by_key": {"tool_id": tool, "review_id": review, "request_id": asked},
+        "by_key": {
+            "tool_id": tool,
+            "review_id": review,
+            "request_id": asked,
+            "lms_format": "canvas",
+        },
         "bodies": {
             "create_software_tool": lambda: {
                 "name": f"Walk API new tool {next(counter)}",
