@@ -19,7 +19,7 @@ from homeroom.core.choices import AuditVerb
 from homeroom.core.selectors import sites_for
 from homeroom.core.services import require_site_access
 from homeroom.core.templatetags.homeroom import when
-from homeroom.testday import selectors
+from homeroom.testday import mail, selectors
 from homeroom.testday.choices import (
     FIGURES,
     SESSION_TRANSITIONS,
@@ -751,6 +751,7 @@ def incident_escalate(*, actor, incident: Incident) -> Incident:
         changes={"escalated_at": [None, audit.as_json(incident.escalated_at)]},
         message="Escalated to the district test coordinator",
     )
+    transaction.on_commit(lambda: mail.incident_escalated(incident))
     return incident
 
 

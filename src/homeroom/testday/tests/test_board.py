@@ -58,12 +58,20 @@ def test_a_frozen_chromebook_is_logged_from_the_board_and_swapped(
     assert "1 open incident" in board.text and "1 swap" in board.text
 
 
-def test_an_incident_is_resolved_and_escalated(frozen, testing, users, client_as, coordinator):
+def test_an_incident_is_resolved_and_escalated(
+    frozen, testing, users, client_as, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
     incident = services.incident_log(
         actor=coordinator, session=testing["session"], kind="network", description="Wi-Fi down"
     )
     tech = client_as(users[roles.TECHNICIAN])
-    tech.post(f"/testday/incidents/{incident.pk}/escalate/")
+    with django_capture_on_commit_callbacks(execute=True):
+        tech.post(f"/testday/incidents/{incident.pk}/escalate/")
+    # The district's test coordinators hear of it: the district admin sees every site.
+    [message] = mailoutbox
+    assert message.to == [users[roles.DISTRICT_ADMIN].email]
+    assert "Network outage at North Elementary, room 102" in message.body
+    assert "Wi-Fi down" in message.body and f"/testday/incidents/{incident.pk}/" in message.body
     again = tech.post(f"/testday/incidents/{incident.pk}/escalate/", follow=True)
     assert "This incident is already escalated." in again.text
     tech.post(
