@@ -216,7 +216,7 @@ def _format(lms_format: str) -> str:
 @router.get("/software/provisioning/{lms_format}/preview", response=ProvisioningPreviewOut)
 @requires("software.export_provisioning")
 def preview_software_provisioning(request, lms_format: str, site_id: int | None = None):
-    """What the files of `canvas` or `oneroster` would hold: rows per file and problems
+    """What the files of `canvas`, `schoology` or `oneroster` would hold: rows per file and problems
     (people left out for want of a username or email)."""
     scope = _provisioning_scope(request, site_id)
     return provisioning.preview(_format(lms_format), scope)
@@ -225,8 +225,8 @@ def preview_software_provisioning(request, lms_format: str, site_id: int | None 
 @router.get("/software/provisioning/{lms_format}")
 @requires("software.export_provisioning")
 def export_software_provisioning(request, lms_format: str, site_id: int | None = None):
-    """The files as a zip, streamed (`canvas`: Canvas SIS import CSVs; `oneroster`: a
-    OneRoster 1.1 CSV set)."""
+    """The files as a zip, streamed (`canvas`: Canvas SIS import CSVs; `schoology`: its user
+    and enrollment imports; `oneroster`: a OneRoster 1.1 CSV set)."""
     kind = _format(lms_format)
     scope = _provisioning_scope(request, site_id)
     where = scope.site.code if scope.site is not None else "district"

@@ -1,6 +1,6 @@
-"""LMS provisioning files from the roster: Canvas's SIS import CSVs and a OneRoster 1.1 CSV
-set (the form Google Classroom's and most platforms' roster sync read), for one school or
-the whole district.
+"""LMS provisioning files from the roster: Canvas's SIS import CSVs, Schoology's user and
+course-enrollment import CSVs, and a OneRoster 1.1 CSV set (the form Google Classroom's and
+most platforms' roster sync read), for one school or the whole district.
 
 Each file is a header and a generator of rows read in batches from the database, so a
 district of any size is written without holding it in memory; `write_zip` streams the
@@ -62,7 +62,22 @@ ROLE_BY_KIND = {
     "staff": "administrator",
     "guardian": "guardian",
 }
-FORMATS = {"canvas": "Canvas SIS import", "oneroster": "OneRoster 1.1 CSV"}
+FORMATS = {
+    "canvas": "Canvas SIS import",
+    "schoology": "Schoology user and enrollment imports",
+    "oneroster": "OneRoster 1.1 CSV",
+}
+
+# Schoology's import columns: the ones it requires, with the role and school taken from the
+# file; an enrollment type of 1 makes a course admin (a teacher), 2 a member (a student).
+SCHOOLOGY = {
+    "users.csv": ["First Name", "Last Name", "Username", "E-mail", "User Unique ID", "Role",
+                  "School"],
+    "enrollments.csv": ["Course Code", "Section Code", "User Unique ID", "Enrollment Type"],
+}  # fmt: skip
+SCHOOLOGY_ROLES = {"student": "Student", "teacher": "Teacher", "aide": "Teacher"}
+SCHOOLOGY_ROLE_BY_KIND = {"student": "Student", "guardian": "Parent"}
+SCHOOLOGY_ENROLLMENT = {"teacher": "1", "aide": "1", "student": "2"}
 
 
 def key(record, prefix: str) -> str:
@@ -190,6 +205,57 @@ def _canvas_enrollments(scope: Scope):
             person_sid or f"homeroom-person-{person_pk}",
             CANVAS_ROLES[role],
             "active",
+        ]
+
+
+# Schoology.
+
+
+def schoology_files(scope: Scope) -> dict[str, Iterator[list]]:
+    return {"users.csv": _schoology_users(scope), "enrollments.csv": _schoology_enrollments(scope)}
+
+
+def _schoology_users(scope: Scope):
+    people = scope.people().select_related("primary_site").order_by("pk")
+    for person in _batched(people):
+        if not login_of(person):
+            scope.problems.append(
+                f"{person.given_name} {person.family_name} ({key(person, 'person')}): "
+                "no username or email, so no Schoology account; left out with their "
+                "enrollments."
+            )
+            continue
+        yield [
+            person.given_name,
+            person.family_name,
+            person.username,
+            person.email,
+            key(person, "person"),
+            SCHOOLOGY_ROLE_BY_KIND.get(person.kind, "Teacher"),
+            person.primary_site.code if person.primary_site_id else "",
+        ]
+
+
+def _schoology_enrollments(scope: Scope):
+    rows = (
+        scope.enrollments()
+        .filter(role__in=SCHOOLOGY_ENROLLMENT)
+        .exclude(person__username="", person__email="")
+        .order_by("pk")
+        .values_list(
+            "role", "school_class__sourced_id", "school_class_id",
+            "school_class__course__course_code", "person__sourced_id", "person_id",
+        )
+    )  # fmt: skip
+    for role, class_sid, class_pk, course_code, person_sid, person_pk in rows.iterator(
+        chunk_size=BATCH
+    ):
+        section = class_sid or f"homeroom-class-{class_pk}"
+        yield [
+            course_code or section,
+            section,
+            person_sid or f"homeroom-person-{person_pk}",
+            SCHOOLOGY_ENROLLMENT[role],
         ]
 
 
@@ -349,6 +415,8 @@ def files_of(kind: str, scope: Scope) -> dict[str, tuple[list[str], Iterator[lis
     """{file name: (header, rows)} of a format."""
     if kind == "canvas":
         return {name: (CANVAS[name], rows) for name, rows in canvas_files(scope).items()}
+    if kind == "schoology":
+        return {name: (SCHOOLOGY[name], rows) for name, rows in schoology_files(scope).items()}
     if kind == "oneroster":
         files = {"manifest.csv": (["propertyName", "value"], iter(oneroster_manifest()))}
         for name, rows in oneroster_files(scope).items():

@@ -622,7 +622,7 @@ def provisioning_page(request):
     if kind in provisioning.FORMATS and scope is not None:
         result = provisioning.preview(kind, scope)
     elif kind and kind not in provisioning.FORMATS:
-        messages.warning(request, "Choose Canvas or OneRoster.")
+        messages.warning(request, "Choose Canvas, Schoology or OneRoster.")
     elif kind and scope is None:
         messages.warning(request, "Choose one of your schools.")
     return render(

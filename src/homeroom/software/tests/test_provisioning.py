@@ -150,3 +150,22 @@ def test_the_provisioning_api(roster, users, api_client_as, sites):
         api_client_as(users[roles.TEACHER]).get("/api/v1/software/provisioning/canvas").status_code
         == 403
     )
+
+
+def test_the_schoology_files_carry_their_columns_and_one_row_per_enrollment(roster, tmp_path):
+    scope = provisioning.Scope()
+    provisioning.write_folder("schoology", scope, tmp_path)
+    users = read(tmp_path, "users.csv")
+    assert {"First Name", "Last Name", "Username", "User Unique ID", "Role"} <= set(users[0])
+    assert len(users) == Person.objects.exclude(kind="guardian").count()
+    enrollments = read(tmp_path, "enrollments.csv")
+    expected = sorted(
+        (e.school_class.sourced_id, e.person.sourced_id, "1" if e.role == "teacher" else "2")
+        for e in Enrollment.objects.filter(
+            is_active=True, role__in=["teacher", "student"]
+        ).select_related("school_class", "person")
+    )
+    assert (
+        sorted((r["Section Code"], r["User Unique ID"], r["Enrollment Type"]) for r in enrollments)
+        == expected
+    )

@@ -1,5 +1,5 @@
 """`homeroom provisioning FORMAT --out FOLDER [--site CODE]`: write LMS provisioning files
-(canvas or oneroster) for the district or one school, and say what each file holds."""
+(canvas, schoology or oneroster) for the district or one school, and say what each file holds."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +8,7 @@ from homeroom.software import provisioning
 
 
 class Command(BaseCommand):
-    help = "Write LMS provisioning files (Canvas SIS import or OneRoster 1.1 CSV) from the roster."
+    help = "Write LMS provisioning files (Canvas, Schoology or OneRoster 1.1 CSV) from the roster."
 
     def add_arguments(self, parser):
         parser.add_argument("format", choices=sorted(provisioning.FORMATS))
