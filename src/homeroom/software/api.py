@@ -194,17 +194,23 @@ def public_software_list(request, site_id: int | None = None, grade: str | None 
     return rows
 
 
-def _provisioning_scope(request, site_id: int | None):
+def _provisioning_scope(request, site_id: int | None, term_id: int | None = None):
     """The school asked for (one of the caller's); the district for people who work at
-    every site; else the caller's only school."""
+    every site; else the caller's only school. With a term, only its classes."""
+    from homeroom.people.models import AcademicSession
+
+    term = None
+    if term_id is not None:
+        term = get_object_or_404(AcademicSession.objects.filter(is_active=True), pk=term_id)
     if site_id is not None:
-        return provisioning.Scope(site=get_object_or_404(sites_for(request.auth), pk=site_id))
+        site = get_object_or_404(sites_for(request.auth), pk=site_id)
+        return provisioning.Scope(site=site, term=term)
     if request.auth.sees_all_sites:
-        return provisioning.Scope()
+        return provisioning.Scope(term=term)
     mine = list(sites_for(request.auth).filter(is_active=True)[:2])
     if len(mine) != 1:
         raise ValidationError({"site_id": "Give one of your schools."})
-    return provisioning.Scope(site=mine[0])
+    return provisioning.Scope(site=mine[0], term=term)
 
 
 def _format(lms_format: str) -> str:
@@ -215,20 +221,24 @@ def _format(lms_format: str) -> str:
 
 @router.get("/software/provisioning/{lms_format}/preview", response=ProvisioningPreviewOut)
 @requires("software.export_provisioning")
-def preview_software_provisioning(request, lms_format: str, site_id: int | None = None):
+def preview_software_provisioning(
+    request, lms_format: str, site_id: int | None = None, term_id: int | None = None
+):
     """What the files of `canvas`, `schoology` or `oneroster` would hold: rows per file and problems
     (people left out for want of a username or email)."""
-    scope = _provisioning_scope(request, site_id)
+    scope = _provisioning_scope(request, site_id, term_id)
     return provisioning.preview(_format(lms_format), scope)
 
 
 @router.get("/software/provisioning/{lms_format}")
 @requires("software.export_provisioning")
-def export_software_provisioning(request, lms_format: str, site_id: int | None = None):
+def export_software_provisioning(
+    request, lms_format: str, site_id: int | None = None, term_id: int | None = None
+):
     """The files as a zip, streamed (`canvas`: Canvas SIS import CSVs; `schoology`: its user
     and enrollment imports; `oneroster`: a OneRoster 1.1 CSV set)."""
     kind = _format(lms_format)
-    scope = _provisioning_scope(request, site_id)
+    scope = _provisioning_scope(request, site_id, term_id)
     where = scope.site.code if scope.site is not None else "district"
     response = StreamingHttpResponse(
         provisioning.stream_zip(kind, scope), content_type="application/zip"

@@ -98,6 +98,7 @@ class Scope:
     """What a set of files covers: one school, or every school (`site` None)."""
 
     site: object = None
+    term: object = None  # an AcademicSession: the classes of it or of its parts
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -105,6 +106,9 @@ class Scope:
         from homeroom.people.models import SchoolClass
 
         classes = SchoolClass.objects.filter(is_active=True)
+        if self.term is not None:
+            terms = Q(terms=self.term) | Q(terms__parent=self.term)
+            classes = classes.filter(pk__in=SchoolClass.objects.filter(terms).values("pk"))
         return classes.filter(site=self.site) if self.site is not None else classes
 
     def enrollments(self):
@@ -119,6 +123,8 @@ class Scope:
 
         enrolled = self.enrollments().values("person_id")
         people = Person.objects.filter(is_active=True).exclude(kind="guardian")
+        if self.term is not None:
+            return people.filter(pk__in=enrolled)
         if self.site is None:
             return people
         return people.filter(Q(primary_site=self.site) | Q(pk__in=enrolled))

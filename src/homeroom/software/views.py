@@ -606,11 +606,25 @@ EXPORT = "software.export_provisioning"
 def _provisioning_scope(request):
     """The school asked for (one of the user's), or the district for people who work at
     every site; None when the user may not export that."""
+    from homeroom.people.models import AcademicSession
+
+    term_id = request.GET.get("term", "")
+    term = (
+        AcademicSession.objects.filter(pk=term_id, is_active=True).first()
+        if term_id.isdigit()
+        else None
+    )
     site_id = request.GET.get("site", "")
     if site_id.isdigit():
         site = sites_for(request.user).filter(pk=site_id).first()
-        return provisioning.Scope(site=site) if site is not None else None
-    return provisioning.Scope() if request.user.sees_all_sites else None
+        return provisioning.Scope(site=site, term=term) if site is not None else None
+    return provisioning.Scope(term=term) if request.user.sees_all_sites else None
+
+
+def _terms():
+    from homeroom.people.models import AcademicSession
+
+    return AcademicSession.objects.filter(is_active=True).order_by("-start_date", "title")[:50]
 
 
 @access(EXPORT)
@@ -634,6 +648,8 @@ def provisioning_page(request):
             "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
             "site_id": int(request.GET["site"]) if request.GET.get("site", "").isdigit() else None,
             "every_site": request.user.sees_all_sites,
+            "terms": _terms(),
+            "term_id": int(request.GET["term"]) if request.GET.get("term", "").isdigit() else None,
             "result": result,
             "query": request.GET.urlencode(),
         },

@@ -169,3 +169,24 @@ def test_the_schoology_files_carry_their_columns_and_one_row_per_enrollment(rost
         sorted((r["Section Code"], r["User Unique ID"], r["Enrollment Type"]) for r in enrollments)
         == expected
     )
+
+
+def test_a_term_holds_only_its_classes_and_their_people(roster, tmp_path):
+    first = AcademicSession.objects.get(sourced_id="as0001")
+    in_term = SchoolClass.objects.filter(terms=first)
+    assert 0 < in_term.count() < SchoolClass.objects.count()
+    scope = provisioning.Scope(term=first)
+    provisioning.write_folder("canvas", scope, tmp_path)
+    courses = {row["course_id"] for row in read(tmp_path, "courses.csv")}
+    assert courses == set(in_term.values_list("sourced_id", flat=True))
+    users = {row["user_id"] for row in read(tmp_path, "users.csv")}
+    enrolled = set(
+        Enrollment.objects.filter(school_class__in=in_term).values_list(
+            "person__sourced_id", flat=True
+        )
+    )
+    assert users == enrolled
+    out = io.StringIO()
+    call_command("provisioning", "oneroster", "--out", str(tmp_path / "or"), "--term", "as0001",
+                 stdout=out)  # fmt: skip
+    assert f"classes.csv: {in_term.count()} rows" in out.getvalue()

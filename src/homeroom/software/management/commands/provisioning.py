@@ -1,5 +1,6 @@
-"""`homeroom provisioning FORMAT --out FOLDER [--site CODE]`: write LMS provisioning files
-(canvas, schoology or oneroster) for the district or one school, and say what each file holds."""
+"""`homeroom provisioning FORMAT --out FOLDER [--site CODE] [--term SOURCEDID]`: write LMS
+provisioning files (canvas, schoology or oneroster) for the district or one school, for
+every class or a term's, and say what each file holds."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("format", choices=sorted(provisioning.FORMATS))
         parser.add_argument("--out", required=True, help="The folder to write the files in.")
         parser.add_argument("--site", help="A school's code; the whole district without it.")
+        parser.add_argument(
+            "--term",
+            help="A term's sourcedId: only its classes (and its parts'), and their people.",
+        )
 
     def handle(self, *args, **options):
         site = None
@@ -21,7 +26,14 @@ class Command(BaseCommand):
             site = Site.objects.filter(code__iexact=options["site"]).first()
             if site is None:
                 raise CommandError(f"No site has the code {options['site']}.")
-        scope = provisioning.Scope(site=site)
+        term = None
+        if options["term"]:
+            from homeroom.people.models import AcademicSession
+
+            term = AcademicSession.objects.filter(sourced_id=options["term"]).first()
+            if term is None:
+                raise CommandError(f"No term has the sourcedId {options['term']}.")
+        scope = provisioning.Scope(site=site, term=term)
         counts = provisioning.write_folder(options["format"], scope, options["out"])
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count} rows")
