@@ -72,7 +72,7 @@ def testing_devices(user, window: TestingWindow, site=None):
     """The student devices (Chromebooks, laptops, tablets) at the window's schools that the
     user works at, with `in_repair` (an open repair order) on each."""
     from django.apps import apps
-    from django.db.models import Exists, OuterRef, Value
+    from django.db.models import BooleanField
 
     from homeroom.devices.models import Device
     from homeroom.testday.readiness import TESTING_CATEGORIES
@@ -88,8 +88,15 @@ def testing_devices(user, window: TestingWindow, site=None):
     if apps.is_installed("homeroom.repairs"):
         from homeroom.repairs.models import RepairOrder
 
+        # One uncorrelated subquery (the devices with an open repair at these schools),
+        # which the database evaluates once, not once per device.
+        in_repair = RepairOrder.objects.open().filter(device__site__in=sites).values("device_id")
         return devices.annotate(
-            in_repair=Exists(RepairOrder.objects.open().filter(device=OuterRef("pk")))
+            in_repair=Case(
+                When(pk__in=in_repair, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
     return devices.annotate(in_repair=Value(False))
 

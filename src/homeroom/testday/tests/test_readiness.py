@@ -292,3 +292,23 @@ def test_the_caching_server_is_checked_from_the_server(
         actor=coordinator, platform=platform, cache_host="", cache_port=None
     )
     assert services.cache_server_check(platform=unset)[1].startswith("No caching server")
+
+
+def test_an_open_repair_order_makes_a_device_not_ready(
+    frozen, fleet, make_window, coordinator, users
+):
+    from homeroom.repairs import services as repairs
+
+    window = make_window()
+    fixed, broken = fleet(), fleet()
+    repairs.repair_open(actor=users[roles.TECHNICIAN], device=broken, problem="Cracked screen")
+    # Its status says deployed (say, it was never changed): the open order alone counts.
+    type(broken).objects.filter(pk=broken.pk).update(status="deployed")
+    verdicts = {
+        device["asset_tag"]: verdict
+        for device, verdict in selectors.device_verdicts(coordinator, window, timezone.now())
+    }
+    assert verdicts[fixed.asset_tag].state == READY
+    assert verdicts[broken.asset_tag].reasons == ["In repair"]
+    [school] = selectors.readiness_summary(coordinator, window, timezone.now())
+    assert (school.ready, school.not_ready, dict(school.reasons)) == (1, 1, {"In repair": 1})
