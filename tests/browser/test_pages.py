@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from homeroom.core.models import Room, Site
-from homeroom.people.models import Person, RosterImport, SchoolClass, User
+from homeroom.core.models import ImportRun, Room, Site
+from homeroom.people.models import Person, SchoolClass, User
 
 from .conftest import DESKTOP, check_page, log_in
 
@@ -20,7 +20,7 @@ def test_admin_can_open_every_main_page(page, demo):
     teacher = User.objects.get(username="teacher")
     person = Person.objects.get(user=teacher)
     school_class = SchoolClass.objects.filter(enrollments__person=person).order_by("pk").first()
-    roster_import = RosterImport.objects.order_by("pk").first()
+    roster_import = ImportRun.objects.filter(kind="oneroster").order_by("pk").first()
     # (path, screenshot name, heading, something the demo district puts on the page)
     pages = [
         ("/", "dashboard", "Today", "Rooms in use per site"),
@@ -30,14 +30,19 @@ def test_admin_can_open_every_main_page(page, demo):
         ("/rooms/", "room-list", "Rooms", f"{Room.objects.count()} in all"),
         (f"/rooms/{room.pk}/", "room-detail", f"Room {room}", site.name),
         ("/rooms/new/", "room-new", "Add a room", "Lincoln Middle School"),
-        ("/activity/", "activity", "Activity", "sis-export.zip"),
+        ("/activity/?q=sis-export", "activity", "Activity", "sis-export.zip"),
         ("/people/", "person-list", "People", f"{Person.objects.count()} in all"),
         (f"/people/{person.pk}/", "person-detail", "Priya Natarajan", school_class.title),
         ("/classes/", "class-list", "Classes", f"{SchoolClass.objects.count()} in all"),
         (f"/classes/{school_class.pk}/", "class-detail", school_class.title, "Natarajan, Priya"),
-        ("/roster/imports/", "import-list", "Roster imports", "sis-export.zip"),
-        (f"/roster/imports/{roster_import.pk}/", "import-detail", "Roster import: ", "Applied"),
-        ("/roster/imports/new/", "import-new", "Import a roster", "OneRoster"),
+        ("/imports/?kind=oneroster", "import-list", "Imports", "sis-export.zip"),
+        (
+            f"/imports/oneroster/{roster_import.pk}/",
+            "import-detail",
+            "Roster (OneRoster): ",
+            "Applied",
+        ),
+        ("/imports/oneroster/new/", "import-new", "Import a roster (OneRoster)", "OneRoster"),
         ("/users/", "user-list", "Users", "Tom Lindqvist"),
         (f"/users/{teacher.pk}/", "user-detail", "Priya Natarajan", "teacher@riverside"),
         ("/users/new/", "user-new", "Add a user", "Riverside High School"),
@@ -121,7 +126,7 @@ def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox, live
         ("tech", "Help desk"),
         ("teacher", "My tickets"),
         ("librarian", "Fees"),
-        ("coordinator", "My tickets"),
+        ("coordinator", "Testing windows"),
         ("student", "Your device"),
     ],
 )

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from homeroom.core.models import ImportRun
 from homeroom.core.testing import run_queued_tasks
-from homeroom.people.models import Person, RosterImport
+from homeroom.people.models import Person
 
 from .conftest import check_page, log_in
 
@@ -31,13 +32,13 @@ def sample_zip(tmp_path: Path, *, break_users: bool = False) -> Path:
 
 def test_upload_check_and_apply_a_roster_with_progress(page, demo, tmp_path):
     before = Person.objects.count()
-    log_in(page, "admin", next="/roster/imports/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Roster imports")
+    log_in(page, "admin", next="/imports/?kind=oneroster")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imports")
     check_page(page, "roster-imports")
 
-    page.get_by_role("link", name="Import a roster").first.click()
+    page.get_by_role("link", name="Import a roster (OneRoster)").click()
     check_page(page, "roster-import-new")
-    page.get_by_label("OneRoster file").set_input_files(sample_zip(tmp_path))
+    page.locator("input[type=file]").set_input_files(sample_zip(tmp_path))
     page.get_by_role("button", name="Upload and check").click()
 
     expect(page.get_by_text("Checking it now; nothing changes until you apply it.")).to_be_visible()
@@ -56,7 +57,7 @@ def test_upload_check_and_apply_a_roster_with_progress(page, demo, tmp_path):
     check_page(page, "roster-import-checked")
 
     apply.click()
-    expect(page.get_by_text("Applying the roster.")).to_be_visible()
+    expect(page.get_by_text("Applying the file.")).to_be_visible()
     assert run_queued_tasks() == 1
     expect(page.get_by_role("heading", name=re.compile("Status"))).to_contain_text("Applied")
     expect(page.get_by_role("region", name="What changed")).to_contain_text("Enrollments")
@@ -72,10 +73,10 @@ def test_upload_check_and_apply_a_roster_with_progress(page, demo, tmp_path):
 
 
 def test_a_roster_with_problems_lists_them_and_changes_nothing(page, demo, tmp_path):
-    log_in(page, "admin", next="/roster/imports/new/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import a roster")
+    log_in(page, "admin", next="/imports/oneroster/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a roster (OneRoster)")
     check_page(page, "roster-import-form")
-    page.get_by_label("OneRoster file").set_input_files(sample_zip(tmp_path, break_users=True))
+    page.locator("input[type=file]").set_input_files(sample_zip(tmp_path, break_users=True))
     page.get_by_role("button", name="Upload and check").click()
     expect(page.locator("#import-progress progress")).to_be_visible()
     check_page(page, "roster-import-queued")
@@ -83,5 +84,5 @@ def test_a_roster_with_problems_lists_them_and_changes_nothing(page, demo, tmp_p
     problems = page.get_by_role("region", name=re.compile("problem found"))
     expect(problems).to_contain_text("users.csv:6: familyName: required")
     expect(page.get_by_role("button", name="Apply these changes")).to_have_count(0)
-    assert RosterImport.objects.order_by("pk").last().status == "rejected"
+    assert ImportRun.objects.filter(kind="oneroster").latest("pk").status == "rejected"
     check_page(page, "roster-import-rejected")

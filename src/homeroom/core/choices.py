@@ -63,7 +63,8 @@ IR = ImportRunStatus
 # applying checks the file again and may still refuse it; an applied run is finished.
 IMPORT_RUN_TRANSITIONS: dict[str, set[str]] = {
     IR.UPLOADED: {IR.CHECKING, IR.FAILED},
-    IR.CHECKING: {IR.CHECKED, IR.REJECTED, IR.FAILED},
+    # Checking may go on to applying in the same reading: the command line does that.
+    IR.CHECKING: {IR.CHECKED, IR.REJECTED, IR.FAILED, IR.APPLYING},
     IR.CHECKED: {IR.APPLYING, IR.CHECKING},
     IR.REJECTED: {IR.CHECKING},
     IR.APPLYING: {IR.APPLIED, IR.REJECTED, IR.FAILED},

@@ -10,3 +10,13 @@ def problem_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+def form_refusal(form) -> ValidationError:
+    """A refused form's errors as the ValidationError a service or the API raises."""
+    return ValidationError(
+        {
+            name: [error["message"] for error in errors]
+            for name, errors in form.errors.get_json_data().items()
+        }
+    )

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from homeroom.core import import_services as services
 from homeroom.core.access import requires
 from homeroom.core.api import router
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, form_refusal
 from homeroom.core.import_formats import ANY_IMPORT, ANY_IMPORT_USE, format_for
 from homeroom.core.import_views import UploadForm, split_options
 from homeroom.core.pagination import Pages
@@ -63,15 +63,6 @@ class ImportRunIn(Schema):
     dry_run: bool = Field(True, description="Only check; false applies a clean file too.")
 
 
-def _invalid(form) -> ValidationError:
-    return ValidationError(
-        {
-            name: [error["message"] for error in errors]
-            for name, errors in form.errors.get_json_data().items()
-        }
-    )
-
-
 @router.get("/imports", response=list[ImportRunOut], tags=TAGS)
 @requires(ANY_IMPORT)
 @paginate(Pages)
@@ -93,20 +84,15 @@ def upload_import(request, file: File[UploadedFile], payload: Form[ImportRunIn])
     found = format_for(payload.kind)
     if found is None:
         raise ValidationError({"kind": [f"Homeroom has no “{payload.kind}” import."]})
-    try:
-        chosen = json.loads(payload.options or "{}")
-    except ValueError:
-        chosen = None
-    if not isinstance(chosen, dict):
-        raise ValidationError({"options": ["Give the options as a JSON object."]})
+    chosen = _json_object(payload.options, "options", "the options")
     upload = UploadForm(files={"file": file}, found=found)
     if not upload.is_valid():
-        raise _invalid(upload)
+        raise form_refusal(upload)
     options, site = {}, None
     if found.options_form is not None:
         form = found.options_form(chosen, user=request.auth)
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_refusal(form)
         options, site = split_options(form.cleaned_data)
     run = services.import_run_upload(
         actor=request.auth,
@@ -119,11 +105,31 @@ def upload_import(request, file: File[UploadedFile], payload: Form[ImportRunIn])
     return Status(202, run)
 
 
+class ImportApplyIn(Schema):
+    answers: str = Field(
+        "{}",
+        max_length=10_000,
+        description="What the format's Apply asks for, as a JSON object (e.g. a roster that "
+        'makes many people inactive: {"confirm_deactivations": 540}).',
+    )
+
+
+def _json_object(text: str, name: str, what: str) -> dict:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise ValidationError({name: [f"Give {what} as a JSON object."]})
+    return found
+
+
 @router.post("/imports/{int:run_id}/apply", response={202: ImportRunOut}, tags=TAGS)
 @requires(ANY_IMPORT_USE)
-def apply_import(request, run_id: Id):
+def apply_import(request, run_id: Id, payload: Form[ImportApplyIn]):
     run = get_object_or_404(services.import_runs_for(request.auth), pk=run_id)
-    return Status(202, services.import_run_queue_apply(run, actor=request.auth))
+    answers = _json_object(payload.answers, "answers", "the answers")
+    return Status(202, services.import_run_queue_apply(run, actor=request.auth, answers=answers))
 
 
 @router.post("/imports/{int:run_id}/check", response={202: ImportRunOut}, tags=TAGS)

@@ -10,7 +10,8 @@ with `register_format(MyFormat())`. Core calls it in this order:
                                                  Homeroom, outside the apply's transaction
     check(run, path, actor=, progress=) -> Plan  read everything, find every problem
     apply(run, plan, actor=) -> dict             write the plan; runs inside the transaction
-                                                 that checked it again and records the run
+                                                 that checked it again and records the run;
+                                                 raising ImportRefused rolls it back
 
 `check` must not write. Core stores what the plan says (counts, problems, warnings, the first
 changes for the preview) on the run, and applies only a plan without problems."""
@@ -25,6 +26,17 @@ from homeroom.core.access import Rule
 
 Progress = Callable[[int, int, str], None]  # (done, total, what is happening)
 PREVIEW_ROWS = 200
+HEAD_BYTES = 256 * 1024  # what `read_head` is given of an upload
+
+
+class ImportRefused(Exception):
+    """Raised by a format's `apply` to refuse after all: the transaction is rolled back and
+    the run recorded as rejected with these problems, `details` added to its own."""
+
+    def __init__(self, problems: list[str], *, details: dict | None = None):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.details = details or {}
 
 
 @dataclass
@@ -67,6 +79,7 @@ class ImportFormat:
     mapping_link: str = "Change the mapping"  # "" when the run's page offers the step itself
     mapping_event: str = "Mapping chosen"  # the audit trail's words for the mapping step
     recheck_with_options: bool = False  # offer the options form again with Check again
+    accepts_folder: bool = False  # the command line may name a folder of the format's files
 
     def detail_context(self, request, run) -> dict:
         """What `detail_template` needs besides `run` and `found`."""
@@ -102,10 +115,31 @@ class ImportFormat:
     def needs_mapping(self, run) -> bool:
         return False
 
+    def apply_form(self, run, data=None):
+        """A Form that comes with the Apply button of this checked run (e.g. a typed
+        confirmation), bound to `data` when given, or None."""
+        return None
+
+    def apply_answers(self, run, cleaned: dict) -> dict:
+        """The options the apply form's answers keep on the run."""
+        return cleaned
+
+    def held_back(self, run) -> str:
+        """Why this run, checked without problems, is not applied on its own when it was
+        uploaded to be applied at once (it needs someone's answer first), or ""."""
+        return ""
+
     def read_head(self, head: bytes, name: str) -> str:
         """A first look at the start of an upload before it is recorded: return what is wrong
         with it in plain words, or "" when it may be recorded and checked."""
         return ""
+
+    def read_upload(self, upload, name: str) -> str:
+        """The same look at the whole upload (a file object, left at its start), for a
+        format that must see more than its head (a zip's directory); by default `read_head`."""
+        head = upload.read(HEAD_BYTES)
+        upload.seek(0)
+        return self.read_head(head, name)
 
     def report_lines(self, run, *, dry_run: bool) -> list[str] | None:
         """What `homeroom import KIND` prints for a clean run; None prints the counts."""

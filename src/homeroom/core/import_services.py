@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.choices import IMPORT_RUN_TRANSITIONS, AuditVerb, ImportRunStatus
-from homeroom.core.exceptions import Conflict
+from homeroom.core.exceptions import Conflict, form_refusal
 from homeroom.core.import_formats import (
     PREVIEW_ROWS,
     ImportFormat,
+    ImportRefused,
     Plan,
     format_for,
     require_use,
@@ -33,7 +34,6 @@ from homeroom.core.selectors import sites_for
 
 S = ImportRunStatus
 PROGRESS_SECONDS = 0.5  # the progress bar is written at most this often
-HEAD_BYTES = 256 * 1024
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -69,10 +69,15 @@ def import_dir(kind: str) -> Path:
 
 
 def _sha256(path: Path) -> str:
+    """The fingerprint of a file, or of a folder's files (their names and contents)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    folder = path.is_dir()
+    for file in sorted(item for item in path.iterdir() if item.is_file()) if folder else [path]:
+        if folder:
+            digest.update(file.name.encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -239,14 +244,26 @@ def import_run_check_again(run: ImportRun, *, actor, site=KEEP, options=None) ->
         return _queue_check(run, apply_as=None)
 
 
-def import_run_queue_apply(run: ImportRun, *, actor) -> ImportRun:
+def import_run_queue_apply(run: ImportRun, *, actor, answers=None) -> ImportRun:
+    """Queue the apply of a checked run. A format whose Apply comes with a form (a typed
+    confirmation) needs its `answers`, which are kept with the run's options."""
     from homeroom.core.import_tasks import apply_import_run
 
-    _may_use(format_of(run), actor, run.site)
+    found = format_of(run)
+    _may_use(found, actor, run.site)
+    form = found.apply_form(run, answers or {})
+    kept = {}
+    if form is not None:
+        if not form.is_valid():
+            raise form_refusal(form)
+        kept = found.apply_answers(run, form.cleaned_data)
     with transaction.atomic():
         run = import_run_set_status(
             run, S.APPLYING, progress_done=0, progress_note="Waiting for the worker"
         )
+        if kept:
+            ImportRun.objects.filter(pk=run.pk).update(options={**run.options, **kept})
+            run.refresh_from_db()
         enqueue(apply_import_run, run.pk, actor.pk if actor is not None else None)
     return run
 
@@ -286,6 +303,7 @@ class _Prepared:
     def __init__(self, run: ImportRun, found: ImportFormat):
         self.report = _progress(run)
         self.total = max(found.count(run.file_path), 1)
+        run.progress_total = self.total
         self.report(0, self.total, "Reading the file")
         self.data = found.prepare(run, run.file_path, progress=self.report)
 
@@ -310,6 +328,16 @@ def import_run_check(run: ImportRun) -> ImportRun:
     )
 
 
+def import_run_check_here(run: ImportRun, *, apply: bool, actor) -> ImportRun:
+    """Check an uploaded run in this process (the command line); with `apply`, apply it as
+    `actor` straight away instead, in one reading of the file: applying checks it again
+    anyway, and refuses it when it finds problems."""
+    run = import_run_set_status(run, S.CHECKING)
+    if not apply:
+        return import_run_check(run)
+    return import_run_apply(import_run_set_status(run, S.APPLYING), actor=actor)
+
+
 class _Refused(Exception):
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -321,6 +349,10 @@ def import_run_apply(run: ImportRun, *, actor) -> ImportRun:
     found = format_of(run)
     if run.status != S.APPLYING:
         raise Conflict("This import is not waiting to be applied.")
+    try:
+        _may_use(found, actor, run.site)  # the role may have changed since Apply was asked
+    except PermissionDenied as error:
+        return import_run_set_status(run, S.REJECTED, progress_note="", problems=[str(error)])
     # What a format reads without looking at Homeroom is read before the transaction, so the
     # progress it reports is seen; the check against Homeroom and the writing are one step.
     prepared = _Prepared(run, found)
@@ -350,6 +382,14 @@ def import_run_apply(run: ImportRun, *, actor) -> ImportRun:
     except _Refused as refused:
         return import_run_set_status(
             run, S.REJECTED, checked_at=timezone.now(), progress_note="", **_found(refused.plan)
+        )
+    except ImportRefused as refused:
+        return import_run_set_status(
+            run,
+            S.REJECTED,
+            progress_note="",
+            problems=refused.problems,
+            details={**run.details, **refused.details},
         )
     except IntegrityError as error:
         problem = (

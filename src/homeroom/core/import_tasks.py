@@ -9,6 +9,7 @@ from django_tasks import task
 from homeroom.core import audit
 from homeroom.core.choices import AuditInterface, ImportRunStatus
 from homeroom.core.import_services import (
+    format_of,
     import_run_apply,
     import_run_check,
     import_run_fail,
@@ -27,6 +28,10 @@ def check_import_run(run_id: int, apply_as: int | None = None) -> None:
         with audit.interface(AuditInterface.IMPORT):
             run = import_run_check(run)
             if apply_as is not None and run.status == ImportRunStatus.CHECKED:
+                held_back = format_of(run).held_back(run)
+                if held_back:
+                    ImportRun.objects.filter(pk=run.pk).update(progress_note=held_back[:200])
+                    return
                 actor = get_user_model().objects.filter(pk=apply_as).first()
                 run = import_run_set_status(run, ImportRunStatus.APPLYING, progress_done=0)
                 import_run_apply(run, actor=actor)

@@ -8,8 +8,9 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from homeroom.core import import_services as services
@@ -63,9 +64,7 @@ class UploadForm(forms.Form):
         too_large = self.found.too_large(upload.size)
         if too_large:
             raise forms.ValidationError(too_large)
-        head = upload.read(services.HEAD_BYTES)
-        upload.seek(0)
-        wrong = self.found.read_head(head, upload.name or "")
+        wrong = self.found.read_upload(upload, upload.name or "")
         if wrong:
             raise forms.ValidationError(wrong)
         return upload
@@ -174,6 +173,7 @@ def _context(request, found, run, **extra) -> dict:
         "waits_for_mapping": run.status == services.S.UPLOADED and found.needs_mapping(run),
         "recheck_form": _recheck_form(request, found, run) if may_use else None,
         "has_mapping": found.mapping_form is not None,
+        "apply_form": found.apply_form(run) if may_use and run.status == "checked" else None,
     }
     if found.detail_template:
         context.update(found.detail_context(request, run))
@@ -212,7 +212,11 @@ def import_run_mapping(request, found, run_id: int):
 def import_run_apply(request, found, run_id: int):
     run = _run(request, found, run_id)
     try:
-        services.import_run_queue_apply(run, actor=request.user)
+        services.import_run_queue_apply(run, actor=request.user, answers=request.POST)
+    except ValidationError:
+        form = found.apply_form(run, request.POST)
+        context = _context(request, found, run, apply_form=form)
+        return render(request, "core/imports/run_detail.html", context, status=400)
     except (Conflict, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
@@ -258,8 +262,48 @@ def import_run_problems(request, found, run_id: int):
 
 
 def split_problem(text: str, file: str) -> list:
-    """`file:line: column: message` back into its parts; other text is all message."""
-    match = PROBLEM.match(text.removeprefix(f"{file}:")) if text.startswith(f"{file}:") else None
-    if match is None:
+    """`file:line: column: message` back into its parts, the file being the upload or one
+    inside it (a zip's members); other text is all message."""
+    if text.startswith(f"{file}:"):
+        name, rest = file, text[len(file) + 1 :]
+    else:
+        name, _, rest = text.partition(":")
+    match = PROBLEM.match(rest)
+    if not name or match is None:
         return ["", "", "", text]
-    return [file, int(match["line"]), match["column"], match["message"]]
+    return [name, int(match["line"]), match["column"], match["message"]]
+
+
+# The pages of one run, by the names a module's older import pages had.
+MOVED_PAGES = {
+    "detail": ("core:import_run", True),
+    "mapping": ("core:import_run_mapping", False),
+    "values": ("core:import_run_mapping", False),
+    "problems": ("core:import_run_problems", True),
+    "apply": ("core:import_run_apply", False),
+    "recheck": ("core:import_run_check_again", False),
+}
+
+
+def moved_run_page(page: str, *, kinds: tuple[str, ...], old_id: str, view: str, use: str):
+    """The old address of a run's `page` in a module whose imports moved to core's lifecycle:
+    the run is found by the old record's id, kept in its details under `old_id`."""
+    target, reads = MOVED_PAGES[page]
+
+    @access(view if reads else use)
+    def page_moved(request, pk: int):
+        runs = services.import_runs_for(request.user, kind=list(kinds))
+        run = runs.filter(**{f"details__{old_id}": pk}).order_by("pk").first()
+        if run is None:
+            raise Http404("No such import.")
+        return moved(request, reverse(target, args=[run.kind, run.pk]))
+
+    page_moved.__name__ = f"import_{page}"
+    page_moved.__doc__ = f"The old address of an import's {page} page, sent on to core's."
+    return page_moved
+
+
+def moved(request, url: str):
+    """Send a request to a page's new address: a GET is redirected; a POST keeps its method
+    and body (307)."""
+    return HttpResponseRedirect(url, status=307) if request.method == "POST" else redirect(url)

@@ -87,7 +87,7 @@ def _run_format(command, options) -> int:
     kind = options["kind"]
     found = format_for(kind)
     path = Path(options["path"])
-    if not path.is_file():
+    if not (path.is_file() or (found.accepts_folder and path.is_dir())):
         command.stderr.write(f"{path}: no such file.")
         return 2
     actor = None
@@ -114,7 +114,7 @@ def _run_format(command, options) -> int:
     if not isinstance(mappings, dict):
         command.stderr.write("--mappings: give a JSON object.")
         return 2
-    wrong = found.read_head(path.read_bytes()[: services.HEAD_BYTES], path.name)
+    wrong = path.is_file() and found.read_head(_head(path), path.name)
     if wrong:
         command.stderr.write(f"{path.name}: {wrong}")
         return 1
@@ -131,16 +131,19 @@ def _run_format(command, options) -> int:
         if found.needs_mapping(run):
             command.stderr.write(f"A {found.label} file needs --mappings; nothing was changed.")
             return 2
-        run = services.import_run_set_status(run, S.CHECKING)
-        run = services.import_run_check(run)
-        if run.status == S.CHECKED and not options["dry_run"]:
-            run = services.import_run_set_status(run, S.APPLYING)
-            run = services.import_run_apply(run, actor=actor)
+        run = services.import_run_check_here(run, apply=not options["dry_run"], actor=actor)
     except (PermissionDenied, ValidationError, Conflict) as error:
         command.stderr.write(f"{problem_text(error)} Nothing was changed.")
         return 2
     _report(command, run, as_json=options["json"], dry_run=options["dry_run"])
     return 0 if run.status in {S.CHECKED, S.APPLIED} else 1
+
+
+def _head(path: Path) -> bytes:
+    from homeroom.core.import_formats import HEAD_BYTES
+
+    with open(path, "rb") as handle:
+        return handle.read(HEAD_BYTES)
 
 
 def _report(command, run, *, as_json: bool, dry_run: bool) -> None:

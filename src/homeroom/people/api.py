@@ -1,15 +1,18 @@
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from homeroom.core.access import SIGNED_IN, requires
+from homeroom.core.exceptions import form_refusal
+from homeroom.core.import_formats import format_for
+from homeroom.core.import_services import import_run_queue_apply, import_run_upload, import_runs_for
+from homeroom.core.import_views import UploadForm
 from homeroom.core.pagination import Pages
 from homeroom.core.schemas import Id
-from homeroom.people import imports, selectors
+from homeroom.people import selectors
 from homeroom.people.filters import ClassFilter, EnrollmentFilter, PersonFilter
-from homeroom.people.forms import RosterUploadForm
 from homeroom.people.models import Enrollment
+from homeroom.people.oneroster.format import KIND
 from homeroom.people.schemas import (
     ClassOut,
     EnrollmentOut,
@@ -86,17 +89,23 @@ def list_enrollments(request, filters: Query[EnrollmentFilter]):
     return filters.filter(enrollments)
 
 
+# The roster's own import routes, kept for the clients that use them: they run on core's
+# import lifecycle (/api/v1/imports, kind "oneroster") and answer in the shape they always had.
+def _roster_runs(user):
+    return import_runs_for(user, kind=KIND)
+
+
 @router.get("/imports/oneroster", response=list[RosterImportOut], tags=["Imports"])
 @requires("people.view_rosterimport")
 @paginate(Pages)
 def list_roster_imports(request):
-    return selectors.imports_for(request.auth)
+    return _roster_runs(request.auth)
 
 
 @router.get("/imports/oneroster/{import_id}", response=RosterImportOut, tags=["Imports"])
 @requires("people.view_rosterimport")
 def get_roster_import(request, import_id: Id):
-    return get_object_or_404(selectors.imports_for(request.auth), pk=import_id)
+    return get_object_or_404(_roster_runs(request.auth), pk=import_id)
 
 
 @router.post("/imports/oneroster", response={202: RosterImportOut}, tags=["Imports"])
@@ -106,22 +115,20 @@ def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions
     `dry_run=false` it is applied as soon as the check finds no problems and, when it makes
     more than a fifth of a school's people or any school inactive, `confirm_deactivations`
     is that number of people. Poll the import for its status and `impact`."""
-    form = RosterUploadForm(files={"file": file})
+    form = UploadForm(files={"file": file}, found=format_for(KIND))
     if not form.is_valid():
-        raise ValidationError(
-            {
-                name: [error["message"] for error in errors]
-                for name, errors in form.errors.get_json_data().items()
-            }
-        )
-    record = imports.roster_import_upload(
+        raise form_refusal(form)
+    run_options = {"whole_district": options.whole_district}
+    if options.confirm_deactivations is not None:
+        run_options["confirmed_deactivations"] = options.confirm_deactivations
+    run = import_run_upload(
         actor=request.auth,
+        kind=KIND,
         upload=form.cleaned_data["file"],
+        options=run_options,
         apply=not options.dry_run,
-        whole_district=options.whole_district,
-        confirm_deactivations=options.confirm_deactivations,
     )
-    return Status(202, record)
+    return Status(202, run)
 
 
 @router.post(
@@ -131,10 +138,8 @@ def upload_roster(request, file: File[UploadedFile], options: Form[ImportOptions
 def apply_roster(request, import_id: Id, confirm_deactivations: int | None = None):
     """Apply a checked import. When its `impact` says `needs_confirmation`, pass
     `?confirm_deactivations=` with the number of people it makes inactive."""
-    record = get_object_or_404(selectors.imports_for(request.auth), pk=import_id)
-    return Status(
-        202,
-        imports.roster_import_queue_apply(
-            record, actor=request.auth, confirm_deactivations=confirm_deactivations
-        ),
+    run = get_object_or_404(_roster_runs(request.auth), pk=import_id)
+    answers = (
+        {} if confirm_deactivations is None else {"confirm_deactivations": confirm_deactivations}
     )
+    return Status(202, import_run_queue_apply(run, actor=request.auth, answers=answers))

@@ -7,14 +7,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
+from homeroom.core.choices import ImportRunStatus as S
+from homeroom.core.import_services import import_run_check_here, import_run_upload
 from homeroom.core.importers import Importer, register
-from homeroom.people.choices import ImportStatus
-from homeroom.people.imports import (
-    describe_impact,
-    roster_import_check,
-    roster_import_create,
-    roster_import_run,
-)
+from homeroom.people.oneroster.format import KIND, describe_impact
 
 
 def add_arguments(parser) -> None:
@@ -55,59 +51,55 @@ def run(command, options) -> int:
         if actor is None:
             command.stderr.write(f"No user named {options['username']!r}.")
             return 2
+    run_options = {"whole_district": options["whole_district"]}
+    if options["confirm_deactivations"] is not None:
+        run_options["confirmed_deactivations"] = options["confirm_deactivations"]
     try:
-        record = roster_import_create(
-            actor=actor,
-            path=path,
-            file_name=path.name,
-            whole_district=options["whole_district"],
-            confirm_deactivations=options["confirm_deactivations"],
-        )
+        run = import_run_upload(actor=actor, kind=KIND, path=path, options=run_options, queue=False)
     except PermissionDenied as error:
         command.stderr.write(f"{error} {options['username']!r} is not one; nothing was changed.")
         return 2
-    if options["dry_run"]:
-        record = roster_import_check(record)
-    else:
-        record = roster_import_run(record, actor=actor)
-    report(command, record, as_json=options["json"], dry_run=options["dry_run"])
-    return 0 if record.status in {ImportStatus.CHECKED, ImportStatus.APPLIED} else 1
+    run = import_run_check_here(run, apply=not options["dry_run"], actor=actor)
+    report(command, run, as_json=options["json"], dry_run=options["dry_run"])
+    return 0 if run.status in {S.CHECKED, S.APPLIED} else 1
 
 
-def report(command, record, *, as_json: bool, dry_run: bool) -> None:
+def report(command, run, *, as_json: bool, dry_run: bool) -> None:
+    impact = run.details.get("impact") or {}
     if as_json:
         command.stdout.write(
             json.dumps(
                 {
-                    **record.counts,
-                    "status": record.status,
+                    **run.counts,
+                    "id": run.pk,
+                    "status": run.status,
                     "dry_run": dry_run,
-                    "whole_district": record.whole_district,
-                    "errors": record.errors,
-                    "warnings": record.warnings,
-                    "impact": record.impact,
+                    "whole_district": run.options.get("whole_district", False),
+                    "errors": run.problems,
+                    "warnings": run.warnings,
+                    "impact": impact,
                 },
                 indent=2,
             )
         )
         return
-    for warning in record.warnings:
+    for warning in run.warnings:
         command.stderr.write(f"warning: {warning}")
-    for error in record.errors:
-        command.stderr.write(error)
-    needs = record.impact.get("needs_confirmation") and record.status != ImportStatus.APPLIED
-    if needs and record.confirmed_deactivations != record.impact["people"]:
+    for problem in run.problems:
+        command.stderr.write(problem)
+    needs = impact.get("needs_confirmation") and run.status != S.APPLIED
+    if needs and run.options.get("confirmed_deactivations") != impact["people"]:
         if dry_run:
-            command.stderr.write(describe_impact(record.impact))
+            command.stderr.write(describe_impact(impact))
         command.stderr.write(
-            "To apply it, run it with --confirm-deactivations " + str(record.impact["people"])
+            "To apply it, run it with --confirm-deactivations " + str(impact["people"])
         )
-    if record.errors:
-        command.stderr.write(f"{len(record.errors)} problems; nothing was changed.")
+    if run.problems:
+        command.stderr.write(f"{len(run.problems)} problems; nothing was changed.")
         return
     verb = "would change" if dry_run else "changed"
-    command.stdout.write(f"OneRoster {record.version} set {record.file_name}: {verb}")
-    for entity, counts in record.counts.items():
+    command.stdout.write(f"OneRoster {run.details.get('version')} set {run.file_name}: {verb}")
+    for entity, counts in run.counts.items():
         if isinstance(counts, dict):
             summary = ", ".join(f"{value} {key}" for key, value in counts.items() if value)
             command.stdout.write(f"  {entity}: {summary or 'nothing'}")

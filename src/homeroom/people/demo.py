@@ -1,14 +1,17 @@
 """Demo accounts, one per role, plus a little history for the activity pages."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
 from homeroom.core import roles
 from homeroom.core import services as core_services
 from homeroom.core.demo import DEMO_PASSWORD, DemoContext, demo_step
-from homeroom.core.models import Room
-from homeroom.people import imports, services
-from homeroom.people.models import Person, RosterImport
+from homeroom.core.import_services import import_run_check_here, import_run_upload
+from homeroom.core.models import ImportRun, Room
+from homeroom.people import services
+from homeroom.people.models import Person
+from homeroom.people.oneroster.format import KIND
 from homeroom.people.oneroster.generate import School, generate
 
 DEMO_ACCOUNTS = [
@@ -72,10 +75,10 @@ def roster(context: DemoContext) -> None:
             seed=context.rng.randint(0, 10**6),
             district=("District Office", "DO"),
         )
-        record = imports.roster_import_create(actor=admin, path=path, file_name="sis-export.zip")
-        record = imports.roster_import_check(record)
-        imports.roster_import_apply(imports.roster_import_start_apply(record), actor=admin)
-        RosterImport.objects.filter(pk=record.pk).update(file_path="")
+        archive = shutil.make_archive(str(path), "zip", root_dir=path)  # sis-export.zip
+        run = import_run_upload(actor=admin, kind=KIND, path=archive, queue=False)
+        import_run_check_here(run, apply=True, actor=admin)
+        ImportRun.objects.filter(pk=run.pk).update(file_path="")  # the folder is temporary
 
     accounts = context.shared["accounts"]
     teacher = Person.objects.filter(kind="teacher", primary_site=sites[0]).order_by("pk").first()

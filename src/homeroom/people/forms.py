@@ -1,11 +1,10 @@
-import zipfile
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 
-from homeroom.core import import_limits, roles
+from homeroom.core import roles
 from homeroom.core.roles import ROLE_DESCRIPTIONS, ROLES
 from homeroom.people.models import User
 
@@ -108,57 +107,3 @@ class PasswordLinkForm(PasswordResetForm):
             "site_url": settings.SITE_URL,
         }
         return super().save(**options)
-
-
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(
-        label="OneRoster file",
-        help_text="A .zip of the OneRoster 1.1 or 1.2 CSV files (manifest.csv, orgs.csv, "
-        "users.csv, classes.csv, enrollments.csv …) from your student information system.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-    )
-    whole_district = forms.BooleanField(
-        required=False,
-        label="This file is the whole district's roster",
-        help_text="Tick only for a full export of every school. Then people, classes, terms "
-        "and schools that are not in the file become inactive everywhere. Left unticked, "
-        "they become inactive only at the schools the file contains.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            import_limits.check_upload_size(upload.size)
-        except import_limits.LimitExceeded as error:
-            raise forms.ValidationError(str(error)) from None
-        if not zipfile.is_zipfile(upload):
-            raise forms.ValidationError(
-                "This is not a zip file. Export the roster as OneRoster CSV and upload the "
-                ".zip your student information system made (or zip the CSV files together)."
-            )
-        upload.seek(0)
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                import_limits.check_zip(archive, upload.size)
-        except zipfile.BadZipFile as error:
-            raise forms.ValidationError(
-                f"The zip file is damaged ({error}); make the zip again and upload it."
-            ) from None
-        except import_limits.LimitExceeded as error:
-            raise forms.ValidationError(str(error)) from None
-        upload.seek(0)
-        return upload
-
-
-class RosterApplyForm(forms.Form):
-    """The typed confirmation an import that makes many people inactive needs."""
-
-    confirm_deactivations = forms.IntegerField(
-        min_value=0,
-        label="Number of people who become inactive",
-        help_text="Type the number shown above to confirm.",
-        error_messages={
-            "required": "Type the number of people who become inactive to confirm.",
-            "invalid": "Type the number of people who become inactive, in digits.",
-        },
-    )

@@ -323,7 +323,9 @@ class Enrollment(RosterRecord):
 
 
 class RosterImport(models.Model):
-    """One OneRoster import: its file, who ran it, what it found and what it changed."""
+    """A OneRoster import of before roster imports ran on core's import lifecycle. Its records
+    were copied into core's ImportRun (kind "oneroster"); the model is kept for the roster
+    import permissions the roles hold (view_rosterimport, add_rosterimport)."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(

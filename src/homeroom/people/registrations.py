@@ -4,13 +4,14 @@ from django.db.models import Count, Q
 
 from homeroom.core.access import Rule
 from homeroom.core.charts import bar_chart
+from homeroom.core.import_formats import register_format
+from homeroom.core.import_services import import_runs_for
 from homeroom.core.registrations import DISTRICT
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
     SearchProvider,
     SearchResult,
-    SweepJob,
     Workspace,
     registry,
 )
@@ -19,8 +20,8 @@ from homeroom.people import cli  # noqa: F401  (registers `homeroom import onero
 from homeroom.people.choices import PersonKind
 from homeroom.people.filters import PersonFilter
 from homeroom.people.models import Person
-from homeroom.people.selectors import imports_for, people_for, users_for
-from homeroom.people.tasks import roster_imports_delete_refused, roster_imports_recover
+from homeroom.people.oneroster.format import KIND, OneRoster
+from homeroom.people.selectors import people_for, users_for
 
 
 def search_users(request, query: str, limit: int):
@@ -72,7 +73,7 @@ def roster_card(request):
         "chart": bar_chart(rows, title="Active students per site", unit="students")
         if rows
         else None,
-        "last_import": imports_for(request.user).first(),
+        "last_import": import_runs_for(request.user, kind=KIND).first(),
     }
 
 
@@ -85,15 +86,6 @@ registry.add_nav(
     NavItem("Classes", "people:class_list", Rule("people.view_schoolclass"), PEOPLE, order=310)
 )
 registry.add_nav(
-    NavItem(
-        "Roster imports",
-        "people:import_list",
-        Rule("people.view_rosterimport"),
-        DISTRICT,
-        order=860,
-    )
-)
-registry.add_nav(
     NavItem("Users", "people:user_list", Rule("people.view_user"), DISTRICT, order=900)
 )
 registry.add_card(
@@ -103,5 +95,4 @@ registry.add_card(
 )
 registry.add_search(SearchProvider("People", search_people, Rule("people.view_person"), order=100))
 registry.add_search(SearchProvider("Users", search_users, Rule("people.view_user"), order=950))
-registry.add_sweep(SweepJob("Roster imports", roster_imports_recover, at_worker_start=True))
-registry.add_sweep(SweepJob("Refused roster files", roster_imports_delete_refused))
+register_format(OneRoster())

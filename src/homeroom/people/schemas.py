@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, ModelSchema, Schema
 
-from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
+from homeroom.people.models import Enrollment, Person, SchoolClass
 
 
 class PersonOut(ModelSchema):
@@ -80,38 +80,60 @@ class EnrollmentOut(ModelSchema):
         fields = ["id", "sourced_id", "role", "primary", "is_active"]
 
 
-class RosterImportOut(ModelSchema):
+class RosterImportOut(Schema):
+    """A roster import run (core's ImportRun of kind "oneroster") in the shape this route has
+    always answered with."""
+
+    id: int
+    created_at: datetime
     created_by: str | None
+    file_name: str
+    file_sha256: str
+    version: str
+    modes: dict
+    whole_district: bool
+    status: str
     percent: int
+    progress_note: str
+    counts: dict
+    impact: dict
+    confirmed_deactivations: int | None
     errors: list[str] = Field(
         description="What stops the import, each as `file:line: column: message`."
     )
     warnings: list[str] = Field(
         description="What was accepted but worth a look, in the same form as `errors`."
     )
-
-    class Meta:
-        model = RosterImport
-        fields = [
-            "id",
-            "created_at",
-            "file_name",
-            "file_sha256",
-            "version",
-            "modes",
-            "whole_district",
-            "status",
-            "progress_note",
-            "counts",
-            "impact",
-            "confirmed_deactivations",
-            "checked_at",
-            "applied_at",
-        ]
+    checked_at: datetime | None
+    applied_at: datetime | None
 
     @staticmethod
-    def resolve_created_by(record) -> str | None:
-        return record.created_by.username if record.created_by else None
+    def resolve_created_by(run) -> str | None:
+        return run.created_by.username if run.created_by else None
+
+    @staticmethod
+    def resolve_version(run) -> str:
+        return run.details.get("version", "")
+
+    @staticmethod
+    def resolve_modes(run) -> dict:
+        return run.details.get("modes", {})
+
+    @staticmethod
+    def resolve_impact(run) -> dict:
+        return run.details.get("impact", {})
+
+    @staticmethod
+    def resolve_whole_district(run) -> bool:
+        return bool(run.options.get("whole_district"))
+
+    @staticmethod
+    def resolve_confirmed_deactivations(run) -> int | None:
+        return run.options.get("confirmed_deactivations")
+
+    @staticmethod
+    def resolve_errors(run) -> list[str]:
+        return run.problems
 
 
 class ImportOptions(Schema):

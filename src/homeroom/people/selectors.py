@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from homeroom.core.selectors import sites_for
 from homeroom.people.choices import EnrollmentRole, PersonKind
-from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass, User
+from homeroom.people.models import Enrollment, Person, SchoolClass, User
 
 TEACHING_ROLES = [EnrollmentRole.TEACHER, EnrollmentRole.AIDE]
 
@@ -73,12 +73,6 @@ def person_enrollments(person: Person) -> QuerySet[Enrollment]:
         .select_related("school_class", "school_class__site")
         .order_by("school_class__periods", "school_class__title")
     )
-
-
-def imports_for(user) -> QuerySet[RosterImport]:
-    if not user.has_perm("people.view_rosterimport"):
-        return RosterImport.objects.none()
-    return RosterImport.objects.select_related("created_by")
 
 
 def student_counts(class_ids: list[int]) -> dict[int, int]:

@@ -1,35 +1,32 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import PUBLIC, SIGNED_IN, access
-from homeroom.core.exceptions import Conflict
 from homeroom.core.filters import filtered
+from homeroom.core.import_views import moved, moved_run_page
 from homeroom.core.lists import csv_response, paginate, sort
 from homeroom.core.middleware import client_ip
 from homeroom.core.registry import registry
 from homeroom.core.roles import ROLES
 from homeroom.core.selectors import audit_events_for, scoped_sites, sites_for
-from homeroom.people import imports, selectors, services
+from homeroom.people import selectors, services
 from homeroom.people.choices import GRADE_CHOICES, ClassType, PersonKind
 from homeroom.people.filters import ClassFilter, PersonFilter, UserFilter
 from homeroom.people.forms import (
     PasswordLinkForm,
-    RosterApplyForm,
-    RosterUploadForm,
     TokenForm,
     UserCreateForm,
     UserEditForm,
 )
 from homeroom.people.models import Enrollment
-from homeroom.people.oneroster.spec import APPLY_ORDER
+from homeroom.people.oneroster.format import KIND
 from homeroom.people.selectors import users_for
 
 
@@ -366,100 +363,28 @@ def class_detail(request, pk: int):
     )
 
 
+# The roster imports' old addresses under /roster/imports/, sent on to core's import pages.
 @access("people.view_rosterimport")
 def import_list(request):
-    page = paginate(request, selectors.imports_for(request.user), per_page=25)
-    return render(request, "people/import_list.html", {"page": page})
+    return redirect(f"{reverse('core:import_run_list')}?kind={KIND}")
 
 
 @access("people.add_rosterimport")
 def import_create(request):
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        record = imports.roster_import_upload(
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            whole_district=form.cleaned_data["whole_district"],
-        )
-        messages.success(
-            request,
-            f"Uploaded {record.file_name}. Checking it now; nothing changes until you apply it.",
-        )
-        return redirect(record)
-    return render(request, "people/import_form.html", {"form": form})
+    return moved(request, reverse("core:import_run_create", args=[KIND]))
 
 
-@access("people.view_rosterimport")
-def import_detail(request, pk: int):
-    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
-    template = "people/import_detail.html#progress" if request.htmx else "people/import_detail.html"
-    return render(request, template, import_context(record, RosterApplyForm()))
+def _run_page(page: str):
+    return moved_run_page(
+        page,
+        kinds=(KIND,),
+        old_id="roster_import_id",
+        view="people.view_rosterimport",
+        use="people.add_rosterimport",
+    )
 
 
-def import_context(record, apply_form) -> dict:
-    return {"record": record, "entities": import_rows(record), "apply_form": apply_form}
-
-
-@access("people.view_rosterimport")
-def import_errors(request, pk: int):
-    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
-    text = "\n".join([*record.errors, *(f"warning: {w}" for w in record.warnings)]) + "\n"
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roster-import-{pk}-problems.txt"'
-    return response
-
-
-@access("people.add_rosterimport")
-@require_POST
-def import_apply(request, pk: int):
-    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
-    form = RosterApplyForm(request.POST)
-    confirm = form.cleaned_data["confirm_deactivations"] if form.is_valid() else None
-    try:
-        imports.roster_import_queue_apply(record, actor=request.user, confirm_deactivations=confirm)
-    except Conflict as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        if form.is_valid():
-            form.add_error("confirm_deactivations", error.message_dict["confirm_deactivations"])
-        context = import_context(record, form)
-        return render(request, "people/import_detail.html", context, status=400)
-    else:
-        messages.success(request, "Applying the roster. You can leave this page; it keeps going.")
-    return redirect(record)
-
-
-@access("people.add_rosterimport")
-@require_POST
-def import_check_again(request, pk: int):
-    record = get_object_or_404(selectors.imports_for(request.user), pk=pk)
-    try:
-        imports.roster_import_check_again(record, actor=request.user)
-    except Conflict as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Checking the file again.")
-    return redirect(record)
-
-
-def import_rows(record) -> list[tuple[str, dict]]:
-    """Counts in the order the files are applied, with plain names."""
-    return [
-        (ENTITY_LABELS.get(name, name), counts)
-        for name, counts in sorted(
-            ((name, counts) for name, counts in record.counts.items() if isinstance(counts, dict)),
-            key=lambda item: APPLY_ORDER.index(item[0]) if item[0] in APPLY_ORDER else 99,
-        )
-    ]
-
-
-ENTITY_LABELS = {
-    "orgs": "Schools (orgs.csv)",
-    "academicSessions": "Terms (academicSessions.csv)",
-    "courses": "Courses (courses.csv)",
-    "classes": "Classes (classes.csv)",
-    "users": "People (users.csv)",
-    "roles": "Roles (roles.csv)",
-    "userProfiles": "Profiles (userProfiles.csv)",
-    "enrollments": "Enrollments (enrollments.csv)",
-}
+import_detail = _run_page("detail")
+import_errors = _run_page("problems")
+import_apply = _run_page("apply")
+import_check_again = _run_page("recheck")

@@ -4,36 +4,18 @@ old addresses under /devices/imports/ lead there."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from homeroom.core.access import access
 from homeroom.core.exceptions import problem_text
-from homeroom.core.import_services import import_runs_for
-from homeroom.core.import_views import run_list_page
+from homeroom.core.import_views import moved_run_page, run_list_page
 from homeroom.core.lists import paginate
 from homeroom.devices.importers import services
 from homeroom.devices.importers.forms import SavedMappingForm
 from homeroom.devices.importers.selectors import DEVICE_KINDS, value_mappings_for
-
-# The old pages of one import and where each now is (core:import_run_…).
-MOVED = {
-    "detail": "core:import_run",
-    "mapping": "core:import_run_mapping",
-    "values": "core:import_run_mapping",
-    "problems": "core:import_run_problems",
-    "apply": "core:import_run_apply",
-    "recheck": "core:import_run_check_again",
-}
-
-
-def _moved(request, url: str):
-    """A GET is sent on; a POST keeps its method and body (307)."""
-    if request.method == "POST":
-        return HttpResponseRedirect(url, status=307)
-    return redirect(url)
 
 
 @access("devices.view_deviceimport")
@@ -54,19 +36,13 @@ def import_create(request):
 
 
 def _run_page(page: str):
-    reads = page in {"detail", "problems"}
-
-    @access("devices.view_deviceimport" if reads else "devices.add_deviceimport")
-    def moved(request, pk: int):
-        runs = import_runs_for(request.user, kind=list(DEVICE_KINDS))
-        run = runs.filter(details__device_import_id=pk).order_by("pk").first()
-        if run is None:
-            raise Http404("No such device import.")
-        return _moved(request, reverse(MOVED[page], args=[run.kind, run.pk]))
-
-    moved.__name__ = f"import_{page}"
-    moved.__doc__ = f"The old address of a device import's {page} page, sent to core's."
-    return moved
+    return moved_run_page(
+        page,
+        kinds=DEVICE_KINDS,
+        old_id="device_import_id",
+        view="devices.view_deviceimport",
+        use="devices.add_deviceimport",
+    )
 
 
 import_detail = _run_page("detail")

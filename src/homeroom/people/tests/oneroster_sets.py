@@ -15,13 +15,12 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from homeroom.core.models import AuditEvent, Site
+from homeroom.core.models import AuditEvent, ImportRun, Site
 from homeroom.people.models import (
     AcademicSession,
     Course,
     Enrollment,
     Person,
-    RosterImport,
     SchoolClass,
 )
 from homeroom.people.oneroster.generate import School, generate
@@ -47,6 +46,11 @@ def run_import(path: Path | str, *flags: str) -> tuple[int, dict]:
     except SystemExit as exit_:
         code = exit_.code
     return code, json.loads(out.getvalue())
+
+
+def roster_runs():
+    """The roster's import runs (core's ImportRun of kind "oneroster")."""
+    return ImportRun.objects.filter(kind="oneroster")
 
 
 def counts_of(report: dict, entity: str) -> dict:
@@ -80,7 +84,7 @@ def row_counts() -> dict[str, int]:
 def roster_audit_count() -> int:
     """Audit events about roster records (the import's own record is left out)."""
     return AuditEvent.objects.exclude(
-        content_type=ContentType.objects.get_for_model(RosterImport)
+        content_type=ContentType.objects.get_for_model(ImportRun)
     ).count()
 
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from homeroom.core import roles
 from homeroom.core.testing import run_queued_tasks
-from homeroom.people.models import Person, RosterImport
-from homeroom.people.tests.oneroster_sets import SAMPLE
+from homeroom.people.models import Person
+from homeroom.people.tests.oneroster_sets import SAMPLE, roster_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def bomb(megabytes: int) -> bytes:
 def upload(client, data: bytes, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(
-            "/roster/imports/new/", {"file": SimpleUploadedFile("sis-export.zip", data)}
+            "/imports/oneroster/new/", {"file": SimpleUploadedFile("sis-export.zip", data)}
         )
 
 
@@ -62,7 +62,7 @@ def test_a_zip_bomb_is_refused_at_upload_by_its_ratio(tech, django_capture_on_co
     assert len(data) < MB // 4
     page = upload(tech, data, django_capture_on_commit_callbacks).content.decode()
     assert "users.csv would expand" in page and "HOMEROOM_IMPORT_MAX_ZIP_RATIO" in page
-    assert not RosterImport.objects.exists()
+    assert not roster_runs().exists()
 
 
 def test_a_zip_that_unzips_past_the_limit_is_refused_at_upload(
@@ -72,7 +72,7 @@ def test_a_zip_that_unzips_past_the_limit_is_refused_at_upload(
     settings.IMPORT_MAX_ZIP_RATIO = 100_000
     page = upload(tech, bomb(10), django_capture_on_commit_callbacks).content.decode()
     assert "Unzipped, the files would take 10 MB; Homeroom unzips up to 8 MB" in page
-    assert not RosterImport.objects.exists()
+    assert not roster_runs().exists()
 
 
 def test_a_zip_whose_directory_lies_about_its_size_is_stopped_while_reading(
@@ -92,9 +92,9 @@ def test_a_zip_whose_directory_lies_about_its_size_is_stopped_while_reading(
     struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, 100)
     upload(tech, bytes(data), django_capture_on_commit_callbacks)
     run_queued_tasks()
-    record = RosterImport.objects.get()
-    assert record.status == "rejected", record.errors
-    assert [error for error in record.errors if error.startswith("users.csv:1: zip: damaged")]
+    record = roster_runs().get()
+    assert record.status == "rejected", record.problems
+    assert [error for error in record.problems if error.startswith("users.csv:1: zip: damaged")]
     assert Person.objects.count() == 0
 
 
@@ -108,8 +108,8 @@ def test_a_long_line_is_refused_by_the_check_with_its_line_number(
     data = sample_zip({"users.csv": users + long_line})
     upload(tech, data, django_capture_on_commit_callbacks)
     run_queued_tasks()
-    record = RosterImport.objects.get()
-    assert record.status == "rejected", record.errors
+    record = roster_runs().get()
+    assert record.status == "rejected", record.problems
     page = tech.get(record.get_absolute_url()).content.decode()
     limit = "(HOMEROOM_IMPORT_MAX_LINE_BYTES)"
     assert f"users.csv:22: file: line 22 is longer than 2 KB {limit}" in page
@@ -120,7 +120,7 @@ def test_too_many_rows_are_refused_by_the_check(settings, tech, django_capture_o
     settings.IMPORT_MAX_ROWS = 25
     upload(tech, sample_zip(), django_capture_on_commit_callbacks)
     run_queued_tasks()
-    record = RosterImport.objects.get()
+    record = roster_runs().get()
     assert record.status == "rejected"
-    assert any("has more than 25 rows (HOMEROOM_IMPORT_MAX_ROWS)" in e for e in record.errors)
+    assert any("has more than 25 rows (HOMEROOM_IMPORT_MAX_ROWS)" in e for e in record.problems)
     assert Person.objects.count() == 0

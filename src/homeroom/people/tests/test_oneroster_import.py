@@ -16,7 +16,6 @@ from homeroom.people.models import (
     Course,
     Enrollment,
     Person,
-    RosterImport,
     SchoolClass,
 )
 from homeroom.people.tests.oneroster_sets import (
@@ -33,6 +32,7 @@ from homeroom.people.tests.oneroster_sets import (
     generated_set,
     read,
     roster_audit_count,
+    roster_runs,
     row_counts,
     run_import,
     set_manifest,
@@ -148,10 +148,10 @@ def test_sample_imports_with_the_right_counts():
         )
     ) == {f"us{n:04d}" for n in range(15, 21)}
 
-    record = RosterImport.objects.get()
+    record = roster_runs().get()
     assert record.status == "applied"
-    assert record.version == "1.1"
-    assert record.modes == dict.fromkeys(ENTITIES, "bulk")
+    assert record.details["version"] == "1.1"
+    assert record.details["modes"] == dict.fromkeys(ENTITIES, "bulk")
 
 
 @pytest.mark.parametrize("container", ["folder", "zip"])
@@ -197,7 +197,7 @@ def test_dry_run_writes_nothing():
     # ... and does none of it.
     assert row_counts() == NOTHING
     assert roster_audit_count() == audit_before
-    record = RosterImport.objects.get()
+    record = roster_runs().get()
     assert record.status == "checked"
     assert record.applied_at is None
     assert record.checked_at is not None
@@ -296,7 +296,7 @@ def test_12_bulk_set_with_roles_and_user_profiles(tmp_path):
     assert alina.profiles["up-0001"]["username"] == "alina.reading"
     assert alina.profiles["up-0001"]["credential_type"] == "username"
     assert person("u000004").profiles == {}
-    assert RosterImport.objects.get().version == "1.2"
+    assert roster_runs().get().details["version"] == "1.2"
 
     before = database_state()
     code, again = run_import(folder)
@@ -448,7 +448,7 @@ def test_12_delta_set(tmp_path):
             "enrollments": counts(created=1, deactivated=len(leaving_enrollments)),
         },
     )
-    modes = RosterImport.objects.order_by("pk").last().modes
+    modes = roster_runs().order_by("pk").last().details["modes"]
     assert {name: mode for name, mode in modes.items() if mode != "absent"} == {
         "users": "delta",
         "roles": "delta",
@@ -781,7 +781,7 @@ def test_a_file_the_manifest_calls_absent_is_read_as_bulk(tmp_path):
     ]
     assert counts_of(report, "courses") == created(2)
     assert Course.objects.count() == 2
-    assert RosterImport.objects.get().modes["courses"] == "bulk"
+    assert roster_runs().get().details["modes"]["courses"] == "bulk"
 
 
 def test_a_file_the_manifest_lists_but_the_set_lacks_is_treated_absent(tmp_path):
@@ -1041,7 +1041,7 @@ def test_malformed_set_is_rejected_and_changes_nothing(tmp_path, case):
     assert report["errors"] == errors
     assert row_counts() == NOTHING
     assert roster_audit_count() == audit_before
-    assert RosterImport.objects.get().status == "rejected"
+    assert roster_runs().get().status == "rejected"
 
 
 @pytest.mark.parametrize(
@@ -1165,7 +1165,7 @@ def test_a_damaged_zip_is_rejected(tmp_path):
     assert len(report["errors"]) == 1
     assert "users.csv" in report["errors"][0]
     assert row_counts() == NOTHING
-    assert RosterImport.objects.get().status == "rejected"
+    assert roster_runs().get().status == "rejected"
 
 
 def test_two_schools_with_the_same_name(tmp_path):

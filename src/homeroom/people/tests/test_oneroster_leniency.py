@@ -6,13 +6,14 @@ Every set is the shared roster-hub sample, copied and then changed."""
 
 import pytest
 
-from homeroom.people.models import Person, RosterImport, SchoolClass
+from homeroom.people.models import Person, SchoolClass
 from homeroom.people.tests.oneroster_sets import (
     copy_sample,
     counts_of,
     created,
     generated_set,
     read,
+    roster_runs,
     row_counts,
     run_import,
     set_manifest,
@@ -115,7 +116,7 @@ def test_enum_values_in_another_case_are_read_with_a_warning_each(tmp_path):
     assert Person.objects.get(sourced_id="us0003").kind == "student"
     assert Person.objects.get(sourced_id="us0004").is_active
     assert Person.objects.get(sourced_id="us0005").grade == "KG"
-    assert RosterImport.objects.get().warnings == report["warnings"]
+    assert roster_runs().get().warnings == report["warnings"]
 
 
 def test_a_value_in_another_case_is_still_refused_when_it_is_no_value_at_all(tmp_path):
@@ -149,9 +150,9 @@ def test_blank_manifest_values_are_read_from_the_set(tmp_path):
         "manifest.csv:16: file.users: blank; read as bulk (the set has users.csv)",
     ]
     assert counts_of(report, "users") == created(PEOPLE)
-    record = RosterImport.objects.get()
-    assert record.version == "1.1"
-    assert record.modes["users"] == record.modes["classes"] == "bulk"
+    record = roster_runs().get()
+    assert record.details["version"] == "1.1"
+    assert record.details["modes"]["users"] == record.details["modes"]["classes"] == "bulk"
 
 
 def test_a_blank_version_that_the_columns_do_not_tell_is_refused(tmp_path):

@@ -9,8 +9,9 @@ from django.core.management import call_command
 
 from homeroom.core import roles
 from homeroom.core.testing import pinned_queries, run_queued_tasks
-from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
+from homeroom.people.models import Enrollment, Person, SchoolClass
 from homeroom.people.oneroster.generate import School, generate
+from homeroom.people.tests.oneroster_sets import roster_runs
 
 SAMPLE = Path(__file__).resolve().parents[5] / "shared/samples/oneroster/roster-hub-1.1-bulk"
 
@@ -163,9 +164,9 @@ def test_upload_check_then_apply_in_the_background(
 ):
     admin = client_as(users[roles.DISTRICT_ADMIN])
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post("/roster/imports/new/", {"file": sample_zip()})
-    record = RosterImport.objects.get()
-    assert response["Location"] == f"/roster/imports/{record.pk}/"
+        response = admin.post("/imports/oneroster/new/", {"file": sample_zip()})
+    record = roster_runs().get()
+    assert response["Location"] == f"/imports/oneroster/{record.pk}/"
     waiting = admin.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "<progress" in waiting and 'hx-trigger="every 1s"' in waiting
     run_worker()
@@ -173,23 +174,23 @@ def test_upload_check_then_apply_in_the_background(
     assert "Apply these changes" in page and "People (users.csv)" in page
     assert Person.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        admin.post(f"/roster/imports/{record.pk}/apply/")
+        admin.post(f"/imports/oneroster/{record.pk}/apply/")
     run_worker()
     record.refresh_from_db()
     assert record.status == "applied" and record.counts["users"]["created"] == 20
     assert Person.objects.count() == 20
-    again = admin.post(f"/roster/imports/{record.pk}/apply/", follow=True).content.decode()
+    again = admin.post(f"/imports/oneroster/{record.pk}/apply/", follow=True).content.decode()
     assert "cannot be moved" in again
-    history = admin.get("/roster/imports/").content.decode()
+    history = admin.get("/roster/imports/", follow=True).content.decode()  # the old address
     assert "sis-export.zip" in history and record.file_sha256[:12] in history
 
 
 def test_a_file_that_is_not_a_zip_is_refused_and_nothing_is_recorded(users, client_as):
     admin = client_as(users[roles.DISTRICT_ADMIN])
     upload = SimpleUploadedFile("users.csv", (SAMPLE / "users.csv").read_bytes(), "text/csv")
-    page = admin.post("/roster/imports/new/", {"file": upload}).content.decode()
+    page = admin.post("/imports/oneroster/new/", {"file": upload}).content.decode()
     assert "This is not a zip file" in page and "There is a problem" in page
-    assert not RosterImport.objects.exists()
+    assert not roster_runs().exists()
 
 
 def test_a_set_with_problems_lists_them_and_offers_a_download(
@@ -205,15 +206,16 @@ def test_a_set_with_problems_lists_them_and_offers_a_download(
     admin = client_as(users[roles.DISTRICT_ADMIN])
     with django_capture_on_commit_callbacks(execute=True):
         admin.post(
-            "/roster/imports/new/", {"file": SimpleUploadedFile("bad.zip", buffer.getvalue())}
+            "/imports/oneroster/new/", {"file": SimpleUploadedFile("bad.zip", buffer.getvalue())}
         )
     run_worker()
-    record = RosterImport.objects.get()
+    record = roster_runs().get()
     assert record.status == "rejected"
-    page = admin.get(f"/roster/imports/{record.pk}/").content.decode()
+    page = admin.get(f"/imports/oneroster/{record.pk}/").content.decode()
     assert "users.csv:4: givenName: required" in page and "Apply these changes" not in page
-    download = admin.get(f"/roster/imports/{record.pk}/problems.txt").content.decode()
-    assert download.startswith("users.csv:4: givenName: required")
+    response = admin.get(f"/imports/oneroster/{record.pk}/problems.csv")
+    download = b"".join(response.streaming_content).decode()
+    assert "problem,users.csv,4,givenName,required" in download
     assert Person.objects.count() == 0
 
 
@@ -225,7 +227,7 @@ def test_the_api_uploads_and_applies_when_asked(
         response = client.post(
             "/api/v1/imports/oneroster", {"file": sample_zip(), "dry_run": "false"}
         )
-    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert response.status_code == 202 and response.json()["status"] == "checking"
     run_worker()
     body = client.get(f"/api/v1/imports/oneroster/{response.json()['id']}").json()
     assert body["status"] == "applied" and body["counts"]["enrollments"]["created"] == 30
@@ -259,15 +261,19 @@ def test_name_search_matches_word_starts_without_accents_or_case(users, client_a
 
 
 def test_applying_an_import_that_is_not_checked_is_a_conflict(users, api_client_as):
-    record = RosterImport.objects.create(
-        file_name="x.zip", file_sha256="0" * 64, status="rejected", errors=["users.csv:2: x: y"]
+    record = roster_runs().create(
+        kind="oneroster",
+        file_name="x.zip",
+        file_sha256="0" * 64,
+        status="rejected",
+        problems=["users.csv:2: x: y"],
     )
     response = api_client_as(users[roles.DISTRICT_ADMIN]).post(
         f"/api/v1/imports/oneroster/{record.pk}/apply"
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
-    assert "has errors, nothing changed" in response.json()["error"]["message"]
+    assert "has problems, nothing changed" in response.json()["error"]["message"]
     record.refresh_from_db()
     assert record.status == "rejected"
 
@@ -275,6 +281,6 @@ def test_applying_an_import_that_is_not_checked_is_a_conflict(users, api_client_
 def test_today_shows_a_roster_import_once_not_per_person(roster, users, client_as):
     page = client_as(users[roles.DISTRICT_ADMIN]).get("/").content.decode()
     recent = page.split("Recent changes")[1]
-    assert "applied Roster import" in recent
+    assert "applied Import" in recent and "(roster)" in recent
     assert str(roster) not in recent  # imported people have their own created events
     assert "Active students per site" in page

@@ -21,7 +21,7 @@ from homeroom.core.models import Site
 from homeroom.core.testing import run_queued_tasks
 from homeroom.devices.models import Assignment, Device, DeviceModel, Manufacturer
 from homeroom.helpdesk.models import Ticket
-from homeroom.people.models import Enrollment, Person, RosterImport, SchoolClass
+from homeroom.people.models import Enrollment, Person, SchoolClass
 from homeroom.people.oneroster.generate import School, generate
 from homeroom.people.tests.oneroster_sets import (
     SAMPLE,
@@ -29,6 +29,7 @@ from homeroom.people.tests.oneroster_sets import (
     created,
     database_state,
     drop_rows,
+    roster_runs,
     run_import,
     set_manifest,
     write,
@@ -218,13 +219,13 @@ def test_the_page_previews_the_schools_and_asks_for_the_number(
     district, users, client_as, django_capture_on_commit_callbacks
 ):
     admin = client_as(users[roles.DISTRICT_ADMIN])
-    form = admin.get("/roster/imports/new/").content.decode()
+    form = admin.get("/imports/oneroster/new/").content.decode()
     assert "This file is the whole district&#x27;s roster" in form
     with django_capture_on_commit_callbacks(execute=True):
-        admin.post("/roster/imports/new/", {"file": sample_zip(), "whole_district": "on"})
+        admin.post("/imports/oneroster/new/", {"file": sample_zip(), "whole_district": "on"})
     assert run_queued_tasks() == 1
-    record = RosterImport.objects.latest("pk")
-    assert record.status == "checked" and record.whole_district
+    record = roster_runs().latest("pk")
+    assert record.status == "checked" and record.options["whole_district"]
 
     page = admin.get(record.get_absolute_url()).content.decode()
 
@@ -237,8 +238,10 @@ def test_the_page_previews_the_schools_and_asks_for_the_number(
     state = database_state()
 
     with django_capture_on_commit_callbacks(execute=True):
-        missing = admin.post(f"/roster/imports/{record.pk}/apply/")
-        wrong = admin.post(f"/roster/imports/{record.pk}/apply/", {"confirm_deactivations": "120"})
+        missing = admin.post(f"/imports/oneroster/{record.pk}/apply/")
+        wrong = admin.post(
+            f"/imports/oneroster/{record.pk}/apply/", {"confirm_deactivations": "120"}
+        )
     assert missing.status_code == wrong.status_code == 400
     assert "Type the number of people who become inactive to confirm." in missing.content.decode()
     assert f"Type {PEOPLE} to confirm." in wrong.content.decode()
@@ -250,12 +253,12 @@ def test_the_page_previews_the_schools_and_asks_for_the_number(
 
     with django_capture_on_commit_callbacks(execute=True):
         applied = admin.post(
-            f"/roster/imports/{record.pk}/apply/", {"confirm_deactivations": str(PEOPLE)}
+            f"/imports/oneroster/{record.pk}/apply/", {"confirm_deactivations": str(PEOPLE)}
         )
     assert applied.status_code == 302
     assert run_queued_tasks() == 1
     record.refresh_from_db()
-    assert record.status == "applied" and record.confirmed_deactivations == PEOPLE
+    assert record.status == "applied" and record.options.get("confirmed_deactivations") == PEOPLE
     assert Person.objects.filter(is_active=True).count() == 20
 
 
@@ -264,16 +267,16 @@ def test_a_file_of_some_schools_applies_from_the_page_without_a_number(
 ):
     admin = client_as(users[roles.DISTRICT_ADMIN])
     with django_capture_on_commit_callbacks(execute=True):
-        admin.post("/roster/imports/new/", {"file": sample_zip()})
+        admin.post("/imports/oneroster/new/", {"file": sample_zip()})
     run_queued_tasks()
-    record = RosterImport.objects.latest("pk")
+    record = roster_runs().latest("pk")
     page = admin.get(record.get_absolute_url()).content.decode()
     assert "Only at the schools in the file" in page
     assert "Who becomes inactive" not in page
     assert "Number of people who become inactive" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin.post(f"/roster/imports/{record.pk}/apply/")
+        admin.post(f"/imports/oneroster/{record.pk}/apply/")
     run_queued_tasks()
 
     record.refresh_from_db()
@@ -420,16 +423,20 @@ def test_a_technician_cannot_change_the_roster_by_page_api_or_command_line(
     school, and a delta file renamed a student they cannot even see."""
     tech = users[roles.TECHNICIAN]
     south_student = Person.objects.filter(primary_site=sites[1], kind="student").first()
-    checked = RosterImport.objects.create(
-        file_name="x.zip", file_sha256="0" * 64, status="checked", whole_district=True
+    checked = roster_runs().create(
+        kind="oneroster",
+        file_name="x.zip",
+        file_sha256="0" * 64,
+        status="checked",
+        options={"whole_district": True},
     )
-    imports_before = RosterImport.objects.count()
+    imports_before = roster_runs().count()
     state = database_state()
 
     page = client_as(tech)
-    assert page.get("/roster/imports/new/").status_code == 403
-    assert page.post("/roster/imports/new/", {"file": sample_zip()}).status_code == 403
-    assert page.post(f"/roster/imports/{checked.pk}/apply/").status_code == 403
+    assert page.get("/imports/oneroster/new/").status_code == 403
+    assert page.post("/imports/oneroster/new/", {"file": sample_zip()}).status_code == 403
+    assert page.post(f"/imports/oneroster/{checked.pk}/apply/").status_code == 403
 
     api = api_client_as(tech)
     bulk = api.post(
@@ -447,7 +454,7 @@ def test_a_technician_cannot_change_the_roster_by_page_api_or_command_line(
     assert code == 2
     assert "Only a district admin can import a roster" in err
 
-    assert RosterImport.objects.count() == imports_before
+    assert roster_runs().count() == imports_before
     assert database_state() == state
     south_student.refresh_from_db()
     assert south_student.given_name != "Renamed"
@@ -459,11 +466,11 @@ def test_an_apply_queued_by_someone_no_longer_a_district_admin_changes_nothing(
     """The service that applies checks the role again: the page is not the only guard."""
     admin = users[roles.DISTRICT_ADMIN]
     with django_capture_on_commit_callbacks(execute=True):
-        client_as(admin).post("/roster/imports/new/", {"file": sample_zip()})
+        client_as(admin).post("/imports/oneroster/new/", {"file": sample_zip()})
     run_queued_tasks()
-    record = RosterImport.objects.latest("pk")
+    record = roster_runs().latest("pk")
     with django_capture_on_commit_callbacks(execute=True):
-        client_as(admin).post(f"/roster/imports/{record.pk}/apply/")
+        client_as(admin).post(f"/imports/oneroster/{record.pk}/apply/")
     admin.groups.set([Group.objects.get(name=roles.TECHNICIAN)])
     state = database_state()
 
@@ -471,7 +478,7 @@ def test_an_apply_queued_by_someone_no_longer_a_district_admin_changes_nothing(
 
     record.refresh_from_db()
     assert record.status == "rejected"
-    assert record.errors == [
+    assert record.problems == [
         "Only a district admin can import a roster: a roster file changes people at every school."
     ]
     assert database_state() == state
@@ -480,4 +487,4 @@ def test_an_apply_queued_by_someone_no_longer_a_district_admin_changes_nothing(
 def test_the_command_line_imports_as_a_district_admin(district, users):
     code, report = run_import(SAMPLE, "--as", users[roles.DISTRICT_ADMIN].username)
     assert code == 0, report["errors"]
-    assert RosterImport.objects.latest("pk").created_by == users[roles.DISTRICT_ADMIN]
+    assert roster_runs().latest("pk").created_by == users[roles.DISTRICT_ADMIN]

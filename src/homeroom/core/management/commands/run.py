@@ -62,21 +62,21 @@ class Command(BaseCommand):
         if not no_demo and not Site.objects.exists():
             call_command("demo", stdout=self.stdout)
         refresh_planner_statistics()
-        # The terminal's Ctrl-C reaches every process of the group; the children start with
-        # it ignored so that only this command acts on it and stops them one by one (a task
-        # worker or the sweep would otherwise print a traceback on the way out).
-        ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            children = [
-                subprocess.Popen(gunicorn_command(host, port, workers)),
-                subprocess.Popen(
-                    [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"]
-                ),
-                # Every module's periodic housekeeping (`homeroom sweep`), every five minutes.
-                subprocess.Popen([sys.executable, "-m", "homeroom.cli", "sweep", "--every", "300"]),
-            ]
-        finally:
-            signal.signal(signal.SIGINT, ignored)
+        # Each child runs in a process group of its own, so a terminal's Ctrl-C reaches only
+        # this command, which stops them one by one: the task worker handles SIGINT itself,
+        # and a second signal while it exits would end it with a traceback.
+        children = [
+            subprocess.Popen(gunicorn_command(host, port, workers), process_group=0),
+            subprocess.Popen(
+                [sys.executable, "-m", "homeroom.cli", "db_worker", "--interval", "0.5"],
+                process_group=0,
+            ),
+            # Every module's periodic housekeeping (`homeroom sweep`), every five minutes.
+            subprocess.Popen(
+                [sys.executable, "-m", "homeroom.cli", "sweep", "--every", "300"],
+                process_group=0,
+            ),
+        ]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Homeroom is running at http://{host}:{port}/ (data in {settings.DATA_DIR}). "
@@ -88,6 +88,7 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGHUP, interrupt)  # the terminal closed: stop the children too
         interrupted = False
         try:
             while all(child.poll() is None for child in children):
