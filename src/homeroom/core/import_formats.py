@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from homeroom.core.access import Rule
+from homeroom.core.import_limits import LimitExceeded, check_upload_size
 
 Progress = Callable[[int, int, str], None]  # (done, total, what is happening)
 PREVIEW_ROWS = 200
@@ -67,7 +68,7 @@ class ImportFormat:
     use_rule: Rule = Rule(permission="core.add_importrun")  # upload, check again, apply
     refusal: str = ""  # what a role outside `use_rule` is told
     accept: str = ""  # the file input's accept attribute: ".ics,text/calendar"
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int | None = None  # None: the settings' upload limit (HOMEROOM_IMPORT_MAX_UPLOAD_MB)
     options_form: type | None = None  # a Form of extra choices on upload, built with user=
     mapping_form: type | None = None  # a Form for the mapping step, built with run= and user=
     preview_columns: tuple[tuple[str, str], ...] = ()  # (key, heading) of each preview column
@@ -101,6 +102,12 @@ class ImportFormat:
 
     def too_large(self, size: int) -> str:
         """What to tell of an upload of `size` bytes that is too large, or ""."""
+        if self.max_bytes is None:
+            try:
+                check_upload_size(size)
+            except LimitExceeded as error:
+                return str(error)
+            return ""
         if size <= self.max_bytes:
             return ""
         return (

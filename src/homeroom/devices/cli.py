@@ -12,16 +12,22 @@ problems and nothing was changed, 2 for a wrong --as or --map."""
 
 import json
 from functools import partial
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
+from homeroom.core.import_services import import_run_check_here, import_run_upload
 from homeroom.core.importers import Importer, register
+from homeroom.core.models import Site
 from homeroom.devices.choices import DeviceCategory, DeviceImportKind
 from homeroom.devices.importers import generic
-from homeroom.devices.importers.run import GOOGLE, SNIPEIT, Kind, Outcome, run_import
+from homeroom.devices.importers.formats import COUNT_LABELS, change_fields
+from homeroom.devices.importers.run import GOOGLE, SNIPEIT, Kind
 from homeroom.devices.importers.sniff import HEAD_BYTES, NotADeviceFile, preview
 
 CHANGES_PRINTED = 20
+ENTITIES = tuple(COUNT_LABELS)  # the order the report names them in
 
 
 def add_arguments(parser, *, snipeit: bool = False, mapped: bool = False) -> None:
@@ -69,51 +75,92 @@ def run(kind: Kind, command, options) -> int:
         if actor is None:
             command.stderr.write(f"No user named {options['username']!r}.")
             return 2
-    extra = {"default_category": options["category"]} if "category" in options else {}
+    run_options = {"default_category": options["category"]} if "category" in options else {}
+    mappings = {}
     if "mapping" in options:
-        kind = csv_kind(command, options)
-        if kind is None:
+        mappings = csv_mapping(command, options)
+        if mappings is None:
             return 2
-    outcome = run_import(
-        kind,
-        options["path"],
-        dry_run=options["dry_run"],
-        site_code=options["site_code"],
-        actor=actor,
-        **extra,
-    )
-    report(command, kind, outcome, as_json=options["json"])
-    return 1 if outcome.status == "rejected" else 0
+    site = None
+    if options["site_code"]:
+        site = Site.objects.filter(code__iexact=options["site_code"]).first()
+        if site is None:
+            name, code = Path(options["path"]).name, options["site_code"]
+            problem = f"{name}:0: --site: no site has the code “{code}”"
+            report(
+                command,
+                kind,
+                None,
+                as_json=options["json"],
+                dry_run=options["dry_run"],
+                problems=[problem],
+            )
+            return 1
+    try:
+        found = import_run_upload(
+            actor=actor,
+            kind=kind.name,
+            path=options["path"],
+            site=site,
+            options=run_options,
+            mappings=mappings,
+            queue=False,
+        )
+    except PermissionDenied as error:
+        command.stderr.write(f"{error} Nothing was changed.")
+        return 2
+    found = import_run_check_here(found, apply=not options["dry_run"], actor=actor)
+    report(command, kind, found, as_json=options["json"], dry_run=options["dry_run"])
+    return 1 if found.status == "rejected" else 0
 
 
-def report(command, kind: Kind, outcome: Outcome, *, as_json: bool) -> None:
+def report(command, kind: Kind, run, *, as_json: bool, dry_run: bool, problems=()) -> None:
+    """What the run found, as JSON or in lines; `problems` stand in for a run not made."""
+    problems = run.problems if run is not None else list(problems)
+    warnings = run.warnings if run is not None else []
+    unmapped = run.details.get("unmapped", []) if run is not None else []
+    counts = run.counts if run is not None else {}
+    changes = [
+        {**change, "fields": change_fields(change)} for change in (run.preview if run else [])
+    ]
+    changes_total = run.preview_total if run is not None else 0
     if as_json:
-        command.stdout.write(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
+        result = {
+            **counts,
+            "status": run.status if run is not None else "rejected",
+            "dry_run": dry_run,
+            "errors": problems,
+            "warnings": warnings,
+            "changes": changes,
+            "changes_omitted": changes_total - len(changes),
+            "unmapped": unmapped,
+        }
+        command.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    for warning in outcome.warnings:
+    for warning in warnings:
         command.stderr.write(f"warning: {warning}")
-    for error in outcome.errors:
-        command.stderr.write(error)
-    if outcome.unmapped:
+    for problem in problems:
+        command.stderr.write(problem)
+    if unmapped:
         command.stderr.write(
             "Match nothing (map them on an import's page, the API, or use --site/--category):"
         )
-        for found in outcome.unmapped:
-            rows = found["rows"]
+        for value in unmapped:
+            rows = value["rows"]
             command.stderr.write(
-                f"  {found['field'].replace('_', ' ')} “{found['value']}”: "
-                f"{rows} row{'' if rows == 1 else 's'} (first on line {found['line']})"
+                f"  {value['field'].replace('_', ' ')} “{value['value']}”: "
+                f"{rows} row{'' if rows == 1 else 's'} (first on line {value['line']})"
             )
-    if outcome.errors:
-        problems = len(outcome.errors)
-        command.stderr.write(f"{problems} problem{'' if problems == 1 else 's'}; nothing changed.")
+    if problems:
+        found = len(problems)
+        command.stderr.write(f"{found} problem{'' if found == 1 else 's'}; nothing changed.")
         return
-    verb = "would change" if outcome.dry_run else "changed"
+    verb = "would change" if dry_run else "changed"
     command.stdout.write(f"{kind.label}: {verb}")
-    for entity, counts in outcome.counts.items():
-        summary = ", ".join(f"{value} {key}" for key, value in counts.items() if value)
+    for entity, numbers in sorted(counts.items(), key=entity_order):
+        summary = ", ".join(f"{value} {key}" for key, value in numbers.items() if value)
         command.stdout.write(f"  {entity}: {summary or 'nothing'}")
-    for change in outcome.changes[:CHANGES_PRINTED]:
+    for change in changes[:CHANGES_PRINTED]:
         fields = "; ".join(
             f"{name} {short(old)} → {short(new)}" if old is not None else f"{name} {short(new)}"
             for name, (old, new) in change["fields"].items()
@@ -122,13 +169,17 @@ def report(command, kind: Kind, outcome: Outcome, *, as_json: bool) -> None:
         command.stdout.write(
             f"  {change['action']} {change['asset_tag']} (serial {change['serial']}): {fields}"
         )
-    if outcome.changes_total > CHANGES_PRINTED:
-        command.stdout.write(f"  … and {outcome.changes_total - CHANGES_PRINTED} more devices")
+    if changes_total > CHANGES_PRINTED:
+        command.stdout.write(f"  … and {changes_total - CHANGES_PRINTED} more devices")
 
 
-def csv_kind(command, options) -> Kind | None:
-    """The kind that reads an other CSV file through the --map options (or, without any,
-    the columns matched by their names), or None after saying what is wrong."""
+def entity_order(item) -> int:
+    return ENTITIES.index(item[0]) if item[0] in ENTITIES else len(ENTITIES)
+
+
+def csv_mapping(command, options) -> dict | None:
+    """Which column holds which field of an other CSV file, from the --map options (or,
+    without any, the columns matched by their names), or None after saying what is wrong."""
     mapping = {}
     for item in options["mapping"]:
         field, sep, column = item.partition("=")
@@ -152,7 +203,7 @@ def csv_kind(command, options) -> Kind | None:
     problems = generic.mapping_problems(mapping, found.header)
     for problem in problems:
         command.stderr.write(problem)
-    return None if problems else generic.kind_for(mapping)
+    return None if problems else mapping
 
 
 def short(value, length: int = 40) -> str:

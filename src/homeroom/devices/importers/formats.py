@@ -12,8 +12,8 @@ from pathlib import Path
 from django.urls import reverse
 
 from homeroom.core.access import Rule
+from homeroom.core.choices import AuditInterface
 from homeroom.core.import_formats import ImportFormat, Plan
-from homeroom.core.import_limits import LimitExceeded, check_upload_size, limits
 from homeroom.devices.choices import DeviceImportKind, DeviceStatus
 from homeroom.devices.importers import generic, services
 from homeroom.devices.importers.forms import (
@@ -80,17 +80,6 @@ class DeviceFormat(ImportFormat):
     def rows_kind(self, run) -> Kind:
         raise NotImplementedError
 
-    @property
-    def max_bytes(self) -> int:  # the limit is a setting, read when it is needed
-        return limits().upload_bytes
-
-    def too_large(self, size: int) -> str:
-        try:
-            check_upload_size(size)
-        except LimitExceeded as error:
-            return str(error)
-        return ""
-
     def read_head(self, head: bytes, name: str) -> str:
         try:
             preview(head, self.kind)
@@ -128,11 +117,17 @@ class DeviceFormat(ImportFormat):
             **self._options(run),
         )
         outcome = checked.outcome
+        # A run made on the command line says what to do in its options (--site, --category).
+        words = str if run.interface == AuditInterface.CLI else services.in_web_words
         return Plan(
-            problems=[services.in_web_words(message) for message in outcome.errors],
-            warnings=[services.in_web_words(message) for message in outcome.warnings],
+            problems=[words(message) for message in outcome.errors],
+            warnings=[words(message) for message in outcome.warnings],
             counts=outcome.counts,
-            changes=outcome.changes,
+            # Each change's fields as [name, [old, new]] pairs: PostgreSQL's jsonb would keep
+            # a dict's keys in an order of its own, not the order they are shown in.
+            changes=[
+                {**change, "fields": list(change["fields"].items())} for change in outcome.changes
+            ],
             changes_total=outcome.changes_total,
             details={"unmapped": outcome.unmapped},
             data=checked,
@@ -239,7 +234,7 @@ FORMATS = (GoogleDevices(), SnipeitAssets(), DevicesCsv())
 def change_row(change: dict) -> dict:
     """One device's change in words: “Status: In stock → Deployed”."""
     shown = []
-    for name, (old, new) in change.get("fields", {}).items():
+    for name, (old, new) in change_fields(change).items():
         if name == "asset_tag" and old is None:
             continue  # the tag is its own column
         label = FIELD_NAMES.get(name) or _verbose(name)
@@ -247,6 +242,11 @@ def change_row(change: dict) -> dict:
             old, new = _status(old), _status(new)
         shown.append((label, "" if old in (None, "") else str(old), str(new or "")))
     return {**change, "shown": shown}
+
+
+def change_fields(change: dict) -> dict:
+    """A stored change's fields, {name: [old, new]} in the order they are shown."""
+    return dict(change.get("fields") or [])
 
 
 def _verbose(name: str) -> str:

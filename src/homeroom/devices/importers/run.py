@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from homeroom.core.selectors import sites_for
@@ -61,22 +60,6 @@ class Outcome:
     changes_total: int
     # Org units, locations and categories that matched nothing: field, value, rows, line
     unmapped: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            **self.counts,
-            "status": self.status,
-            "dry_run": self.dry_run,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "changes": self.changes,
-            "changes_omitted": self.changes_total - len(self.changes),
-            "unmapped": self.unmapped,
-        }
-
-
-class _Rejected(Exception):
-    pass
 
 
 @dataclass
@@ -284,58 +267,6 @@ def write_plan(kind: Kind, checked: Checked, *, actor) -> None:
         checked.report(2 * checked.rows, steps, f"Writing {changed:,} changed devices")
     message = f"From the {kind.label} {checked.file}"
     Writer(checked.plan, actor=actor, message=message).run()
-
-
-def run_import(
-    kind: Kind,
-    path: Path | str,
-    *,
-    dry_run: bool = False,
-    site_code: str | None = None,
-    actor=None,
-    progress: Progress | None = None,
-    **options,
-) -> Outcome:
-    """Import one file from the command line: check it and, unless a dry run, write it in
-    one transaction with the check."""
-    if dry_run:
-        return check_file(
-            kind, path, site_code=site_code, actor=actor, progress=progress, **options
-        ).outcome
-    try:
-        with transaction.atomic():
-            checked = check_file(
-                kind,
-                path,
-                site_code=site_code,
-                actor=actor,
-                progress=progress,
-                applying=True,
-                **options,
-            )
-            if checked.plan is None:
-                raise _Rejected(checked)
-            write_plan(kind, checked, actor=actor)
-    except _Rejected as rejected:
-        outcome = rejected.args[0].outcome
-        outcome.dry_run = False
-        return outcome
-    except IntegrityError as error:
-        return Outcome(
-            "rejected",
-            False,
-            {},
-            [
-                f"{Path(path).name}:0: database: Homeroom changed while the file was applied "
-                f"({error}); nothing was changed, import it again"
-            ],
-            [],
-            [],
-            0,
-        )
-    checked.report(3 * checked.rows, 3 * checked.rows, "Done")
-    checked.outcome.status, checked.outcome.dry_run = "applied", False
-    return checked.outcome
 
 
 def data_lines(path: Path) -> int:

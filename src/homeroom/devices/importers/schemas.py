@@ -5,6 +5,7 @@ import datetime
 
 from ninja import ModelSchema, Schema
 
+from homeroom.devices.importers.formats import change_fields
 from homeroom.devices.models import ImportValueMapping
 
 
@@ -90,7 +91,7 @@ class DeviceImportOut(DeviceImportSummaryOut):
 
     @staticmethod
     def resolve_changes(run) -> list[dict]:
-        return run.preview
+        return [{**change, "fields": change_fields(change)} for change in run.preview]
 
 
 class DeviceImportOptions(Schema):

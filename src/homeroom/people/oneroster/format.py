@@ -17,7 +17,7 @@ from homeroom.core import audit
 from homeroom.core.access import Rule
 from homeroom.core.choices import AuditInterface
 from homeroom.core.import_formats import ImportFormat, ImportRefused, Plan
-from homeroom.core.import_limits import LimitExceeded, check_upload_size, check_zip, limits
+from homeroom.core.import_limits import LimitExceeded, check_zip
 from homeroom.people.oneroster.apply import Applier, ApplyError, known_in_homeroom
 from homeroom.people.oneroster.check import Checker
 from homeroom.people.oneroster.source import DAMAGED, RosterSource, SetError
@@ -168,17 +168,6 @@ class OneRoster(ImportFormat):
     detail_template = "people/imports/run_details.html"
     example_name = "roster.zip"
     example = _example()
-
-    @property
-    def max_bytes(self) -> int:  # the limit is a setting, read when it is needed
-        return limits().upload_bytes
-
-    def too_large(self, size: int) -> str:
-        try:
-            check_upload_size(size)
-        except LimitExceeded as error:
-            return str(error)
-        return ""
 
     def read_upload(self, upload, name: str) -> str:
         if not zipfile.is_zipfile(upload):
