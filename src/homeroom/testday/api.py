@@ -11,16 +11,16 @@ from homeroom.core.access import requires
 from homeroom.core.pagination import Pages
 from homeroom.core.schemas import Id
 from homeroom.testday import selectors, services
-from homeroom.testday.filters import PlatformFilter, SessionFilter, WindowFilter
+from homeroom.testday.filters import PlatformFilter, TestingSessionFilter, WindowFilter
 from homeroom.testday.schemas import (
     BindIn,
     IncidentIn,
     IncidentOut,
     PlatformOut,
     SchoolReadinessOut,
-    SessionDetailOut,
-    SessionOut,
     StudentOut,
+    TestingSessionDetailOut,
+    TestingSessionOut,
     WindowOut,
 )
 
@@ -116,10 +116,10 @@ def _student_out(entry, accommodations: bool) -> dict:
     }
 
 
-@router.get("/testday/sessions", response=list[SessionOut])
+@router.get("/testday/sessions", response=list[TestingSessionOut])
 @requires(VIEW_SESSIONS)
 @paginate(Pages)
-def list_testday_sessions(request, filters: Query[SessionFilter]):
+def list_testday_sessions(request, filters: Query[TestingSessionFilter]):
     sessions = filters.filter(selectors.sessions_for(request.auth))
     sessions = sessions.prefetch_related("administrators", "proctors").order_by("starts_at", "pk")
     return [_session_out(session) for session in sessions]
@@ -137,7 +137,7 @@ def _session_detail(request, session) -> dict:
     }
 
 
-@router.get("/testday/sessions/{int:test_session_id}", response=SessionDetailOut)
+@router.get("/testday/sessions/{int:test_session_id}", response=TestingSessionDetailOut)
 @requires(VIEW_SESSIONS)
 def get_testday_session(request, test_session_id: Id):
     """A session with its students and the device each is bound to."""

@@ -81,7 +81,7 @@ class ReadinessFilter(FilterSchema):
         return Q()
 
 
-class SessionFilter(FilterSchema):
+class TestingSessionFilter(FilterSchema):
     """Test sessions: by window, school, day and status."""
 
     window: Id | None = None

@@ -73,7 +73,7 @@ class StudentOut(Schema):
     )
 
 
-class SessionOut(Schema):
+class TestingSessionOut(Schema):
     id: int
     window_id: int
     title: str
@@ -89,7 +89,7 @@ class SessionOut(Schema):
     proctor_ids: list[int]
 
 
-class SessionDetailOut(SessionOut):
+class TestingSessionDetailOut(TestingSessionOut):
     students: list[StudentOut]
 
 

@@ -30,7 +30,12 @@ from homeroom.testday.choices import (
     SessionStatus,
     WindowPhase,
 )
-from homeroom.testday.filters import PlatformFilter, ReadinessFilter, SessionFilter, WindowFilter
+from homeroom.testday.filters import (
+    PlatformFilter,
+    ReadinessFilter,
+    TestingSessionFilter,
+    WindowFilter,
+)
 from homeroom.testday.forms import (
     IncidentForm,
     PlatformForm,
@@ -361,7 +366,7 @@ VIEW_SESSIONS = "testday.view_testsession"
 def session_list(request):
     """Test sessions the user may see, coming first, with one filter form."""
     session_filter, sessions = filtered(
-        request, SessionFilter, selectors.sessions_for(request.user), site_field="site"
+        request, TestingSessionFilter, selectors.sessions_for(request.user), site_field="site"
     )
     if session_filter.day is None and session_filter.window is None:
         sessions = sessions.filter(ends_at__gte=timezone.now())
