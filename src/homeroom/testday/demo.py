@@ -5,8 +5,6 @@ demo's test coordinator as a site coordinator."""
 
 import datetime
 
-from django.utils import timezone
-
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
 from homeroom.testday import services
@@ -86,7 +84,8 @@ def _sessions(context: DemoContext, window, schools) -> None:
 
     accounts = context.shared["accounts"]
     admin, teacher = accounts["admin"], accounts.get("teacher")
-    starts = timezone.make_aware(datetime.datetime.combine(context.today, datetime.time(9)))
+    # Under way at the demo's present moment, so nothing it records lies in the future.
+    starts = context.now - datetime.timedelta(hours=1)
     for site in schools:
         room = Room.objects.filter(site=site, kind="lab").order_by("number").first()
         school_class = (
@@ -126,6 +125,7 @@ def _sessions(context: DemoContext, window, schools) -> None:
 def _incidents(admin, session, entry, spare) -> None:
     """Testing is under way: a Chromebook froze (the student moved to a spare, the
     failed one ticketed) and the Wi-Fi dropped for a few minutes (resolved)."""
+    from homeroom.helpdesk.models import Comment, Ticket
     from homeroom.testday.models import Incident
 
     services.session_set_status(actor=admin, session=session, status="testing")
@@ -158,3 +158,8 @@ def _incidents(admin, session, entry, spare) -> None:
             created_at=noticed + datetime.timedelta(minutes=2),
             resolved_at=noticed + datetime.timedelta(minutes=took) if took else None,
         )
+    froze.refresh_from_db()
+    if froze.ticket_id:  # the failed device's ticket, opened with the swap
+        opened = started + datetime.timedelta(minutes=28)
+        Ticket.objects.filter(pk=froze.ticket_id).update(created_at=opened, updated_at=opened)
+        Comment.objects.filter(ticket_id=froze.ticket_id).update(created_at=opened)
