@@ -9,6 +9,7 @@ from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
 from homeroom.testday import services
 from homeroom.testday.models import AssessmentPlatform
+from homeroom.testday.seed import seed_platforms
 
 TESTING_OU = "/Students"
 CURRENT_CHROMEOS = "146.0.7390.122"
@@ -32,6 +33,7 @@ def plan_testing_windows(context: DemoContext) -> None:
     ]
     if not testing:
         return
+    seed_platforms(AssessmentPlatform)
     _testing_fleet(admin, testing)
     for assessment, area, platform, grades, first, last in WINDOWS:
         starts_on = context.today + datetime.timedelta(days=first)
