@@ -84,7 +84,7 @@ def test_import_a_spreadsheet_with_its_columns_matched(page, demo, tmp_path, set
     assert run_queued_tasks() == 1
     expect(page.get_by_role("heading", name=re.compile("Status"))).to_contain_text("Applied")
     expect(page.get_by_role("region", name="What changed")).to_contain_text("Devices")
-    assert ImportRun.objects.get().status == "applied"
+    assert ImportRun.objects.get(kind="devices-csv").status == "applied"
     check_page(page, "device-import-applied")
 
     page.get_by_role("link", name="See the devices").click()
