@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "homeroom.training",
     "homeroom.software",
     "homeroom.testday",
+    "homeroom.library",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

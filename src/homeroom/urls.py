@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("homeroom.reports.urls")),
     path("", include("homeroom.training.urls")),
     path("", include("homeroom.testday.urls")),
+    path("", include("homeroom.library.urls")),
     path("", include("homeroom.software.urls")),
     path("", include("homeroom.core.urls")),
 ]

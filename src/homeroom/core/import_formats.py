@@ -75,6 +75,7 @@ class ImportFormat:
     example_name: str = ""  # a small valid file: the authorization walk and docs use it
     example: bytes = b""
     detail_template: str = ""  # shown on the run's page in place of the counts and preview
+    section_template: str = ""  # a section of its own, shown above the counts and preview
     mapping_template: str = ""  # the mapping step's page, in place of core's
     mapping_saved: str = "Mapping saved. Checking the file now."
     mapping_link: str = "Change the mapping"  # "" when the run's page offers the step itself
@@ -83,7 +84,7 @@ class ImportFormat:
     accepts_folder: bool = False  # the command line may name a folder of the format's files
 
     def detail_context(self, request, run) -> dict:
-        """What `detail_template` needs besides `run` and `found`."""
+        """What `detail_template` or `section_template` need besides `run` and `found`."""
         return {}
 
     def save_mappings(self, run, mappings: dict, *, actor) -> dict:

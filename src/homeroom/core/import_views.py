@@ -175,7 +175,7 @@ def _context(request, found, run, **extra) -> dict:
         "has_mapping": found.mapping_form is not None,
         "apply_form": found.apply_form(run) if may_use and run.status == "checked" else None,
     }
-    if found.detail_template:
+    if found.detail_template or found.section_template:
         context.update(found.detail_context(request, run))
     context.update(extra)
     return context

@@ -145,6 +145,20 @@ SOFTWARE_WORK = [
     "software.export_provisioning",
 ]
 
+# Everyone with an account searches the library's catalog; librarians keep it: titles,
+# copies, MARC imports and exports, labels.
+LIBRARY_SEARCH = ["library.search_catalog"]
+LIBRARY_WORK = [
+    *LIBRARY_SEARCH,
+    "library.view_title",
+    "library.add_title",
+    "library.change_title",
+    "library.view_copy",
+    "library.add_copy",
+    "library.change_copy",
+    "library.view_library",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -166,6 +180,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TESTDAY_HELP,
         *TRAINING_RUN,
         *SOFTWARE_WORK,
+        *LIBRARY_SEARCH,
     ],
     TEACHER: [
         *SITE_READ,
@@ -175,6 +190,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "testday.view_testsession",
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
+        *LIBRARY_SEARCH,
     ],
     LIBRARIAN: [
         *SITE_READ,
@@ -183,6 +199,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *HELPDESK_FILE,
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
+        *LIBRARY_WORK,
     ],
     TEST_COORDINATOR: [
         *SITE_READ,
@@ -192,8 +209,9 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TESTDAY_RUN,
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
+        *LIBRARY_SEARCH,
     ],
-    STUDENT: [],
+    STUDENT: [*LIBRARY_SEARCH],
 }
 
 

@@ -1,0 +1,323 @@
+"""The demo district's libraries: each school's catalog arrives as a MARC file from the
+library system it left, through the MARC importer, as a real migration would. Elementary
+schools hold picture books, easy readers and chapter books with Lexile and Accelerated
+Reader levels; middle and high schools more nonfiction. Books the schools share (same
+ISBN) become one title with copies in each library. `--scale` adds schools, and so
+libraries."""
+
+import datetime
+import random
+import tempfile
+from pathlib import Path
+
+import pymarc
+from django.utils import timezone
+from stdnum import ean
+
+from homeroom.core.choices import SiteType
+from homeroom.core.demo import DemoContext, demo_step
+from homeroom.core.import_services import import_run_check_here, import_run_upload
+from homeroom.core.models import ImportRun
+from homeroom.library.models import Copy, Title
+
+TITLES_PER_LIBRARY = {SiteType.ELEMENTARY: 600, SiteType.MIDDLE: 450, SiteType.HIGH: 500}
+SHARED_TITLES = 150  # the first of each school's list are the same books everywhere
+# How each school's old library system wrote its copies.
+SYSTEMS = ["destiny", "koha", "evergreen"]
+
+ADJECTIVES = [
+    "Brave",
+    "Quiet",
+    "Hidden",
+    "Golden",
+    "Lost",
+    "Secret",
+    "Little",
+    "Wild",
+    "Curious",
+    "Frozen",
+    "Midnight",
+    "Silver",
+    "Tiny",
+    "Great",
+    "Sleepy",
+    "Clever",
+]
+NOUNS = [
+    "Fox",
+    "Garden",
+    "Dragon",
+    "River",
+    "Lighthouse",
+    "Robot",
+    "Owl",
+    "Island",
+    "Mountain",
+    "Bicycle",
+    "Kite",
+    "Moon",
+    "Library",
+    "Forest",
+    "Whale",
+    "Comet",
+]
+PLACES = [
+    "Maple Street",
+    "the Old Mill",
+    "Willow Pond",
+    "Cedar Hill",
+    "the Northern Sea",
+    "Room 12",
+    "Grandma's Farm",
+    "the City Zoo",
+]
+FAMILY = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Diallo",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Johnson",
+    "Kowalski",
+    "Lee",
+    "Mendoza",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+]
+GIVEN = [
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Emma",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Imani",
+    "Jonah",
+    "Kira",
+    "Luis",
+    "Maya",
+    "Noor",
+    "Omar",
+    "Priya",
+]
+PUBLISHERS = ["Riverbend Press", "Lantern Books", "Blue Kite", "Northfield Educational", "Oakleaf"]
+NONFICTION = [
+    ("Sharks", "597.3", "Sharks -- Juvenile literature"),
+    ("Volcanoes", "551.21", "Volcanoes -- Juvenile literature"),
+    ("The Solar System", "523.2", "Solar system -- Juvenile literature"),
+    ("Ancient Egypt", "932", "Egypt -- Civilization"),
+    ("Coding for Beginners", "005.13", "Computer programming"),
+    ("The American Revolution", "973.3", "United States -- History -- Revolution, 1775-1783"),
+    ("Weather and Climate", "551.6", "Climatology"),
+    ("Human Body Systems", "612", "Human physiology"),
+    ("Bees and Pollination", "595.79", "Bees"),
+    ("World Religions", "200", "Religions"),
+    ("Bridges and Tunnels", "624", "Civil engineering"),
+    ("Poetry Out Loud", "811", "American poetry"),
+    ("Civil Rights Leaders", "323.092", "Civil rights workers -- Biography"),
+    ("Chemistry Basics", "540", "Chemistry"),
+    ("Soccer Skills", "796.334", "Soccer"),
+    ("Money and Banking", "332.1", "Banks and banking"),
+]
+
+
+def _isbn(number: int) -> str:
+    stem = f"978177{number:06d}"
+    return stem + ean.calc_check_digit(stem)
+
+
+def _book(rng: random.Random, number: int, kind: str, today: datetime.date) -> dict:
+    """One book of a school's list; `number` picks it, so schools share their first ones."""
+    pick = random.Random(number)
+    author = (pick.choice(FAMILY), pick.choice(GIVEN))
+    nonfiction = pick.random() < {"elementary": 0.25, "middle": 0.35, "high": 0.55}[kind]
+    if nonfiction:
+        subject, dewey, heading = pick.choice(NONFICTION)
+        title = (
+            f"{subject}{'' if number < len(NONFICTION) else f': {pick.choice(ADJECTIVES)} Facts'}"
+        )
+        call = f"{dewey} {author[0][:3].upper()}"
+    else:
+        title = f"The {pick.choice(ADJECTIVES)} {pick.choice(NOUNS)}"
+        if pick.random() < 0.5:
+            title += f" of {pick.choice(PLACES)}"
+        dewey, heading = (
+            "",
+            pick.choice(
+                [
+                    "Friendship -- Fiction",
+                    "Animals -- Fiction",
+                    "Adventure stories",
+                    "Families -- Fiction",
+                    "Mystery and detective stories",
+                ]
+            ),
+        )
+        picture = kind == "elementary" and pick.random() < 0.5
+        call = f"{'E' if picture else 'FIC'} {author[0][:3].upper()}"
+    base = {"elementary": 450, "middle": 850, "high": 1050}[kind]
+    lexile = max(-200, int(pick.gauss(base, 180)) // 10 * 10)
+    return {
+        "isbn": _isbn(number),
+        "title": title,
+        "author": f"{author[0]}, {author[1]}",
+        "publisher": pick.choice(PUBLISHERS),
+        "year": today.year - int(abs(pick.gauss(0, 12 if nonfiction else 8))),
+        "dewey": dewey,
+        "call": call,
+        "subject": heading,
+        "lexile": lexile if kind != "high" or pick.random() < 0.6 else None,
+        "ar": round(max(0.5, min(12.9, (lexile + 300) / 170)), 1) if kind != "high" else None,
+        "points": round(pick.uniform(0.5, 12), 1),
+        "quiz": str(10000 + number),
+        "copies": 1 + (pick.random() < 0.3) + (pick.random() < 0.1),
+        "price": f"{pick.uniform(6, 32):.2f}",
+        "summary": (
+            f"A look at {heading.split(' -- ')[0].lower()}"
+            if nonfiction
+            else f"A story set at {pick.choice(PLACES)}"
+        )
+        + f" for readers in {kind} school.",
+    }
+
+
+def _record(book: dict, system: str, barcodes, today: datetime.date, rng: random.Random):
+    record = pymarc.Record(force_utf8=True, leader="     nam a22     7i 4500")
+    record.add_field(
+        pymarc.Field(tag="008", data=f"{today:%y%m%d}s{book['year']}    xxu           000 1 eng d")
+    )
+
+    def add(tag, pairs, ind1=" ", ind2=" "):
+        record.add_field(
+            pymarc.Field(
+                tag=tag,
+                indicators=pymarc.Indicators(ind1, ind2),
+                subfields=[pymarc.Subfield(code, str(value)) for code, value in pairs if value],
+            )
+        )
+
+    add("020", [("a", book["isbn"])])
+    if book["dewey"]:
+        add("082", [("a", book["dewey"])], "0", "4")
+    add("100", [("a", book["author"])], "1")
+    add(
+        "245",
+        [
+            ("a", book["title"] + " /"),
+            ("c", "by " + " ".join(reversed(book["author"].split(", ")))),
+        ],
+        "1",
+        "4" if book["title"].startswith("The ") else "0",
+    )
+    add(
+        "264",
+        [("a", "New York :"), ("b", book["publisher"] + ","), ("c", str(book["year"]))],
+        " ",
+        "1",
+    )
+    add("520", [("a", book["summary"])])
+    if book["lexile"] is not None:
+        shown = f"BR{-book['lexile']}L" if book["lexile"] < 0 else f"{book['lexile']}L"
+        add("521", [("a", shown), ("b", "Lexile")], "8")
+    if book["ar"] is not None:
+        add(
+            "526",
+            [
+                ("a", "Accelerated Reader"),
+                ("c", book["ar"]),
+                ("d", book["points"]),
+                ("z", book["quiz"]),
+            ],
+            "0",
+        )
+    add("650", [("a", book["subject"])], " ", "0")
+    for number in range(book["copies"]):
+        barcode = next(barcodes)
+        acquired = today - datetime.timedelta(days=rng.randint(20, 3650))
+        if system == "destiny":
+            add(
+                "852",
+                [
+                    ("b", "Main"),
+                    ("c", "Stacks"),
+                    ("h", book["call"]),
+                    ("p", barcode),
+                    ("t", number + 1),
+                    ("9", book["price"]),
+                ],
+            )
+        elif system == "koha":
+            add(
+                "952",
+                [
+                    ("o", book["call"]),
+                    ("p", barcode),
+                    ("y", "BK"),
+                    ("c", "GEN"),
+                    ("g", book["price"]),
+                    ("d", acquired.isoformat()),
+                    ("t", number + 1),
+                ],
+            )
+        else:
+            add("949", [("a", book["call"]), ("i", barcode), ("l", "Stacks"), ("t", "BOOK")])
+    return record
+
+
+@demo_step(order=85)
+def library_catalogs(context: DemoContext) -> None:
+    """Each school's catalog imported from a MARC file its old system wrote."""
+    rng = context.rng
+    admin = context.shared["accounts"]["admin"]
+    schools = [site for site in context.shared["sites"] if site.type in TITLES_PER_LIBRARY]
+    with tempfile.TemporaryDirectory() as folder:
+        for index, site in enumerate(schools):
+            system = SYSTEMS[index % len(SYSTEMS)]
+            count = TITLES_PER_LIBRARY[site.type]
+            numbers = list(range(SHARED_TITLES)) + [
+                SHARED_TITLES + index * 10_000 + n for n in range(count - SHARED_TITLES)
+            ]
+            barcodes = (f"{site.code}-{n:06d}" for n in range(1, 100_000))
+            path = Path(folder) / f"{site.code.lower()}-{system}.mrc"
+            with open(path, "wb") as handle:
+                for number in numbers:
+                    book = _book(rng, number, site.type, context.today)
+                    handle.write(_record(book, system, barcodes, context.today, rng).as_marc())
+            run = import_run_upload(
+                actor=admin,
+                kind="marc",
+                path=path,
+                site=site,
+                options={"holdings": system, "without_barcode": "title_only"},
+                queue=False,
+            )
+            import_run_check_here(run, apply=True, actor=admin)
+            ImportRun.objects.filter(pk=run.pk).update(file_path="")  # a temporary folder
+    _dated(context)
+
+
+def _dated(context: DemoContext) -> None:
+    """The records and copies as if catalogued over the last ten years: each copy added on
+    the day it was acquired (or a day of its own), each title with its first copy."""
+    rng = context.rng
+    copies = list(Copy.objects.only("pk", "acquired_on", "title_id").order_by("pk"))
+    first: dict[int, datetime.datetime] = {}
+    for copy in copies:
+        day = copy.acquired_on or context.today - datetime.timedelta(days=rng.randint(20, 3650))
+        copy.acquired_on = day
+        copy.created_at = copy.updated_at = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(10))
+        )
+        first[copy.title_id] = min(first.get(copy.title_id, copy.created_at), copy.created_at)
+    Copy.objects.bulk_update(copies, ["acquired_on", "created_at", "updated_at"], batch_size=1000)
+    titles = list(Title.objects.only("pk", "created_at"))
+    for title in titles:
+        title.created_at = title.updated_at = first.get(title.pk, context.now)
+    Title.objects.bulk_update(titles, ["created_at", "updated_at"], batch_size=1000)

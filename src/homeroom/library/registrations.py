@@ -1,0 +1,63 @@
+"""What the library adds to the navigation, the global search and the import formats."""
+
+from homeroom.core.access import Rule
+from homeroom.core.import_formats import register_format
+from homeroom.core.registry import NavItem, SearchProvider, SearchResult, Workspace, registry
+from homeroom.library import selectors
+from homeroom.library.importer import Marc
+from homeroom.library.search import matching
+
+VIEW = Rule("library.view_title")
+LIBRARY = Workspace("library", "Library", order=300)
+
+registry.add_nav(
+    NavItem(
+        "Catalog",
+        "library:title_list",
+        VIEW,
+        LIBRARY,
+        order=300,
+        prefixes=("/library/titles/", "/library/copies/"),
+    )
+)
+registry.add_nav(NavItem("MARC imports", "library:import_list", VIEW, LIBRARY, order=302))
+register_format(Marc())
+
+
+def search_titles(request, query: str, limit: int):
+    titles = selectors.titles_for(request.user).filter(matching(query)).order_by("title", "pk")
+    return [
+        SearchResult(
+            title=str(title),
+            url=title.get_absolute_url(),
+            subtitle=" · ".join(
+                part for part in (title.authors.split("; ")[0], str(title.year or "")) if part
+            ),
+            badge="Title",
+        )
+        for title in titles[:limit]
+    ]
+
+
+def search_copies(request, query: str, limit: int):
+    text = query.strip()
+    if " " in text:
+        return []
+    copies = (
+        selectors.copies_for(request.user).filter(barcode=text).select_related("title", "library")
+    )
+    return [
+        SearchResult(
+            title=f"{copy.barcode} · {copy.title.title}",
+            url=copy.get_absolute_url(),
+            subtitle=f"{copy.library.name} · {copy.get_status_display()}",
+            badge="Copy",
+        )
+        for copy in copies[:limit]
+    ]
+
+
+registry.add_search(SearchProvider("Library titles", search_titles, VIEW, order=300))
+registry.add_search(
+    SearchProvider("Library copies", search_copies, Rule("library.view_copy"), order=301)
+)

@@ -1,0 +1,22 @@
+from homeroom.core.testing import WalkSamples
+from homeroom.library import marc
+from homeroom.library.models import Copy, Library, Title
+
+
+def samples(base) -> WalkSamples:
+    """A title with a copy in the library of the walk's site."""
+    library = Library.objects.create(site=base.site, name="Walk library", barcode_prefix="W")
+    record = marc.written(None, {"title": "Walk in the woods", "author": "Walker, Tess"})
+    data = marc.as_json(record)
+    title = Title.objects.create(
+        record=data, fingerprint=marc.fingerprint(data), title="Walk in the woods"
+    )
+    copy = Copy.objects.create(barcode="WALK-1", title=title, library=library)
+    by_url_name = {
+        f"library:{name}": title.pk
+        for name in ("title_detail", "title_edit", "title_status", "copy_create")
+    }
+    by_url_name.update(
+        {f"library:{name}": copy.pk for name in ("copy_detail", "copy_edit", "copy_status")}
+    )
+    return WalkSamples(by_url_name=by_url_name)
