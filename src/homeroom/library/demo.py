@@ -128,6 +128,21 @@ NONFICTION = [
 ]
 
 
+NONFICTION_TITLES = [
+    "{}",
+    "All About {}",
+    "Exploring {}",
+    "The Story of {}",
+    "{} Up Close",
+    "Discover {}",
+    "A Kid's Guide to {}",
+    "Inside {}",
+    "{}: Questions and Answers",
+    "The Big Book of {}",
+]
+LOCATIONS = {"E": "Picture books", "FIC": "Fiction"}
+
+
 def _isbn(number: int) -> str:
     stem = f"978177{number:06d}"
     return stem + ean.calc_check_digit(stem)
@@ -172,6 +187,7 @@ def _book(rng: random.Random, number: int, kind: str, today: datetime.date) -> d
         "year": today.year - int(abs(pick.gauss(0, 12 if nonfiction else 8))),
         "dewey": dewey,
         "call": call,
+        "location": LOCATIONS.get(call.split()[0], "Nonfiction"),
         "subject": heading,
         "lexile": lexile if kind != "high" or pick.random() < 0.6 else None,
         "ar": round(max(0.5, min(12.9, (lexile + 300) / 170)), 1) if kind != "high" else None,
@@ -180,9 +196,7 @@ def _book(rng: random.Random, number: int, kind: str, today: datetime.date) -> d
         "copies": 1 + (pick.random() < 0.3) + (pick.random() < 0.1),
         "price": f"{pick.uniform(6, 32):.2f}",
         "summary": (
-            f"A look at {heading.split(' -- ')[0].lower()}"
-            if nonfiction
-            else f"A story set at {pick.choice(PLACES)}"
+            f"A look at {subject}" if nonfiction else f"A story set at {pick.choice(PLACES)}"
         )
         + f" for readers in {kind} school.",
     }
@@ -246,7 +260,7 @@ def _record(book: dict, system: str, barcodes, today: datetime.date, rng: random
                 "852",
                 [
                     ("b", "Main"),
-                    ("c", "Stacks"),
+                    ("c", book["location"]),
                     ("h", book["call"]),
                     ("p", barcode),
                     ("t", number + 1),
@@ -260,14 +274,16 @@ def _record(book: dict, system: str, barcodes, today: datetime.date, rng: random
                     ("o", book["call"]),
                     ("p", barcode),
                     ("y", "BK"),
-                    ("c", "GEN"),
+                    ("c", book["location"]),
                     ("g", book["price"]),
                     ("d", acquired.isoformat()),
                     ("t", number + 1),
                 ],
             )
         else:
-            add("949", [("a", book["call"]), ("i", barcode), ("l", "Stacks"), ("t", "BOOK")])
+            add(
+                "949", [("a", book["call"]), ("i", barcode), ("l", book["location"]), ("t", "BOOK")]
+            )
     return record
 
 

@@ -4,11 +4,13 @@ transaction: every record's fields and holdings go to a spool file on disk, so a
 250,000-record file never sits in memory. Checking matches the spool against the catalog
 in batches; applying writes it in batches with bulk operations, in one transaction."""
 
+import itertools
 import pickle
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django import forms
 from django.urls import reverse
@@ -26,6 +28,8 @@ from homeroom.library.models import Copy, Library, Title, TitleKey
 
 KIND = "marc"
 BATCH = 1000
+RECORD = "record:"  # a record's own fingerprint, for files whose records carry no number
+SAMPLE = 2000  # records read to work out where a file keeps its copies
 MOST_PROBLEMS = 1000
 PREVIEW = 200
 TITLE_FIELDS = [
@@ -120,22 +124,25 @@ class HoldingsMapping(forms.Form):
         return {"mappings": {name: data.get(name) or "" for name in self.fields}}
 
 
-@dataclass
-class Item:
-    """One readable record, as the spool keeps it."""
+class Item(NamedTuple):
+    """One readable record, as the spool keeps it: the record without the holdings field
+    (MARC-in-JSON text) and its fingerprint, its fields, and its copies."""
 
     where: str
-    record: dict
+    record: str
+    fingerprint: str
+    tags: frozenset
     fields: dict
-    holdings: dict  # preset -> [Holding]
+    holdings: list
 
 
 @dataclass
 class Spool:
     """What reading the file found: the records on disk, the ones that could not be read,
-    and how many holdings each preset finds."""
+    the holdings preset used and how many holdings each preset finds."""
 
     handle: object
+    preset: str = HoldingsPreset.NONE
     unreadable: list[str] = field(default_factory=list)
     presets: Counter = field(default_factory=Counter)
     records: int = 0
@@ -152,8 +159,7 @@ class Spool:
         self.handle.close()
 
 
-def _mapping(run) -> marc.HoldingsMap | None:
-    preset = run.options.get("holdings") or HoldingsPreset.AUTO
+def _mapping(run, preset: str) -> marc.HoldingsMap | None:
     if preset == HoldingsPreset.OTHER:
         chosen = run.mappings or {}
         if not chosen.get("tag"):
@@ -168,21 +174,20 @@ def _mapping(run) -> marc.HoldingsMap | None:
     return marc.PRESETS.get(preset)
 
 
-def _resolved_preset(run, spool: Spool) -> str:
+def _resolved_preset(run, path) -> str:
+    """The preset the run names or, to work it out, the one that finds the most barcodes
+    (then holdings) in the file's first records."""
     preset = run.options.get("holdings") or HoldingsPreset.AUTO
     if preset != HoldingsPreset.AUTO:
         return preset
-    best = max(
-        marc.PRESETS,
-        key=lambda name: (spool.presets[f"{name}:barcodes"], spool.presets[f"{name}:holdings"]),
-    )
-    return best if spool.presets[f"{best}:holdings"] else HoldingsPreset.NONE
-
-
-def _without(record: dict, tag: str) -> dict:
-    if not tag:
-        return record
-    return {**record, "fields": [item for item in record["fields"] if tag not in item]}
+    found = Counter()
+    for read in itertools.islice(marc.read_file(path), SAMPLE):
+        if read.record is not None:
+            for name, mapping in marc.PRESETS.items():
+                holdings, barcodes = marc.holding_count(read.record, mapping)
+                found[name] += barcodes * 1_000_000 + holdings
+    best = max(marc.PRESETS, key=lambda name: found[name])
+    return best if found[best] else HoldingsPreset.NONE
 
 
 class Marc(ImportFormat):
@@ -236,28 +241,32 @@ class Marc(ImportFormat):
 
     def prepare(self, run, path, *, progress) -> Spool:
         spool = Spool(handle=tempfile.TemporaryFile())  # noqa: SIM115 closed by apply or check
-        mappings = dict(marc.PRESETS)
-        custom = _mapping(run) if run.options.get("holdings") == HoldingsPreset.OTHER else None
-        if custom is not None:
-            mappings[HoldingsPreset.OTHER] = custom
+        spool.preset = _resolved_preset(run, path)
+        chosen = _mapping(run, spool.preset)
+        counted = dict(marc.PRESETS)
+        if chosen is not None:
+            counted[spool.preset] = chosen
         total = max(run.progress_total, 1)
         batch: list[Item] = []
         for read in marc.read_file(path):
             spool.records = read.number
-            if read.record is None:
+            record = read.record
+            if record is None:
                 spool.unreadable.append(f"{read.where}: {read.error}")
-            else:
-                found = {}
-                for name, mapping in mappings.items():
-                    holdings = marc.holdings(read.record, mapping, read.where)
-                    if holdings:
-                        found[name] = holdings
-                        spool.presets[f"{name}:holdings"] += len(holdings)
-                        spool.presets[f"{name}:barcodes"] += sum(1 for h in holdings if h.barcode)
-                        spool.presets[f"{name}:records"] += 1
-                batch.append(
-                    Item(read.where, marc.as_json(read.record), marc.extract(read.record), found)
-                )
+                continue
+            for name, mapping in counted.items():
+                holdings, barcodes = marc.holding_count(record, mapping)
+                if holdings:
+                    spool.presets[f"{name}:records"] += 1
+                    spool.presets[f"{name}:holdings"] += holdings
+                    spool.presets[f"{name}:barcodes"] += barcodes
+            copies = marc.holdings(record, chosen, read.where) if chosen else []
+            tags = frozenset(field.tag for field in record.fields)
+            fields = marc.extract(record)
+            if chosen is not None:
+                record.remove_fields(chosen.tag)
+            text, print_ = marc.serialised(record)
+            batch.append(Item(read.where, text, print_, tags, fields, copies))
             if len(batch) >= BATCH:
                 pickle.dump(batch, spool.handle, pickle.HIGHEST_PROTOCOL)
                 batch = []
@@ -305,9 +314,7 @@ class Decided:
     """What applying does with each readable record, in the spool's order."""
 
     spool: Spool
-    preset: str
-    tag: str
-    actions: list = field(default_factory=list)  # (change, target) per item; None: skipped
+    actions: list = field(default_factory=list)  # (change, owner, keys, copies); None: skipped
     new_barcodes: int = 0
 
 
@@ -318,12 +325,10 @@ class Matcher:
 
     def __init__(self, run, spool: Spool, progress):
         self.run, self.spool, self.progress = run, spool, progress
-        self.preset = _resolved_preset(run, spool)
-        self.mapping = (
-            _mapping(run) if self.preset == HoldingsPreset.OTHER else marc.PRESETS.get(self.preset)
-        )
+        self.preset = spool.preset
+        self.mapping = _mapping(run, self.preset)
         self.tag = self.mapping.tag if self.mapping else ""
-        self.plan = Plan(data=Decided(spool, self.preset, self.tag))
+        self.plan = Plan(data=Decided(spool))
         self.problems: list[str] = []
         self.counts = Counter()
         self.first_of_key: dict[str, int] = {}  # key -> the slot (record) that made it known
@@ -388,27 +393,25 @@ class Matcher:
         self.counts["skipped"] += 1
 
     def _batch(self, batch: list[Item], slot: int) -> int:
-        keys_of = []
-        for item in batch:
-            bib = _without(item.record, self.tag)
-            print_ = marc.fingerprint(bib)
-            keys_of.append((bib, print_, marc.title_keys(item.fields, print_)))
-        wanted = {key for _, _, keys in keys_of for key in keys}
+        keys_of = [[*marc.title_keys(item.fields), f"{RECORD}{item.fingerprint}"] for item in batch]
         known: dict[str, int] = {}
         for key, title_id in (
-            TitleKey.objects.filter(key__in=wanted)
+            TitleKey.objects.filter(key__in={key for keys in keys_of for key in keys[:-1]})
             .order_by("title_id")
             .values_list("key", "title_id")
         ):
             known.setdefault(key, title_id)
+        for print_, title_id in (
+            Title.objects.filter(fingerprint__in={item.fingerprint for item in batch})
+            .order_by("pk")
+            .values_list("fingerprint", "pk")
+        ):
+            known.setdefault(f"{RECORD}{print_}", title_id)
         prints = dict(
             Title.objects.filter(pk__in=set(known.values())).values_list("pk", "fingerprint")
         )
         barcodes = {
-            holding.barcode
-            for item in batch
-            for holding in item.holdings.get(self.preset, [])
-            if holding.barcode
+            holding.barcode for item in batch for holding in item.holdings if holding.barcode
         }
         taken = {
             barcode: (title_id, title)
@@ -422,7 +425,7 @@ class Matcher:
                     source_key__in={
                         holding.source_key
                         for item in batch
-                        for holding in item.holdings.get(self.preset, [])
+                        for holding in item.holdings
                         if not holding.barcode
                     }
                 ).values_list("source_key", flat=True)
@@ -430,9 +433,9 @@ class Matcher:
             if self.without == WithoutBarcode.NEW_BARCODE
             else set()
         )
-        for item, (bib, print_, keys) in zip(batch, keys_of, strict=True):
+        for item, keys in zip(batch, keys_of, strict=True):
             slot += 1
-            decided = self._decide(item, slot, bib, print_, keys, known, prints, taken, sources)
+            decided = self._decide(item, slot, keys, known, prints, taken, sources)
             self.plan.data.actions.append(decided)
         return slot
 
@@ -440,16 +443,15 @@ class Matcher:
         if len(self.plan.warnings) < MOST_PROBLEMS:
             self.plan.warnings.append(text)
 
-    def _decide(self, item, slot, bib, print_, keys, known, prints, taken, sources):
-        """(change, owner, bib, fingerprint, keys, copies) for a record, or None when it is
+    def _decide(self, item, slot, keys, known, prints, taken, sources):
+        """(change, owner, keys, copies) for a record, or None when it is
         bad. The owner is ("title", id) of a title Homeroom has or ("slot", n) of the record
         of this file that makes the title."""
         if not item.fields["title"]:
-            tags = {tag for entry in item.record["fields"] for tag in entry}
-            if "245" in tags:
+            if "245" in item.tags:
                 self._bad(f"{item.where}: 245 $a: missing")
             else:
-                unimarc = " (a UNIMARC record? Its title is in 200)" if "200" in tags else ""
+                unimarc = " (a UNIMARC record? Its title is in 200)" if "200" in item.tags else ""
                 self._bad(f"{item.where}: 245: missing{unimarc}")
             return None
         earlier = next((self.first_of_key[key] for key in keys if key in self.first_of_key), None)
@@ -459,13 +461,13 @@ class Matcher:
         elif existing is not None and existing in self.claimed:
             change, owner = "merged", ("title", existing)
         elif existing is not None:
-            change = "unchanged" if prints.get(existing) == print_ else "overlaid"
+            change = "unchanged" if prints.get(existing) == item.fingerprint else "overlaid"
             owner = ("title", existing)
         else:
             change, owner = "new", ("slot", slot)
         copies, mine, problems, unchanged, new_barcodes, left_out = [], {}, [], 0, 0, 0
         code = f"{self.tag} ${self.mapping.barcode}" if self.mapping else ""
-        for holding in item.holdings.get(self.preset, []):
+        for holding in item.holdings:
             for note in holding.notes:
                 self._warn(f"{item.where}: {note}")
             barcode = holding.barcode
@@ -527,7 +529,7 @@ class Matcher:
                 }
             )
         self.plan.changes_total += 1
-        return (change, owner, bib, print_, keys, copies)
+        return (change, owner, keys, copies)
 
 
 CHANGE_WORDS = {
@@ -565,15 +567,20 @@ class Writer:
 
     def _batch(self, batch) -> None:
         fresh, overlays = [], []
-        for item, (change, owner, bib, print_, keys, _) in batch:
+        for item, (change, owner, keys, _) in batch:
             if change == "new":
-                title = _title(item.fields, bib, print_, self.run, self.now)
+                title = _title(item, self.run, self.now)
                 fresh.append((owner[1], title, keys))
             elif change == "overlaid":
-                overlays.append((owner[1], item, bib, print_, keys))
+                overlays.append((owner[1], item, keys))
         Title.objects.bulk_create([title for _, title, _ in fresh], batch_size=BATCH)
         TitleKey.objects.bulk_create(
-            [TitleKey(title=title, key=key) for _, title, keys in fresh for key in keys],
+            [
+                TitleKey(title=title, key=key)
+                for _, title, keys in fresh
+                for key in keys
+                if not key.startswith(RECORD)
+            ],
             batch_size=BATCH,
             ignore_conflicts=True,
         )
@@ -584,7 +591,7 @@ class Writer:
         Copy.objects.bulk_create(
             [
                 self._copy(holding, owner[1] if owner[0] == "title" else self.slot_title[owner[1]])
-                for _, (_, owner, _, _, _, copies) in batch
+                for _, (_, owner, _, copies) in batch
                 for holding in copies
             ],
             batch_size=BATCH,
@@ -593,12 +600,16 @@ class Writer:
     def _overlay(self, overlays) -> None:
         titles = Title.objects.in_bulk([title_id for title_id, *_ in overlays])
         changed = []
-        for title_id, item, bib, print_, _ in overlays:
+        for title_id, item, _ in overlays:
             title = titles[title_id]
             before = {name: getattr(title, name) for name in TITLE_FIELDS}
             for name in TITLE_FIELDS:
                 setattr(title, name, item.fields[name])
-            title.record, title.fingerprint, title.updated_at = bib, print_, self.now
+            title.record, title.fingerprint, title.updated_at = (
+                item.record,
+                item.fingerprint,
+                self.now,
+            )
             changed.append(title)
             audit.record(
                 actor=self.actor,
@@ -615,8 +626,9 @@ class Writer:
         TitleKey.objects.bulk_create(
             [
                 TitleKey(title_id=title_id, key=key)
-                for title_id, _, _, _, keys in overlays
+                for title_id, _, keys in overlays
                 for key in keys
+                if not key.startswith(RECORD)
             ],
             ignore_conflicts=True,
         )
@@ -641,14 +653,14 @@ class Writer:
         )
 
 
-def _title(fields: dict, bib: dict, print_: str, run, now) -> Title:
+def _title(item: Item, run, now) -> Title:
     return Title(
-        record=bib,
-        fingerprint=print_,
+        record=item.record,
+        fingerprint=item.fingerprint,
         source_run_id=run.pk,
         created_at=now,
         updated_at=now,
-        **{name: fields[name] for name in TITLE_FIELDS},
+        **{name: item.fields[name] for name in TITLE_FIELDS},
     )
 
 

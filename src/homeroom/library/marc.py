@@ -6,8 +6,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 from xml.sax import SAXException, make_parser
 from xml.sax.handler import feature_namespaces
 
@@ -306,11 +307,13 @@ def _first_of(found: pymarc.Field, code: str) -> str:
     return values[0] if values else ""
 
 
-def fingerprint(record: dict) -> str:
-    """Of a record in MARC-in-JSON: the same record gives the same print."""
-    return hashlib.sha256(
-        json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+def serialised(record: pymarc.Record) -> tuple[str, str]:
+    """The record as Homeroom keeps it (MARC-in-JSON text, in Unicode whatever the file's
+    encoding was) and its fingerprint: the same record gives the same text and print."""
+    data = record.as_dict()
+    data["leader"] = data["leader"][:9] + "a" + data["leader"][10:]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 def extract(record: pymarc.Record) -> dict:
@@ -411,15 +414,15 @@ def _local_call_number(record: pymarc.Record) -> str:
     return ""
 
 
-def title_keys(fields: dict, print_: str) -> list[str]:
-    """The ways this record is recognised, strongest first."""
+def title_keys(fields: dict) -> list[str]:
+    """The numbers this record is recognised by, strongest first (a record without any is
+    still recognised by its fingerprint)."""
     keys = [f"isbn:{number}" for number in fields["isbns"].split()]
     if fields["lccn"]:
         keys.append(f"lccn:{fields['lccn']}")
     if fields["control_number"]:
         keys.append(f"ctrl:{fields['control_source']}|{fields['control_number']}")
     keys += [f"sys:{number}" for number in fields["system_numbers"].split()]
-    keys.append(f"record:{print_}")
     return [key[:200] for key in keys]
 
 
@@ -499,8 +502,9 @@ def circulation_type(text: str) -> tuple[str, bool]:
     return CirculationType.BOOK, False
 
 
-@dataclass
-class Holding:
+class Holding(NamedTuple):
+    """One copy a holdings field describes (a tuple: the spool keeps many of them)."""
+
     barcode: str
     call_number: str = ""
     location: str = ""
@@ -510,8 +514,8 @@ class Holding:
     replacement_cost: Decimal | None = None
     copy_number: int | None = None
     acquired_on: str = ""  # ISO date
-    source_key: str = ""
-    notes: list[str] = field(default_factory=list)
+    source_key: str = ""  # for a copy without a barcode: where it came from
+    notes: tuple = ()
 
 
 def price(text: str) -> Decimal | None:
@@ -535,68 +539,67 @@ def holdings(record: pymarc.Record, mapping: HoldingsMap, where: str) -> list[Ho
         mapping.barcode + mapping.call_number + mapping.location + mapping.price + mapping.copy
     )
     for n, found in enumerate(record.get_fields(mapping.tag)):
-        codes = {sub.code for sub in found.subfields}
-        if not codes & wanted:
+        value = {}
+        for sub in found.subfields:
+            value.setdefault(sub.code, sub.value)
+        if not value.keys() & wanted:
             continue
-        value = dict(_pairs(found))
-        barcode = "".join(value.get(mapping.barcode, "").split())
-        holding = Holding(barcode=barcode[:40])
-        holding.call_number = (
-            _joined(found, mapping.call_number)[:100] if mapping.call_number else ""
-        )
-        if mapping.call_number and len(mapping.call_number) > 1:
-            holding.call_number = " ".join(
-                _clean(value[code]) for code in mapping.call_number if _clean(value.get(code))
-            )[:100]
-        holding.location = _clean(value.get(mapping.location, ""))[:100] if mapping.location else ""
-        holding.collection = (
-            _clean(value.get(mapping.collection, ""))[:100] if mapping.collection else ""
-        )
+        barcode = "".join(value.get(mapping.barcode, "").split())[:40]
+        notes = ()
+        circulation = CirculationType.BOOK
         if mapping.circulation:
             raw = value.get(mapping.circulation, "")
-            holding.circulation_type, known = circulation_type(raw)
+            circulation, known = circulation_type(raw)
             if not known:
-                holding.notes.append(
-                    f"{mapping.tag} ${mapping.circulation}: “{raw.strip()}” is read as a book"
+                notes = (
+                    f"{mapping.tag} ${mapping.circulation}: “{raw.strip()}” is read as a book",
                 )
-        if mapping.price:
-            holding.price = price(value.get(mapping.price, ""))
-        if mapping.replacement:
-            holding.replacement_cost = price(value.get(mapping.replacement, ""))
-        if holding.replacement_cost is None:
-            holding.replacement_cost = holding.price
-        if mapping.copy:
-            digits = re.search(r"\d{1,4}", value.get(mapping.copy, ""))
-            holding.copy_number = int(digits.group()) if digits else None
-        if mapping.acquired:
-            holding.acquired_on = _date(value.get(mapping.acquired, ""))
-        holding.source_key = hashlib.sha256(
-            f"{where}|{n}|{found}".encode(errors="replace")
-        ).hexdigest()
-        found_holdings.append(holding)
+        paid = price(value.get(mapping.price, "")) if mapping.price else None
+        replacement = price(value.get(mapping.replacement, "")) if mapping.replacement else None
+        digits = re.search(r"\d{1,4}", value.get(mapping.copy, "")) if mapping.copy else None
+        found_holdings.append(
+            Holding(
+                barcode=barcode,
+                call_number=" ".join(
+                    _clean(value[code]) for code in mapping.call_number if _clean(value.get(code))
+                )[:100],
+                location=_clean(value.get(mapping.location, ""))[:100] if mapping.location else "",
+                collection=(
+                    _clean(value.get(mapping.collection, ""))[:100] if mapping.collection else ""
+                ),
+                circulation_type=circulation,
+                price=paid,
+                replacement_cost=replacement if replacement is not None else paid,
+                copy_number=int(digits.group()) if digits else None,
+                acquired_on=_date(value.get(mapping.acquired, "")) if mapping.acquired else "",
+                source_key=""
+                if barcode
+                else hashlib.sha256(f"{where}|{n}|{found}".encode(errors="replace")).hexdigest(),
+                notes=notes,
+            )
+        )
     return found_holdings
 
 
-def preset_counts(record: pymarc.Record) -> dict:
-    """For the preview: how many holdings and barcodes each preset would find here."""
-    counts = {}
-    for name, mapping in PRESETS.items():
-        found = holdings(record, mapping, "")
-        counts[name] = (len(found), sum(1 for holding in found if holding.barcode))
-    return counts
-
-
-def without_holdings(record: pymarc.Record, tag: str) -> pymarc.Record:
-    """The bibliographic record Homeroom keeps: the copies live in Copy, not in its fields."""
-    if tag:
-        record.remove_fields(tag)
-    return record
+def holding_count(record: pymarc.Record, mapping: HoldingsMap) -> tuple[int, int]:
+    """For the preview: how many holdings, and holdings with a barcode, a preset finds."""
+    wanted = set(
+        mapping.barcode + mapping.call_number + mapping.location + mapping.price + mapping.copy
+    )
+    found = with_barcode = 0
+    for field in record.get_fields(mapping.tag):
+        codes = {sub.code for sub in field.subfields if sub.value.strip()}
+        if codes & wanted:
+            found += 1
+            with_barcode += mapping.barcode in codes
+    return found, with_barcode
 
 
 # ---- records out ----------------------------------------------------------------------
 
 
-def record_from_json(data: dict) -> pymarc.Record:
+def record_from_json(text: str) -> pymarc.Record:
+    data = json.loads(text)
     record = pymarc.Record(leader=data.get("leader"), force_utf8=True)
     for item in data.get("fields", []):
         for tag, value in item.items():
@@ -617,14 +620,6 @@ def record_from_json(data: dict) -> pymarc.Record:
                     )
                 )
     return record
-
-
-def as_json(record: pymarc.Record) -> dict:
-    data = record.as_dict()
-    leader = list(str(record.leader))
-    leader[9] = "a"  # kept in Unicode whatever the file's encoding was
-    data["leader"] = "".join(leader)
-    return data
 
 
 def holding_field(copy, library_code: str) -> pymarc.Field:

@@ -8,6 +8,29 @@ from django.utils import timezone
 from homeroom.library.choices import CirculationType, CopyStatus, MaterialType, TitleStatus
 
 MAX_PRICE = Decimal("99999.99")
+# The MARC language codes of the languages school libraries hold most.
+LANGUAGES = {
+    "eng": "English",
+    "spa": "Spanish",
+    "fre": "French",
+    "ger": "German",
+    "ita": "Italian",
+    "por": "Portuguese",
+    "chi": "Chinese",
+    "jpn": "Japanese",
+    "kor": "Korean",
+    "vie": "Vietnamese",
+    "ara": "Arabic",
+    "rus": "Russian",
+    "hmn": "Hmong",
+    "som": "Somali",
+    "tgl": "Tagalog",
+    "hin": "Hindi",
+    "lat": "Latin",
+    "mul": "Several languages",
+    "zxx": "No language",
+    "und": "Unknown",
+}
 PRICE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE)]
 
 
@@ -35,11 +58,11 @@ class Library(models.Model):
 
 
 class Title(models.Model):
-    """A bibliographic record: the MARC record kept whole (MARC-in-JSON) is the source of
+    """A bibliographic record: the MARC record kept whole (MARC-in-JSON text) is the source of
     truth; the other fields are read from it for search, display and matching, and are written
     again whenever the record changes."""
 
-    record = models.JSONField()
+    record = models.TextField(help_text="The whole MARC record, as MARC-in-JSON.")
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
     status = models.CharField(max_length=20, choices=TitleStatus, default=TitleStatus.ACTIVE)
     title = models.CharField(max_length=500)
@@ -105,6 +128,10 @@ class Title(models.Model):
         return self.isbns.split()
 
     @property
+    def language_name(self) -> str:
+        return LANGUAGES.get(self.language, self.language)
+
+    @property
     def lexile_label(self) -> str:
         """850L, AD520L, BR150L as readers see it written."""
         if self.lexile is None:
@@ -116,7 +143,7 @@ class Title(models.Model):
 
 class TitleKey(models.Model):
     """One way of recognising a title when a MARC file brings it again: `isbn:978…`,
-    `lccn:…`, `ctrl:003|001`, `sys:(OCoLC)…` or `record:` and the record's fingerprint."""
+    `lccn:…`, `ctrl:003|001` or `sys:(OCoLC)…` (and, without any, the title's fingerprint)."""
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=200, db_index=True)

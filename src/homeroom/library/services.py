@@ -34,7 +34,7 @@ def _keys(title: Title) -> None:
     fields = {name: getattr(title, name) for name in ("isbns", "lccn", "control_number")}
     fields["control_source"] = title.control_source
     fields["system_numbers"] = title.system_numbers
-    keys = marc.title_keys(fields, title.fingerprint)
+    keys = marc.title_keys(fields)
     title.keys.exclude(key__in=keys).delete()
     TitleKey.objects.bulk_create(
         [TitleKey(title=title, key=key) for key in keys], ignore_conflicts=True
@@ -43,11 +43,9 @@ def _keys(title: Title) -> None:
 
 def _set_record(title: Title, record) -> dict:
     """Keep the record and the fields read from it in step; the changed fields."""
-    data = marc.as_json(record)
     fields = marc.extract(record)
     changes = audit.apply_changes(title, {name: fields[name] for name in TITLE_FIELDS})
-    title.record = data
-    title.fingerprint = marc.fingerprint(data)
+    title.record, title.fingerprint = marc.serialised(record)
     return changes
 
 
@@ -59,7 +57,7 @@ def title_create(*, actor, data: dict) -> Title:
     record = data.get("record") or marc.written(
         None, {**data, "today": timezone.localdate().strftime("%y%m%d")}
     )
-    title = Title(record={}, fingerprint="")
+    title = Title()
     _set_record(title, record)
     if not title.title:
         raise ValidationError({"title": "A title needs its title."})

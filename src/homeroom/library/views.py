@@ -88,7 +88,9 @@ def copies_bulk(request):
 
 @access(VIEW)
 def title_detail(request, pk: int):
-    title = _title(request, pk)
+    title = get_object_or_404(
+        selectors.titles_for(request.user).select_related("source_run"), pk=pk
+    )
     copies = list(selectors.copies_of(request.user, title))
     return render(
         request,

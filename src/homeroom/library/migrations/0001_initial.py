@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Title',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record', models.JSONField()),
+                ('record', models.TextField(help_text='The whole MARC record, as MARC-in-JSON.')),
                 ('fingerprint', models.CharField(db_index=True, editable=False, max_length=64)),
                 ('status', models.CharField(choices=[('active', 'In the catalog'), ('withdrawn', 'Withdrawn')], default='active', max_length=20)),
                 ('title', models.CharField(max_length=500)),

@@ -7,10 +7,8 @@ def samples(base) -> WalkSamples:
     """A title with a copy in the library of the walk's site."""
     library = Library.objects.create(site=base.site, name="Walk library", barcode_prefix="W")
     record = marc.written(None, {"title": "Walk in the woods", "author": "Walker, Tess"})
-    data = marc.as_json(record)
-    title = Title.objects.create(
-        record=data, fingerprint=marc.fingerprint(data), title="Walk in the woods"
-    )
+    text, print_ = marc.serialised(record)
+    title = Title.objects.create(record=text, fingerprint=print_, title="Walk in the woods")
     copy = Copy.objects.create(barcode="WALK-1", title=title, library=library)
     by_url_name = {
         f"library:{name}": title.pk
