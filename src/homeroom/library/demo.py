@@ -155,9 +155,7 @@ def _book(rng: random.Random, number: int, kind: str, today: datetime.date) -> d
     nonfiction = pick.random() < {"elementary": 0.25, "middle": 0.35, "high": 0.55}[kind]
     if nonfiction:
         subject, dewey, heading = pick.choice(NONFICTION)
-        title = (
-            f"{subject}{'' if number < len(NONFICTION) else f': {pick.choice(ADJECTIVES)} Facts'}"
-        )
+        title = pick.choice(NONFICTION_TITLES).format(subject)
         call = f"{dewey} {author[0][:3].upper()}"
     else:
         title = f"The {pick.choice(ADJECTIVES)} {pick.choice(NOUNS)}"

@@ -71,7 +71,10 @@ class MarcOptions(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         sites = sites_for(user) if user is not None else Site.objects.all()
-        self.fields["site"].queryset = sites.filter(is_active=True).order_by("name")
+        schools = sites.filter(is_active=True).order_by("name")
+        self.fields["site"].queryset = schools
+        # A librarian of one school has nothing to choose.
+        self.fields["site"].empty_label = None if len(schools[:2]) == 1 else "Choose the school"
 
     def clean_holdings(self):
         return self.cleaned_data["holdings"] or HoldingsPreset.AUTO
@@ -354,13 +357,9 @@ class Matcher:
         slot = self._batch(batch, slot)
         plan.counts = {
             "titles": {
-                what: self.counts[f"titles {what}"]
-                for what in ("new", "overlaid", "unchanged", "merged")
+                words: self.counts[f"titles {what}"] for what, words in TITLE_COUNTS.items()
             },
-            "copies": {
-                what: self.counts[f"copies {what}"]
-                for what in ("new", "new barcodes", "unchanged", "left out")
-            },
+            "copies": {words: self.counts[f"copies {what}"] for what, words in COPY_COUNTS.items()},
         }
         if self.counts["skipped"]:
             plan.counts["records"] = {"skipped": self.counts["skipped"]}
@@ -532,6 +531,19 @@ class Matcher:
         return (change, owner, keys, copies)
 
 
+# How the counts of a run read on its page, in the history and in the API.
+TITLE_COUNTS = {
+    "new": "new",
+    "overlaid": "record replaced",
+    "unchanged": "unchanged",
+    "merged": "same as an earlier record",
+}
+COPY_COUNTS = {
+    "new": "new",
+    "new barcodes": "new, with the library's barcodes",
+    "unchanged": "already here",
+    "left out": "left out, without a barcode",
+}
 CHANGE_WORDS = {
     "new": "New title",
     "overlaid": "Replaces the record of a title Homeroom has",

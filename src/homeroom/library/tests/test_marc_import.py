@@ -45,7 +45,12 @@ def homeroom_import(path, *flags, user=None):
 def test_a_marc8_file_with_949_holdings(sites, librarian):
     code, report = homeroom_import(SAMPLES / "jazz_1k.mrc", user=librarian)
     assert code == 0 and report["status"] == "applied"
-    assert report["counts"]["titles"] == {"new": 1000, "overlaid": 0, "unchanged": 0, "merged": 0}
+    assert report["counts"]["titles"] == {
+        "new": 1000,
+        "record replaced": 0,
+        "unchanged": 0,
+        "same as an earlier record": 0,
+    }
     assert report["counts"]["copies"]["new"] == 1238
     assert Title.objects.count() == 1000 and Copy.objects.count() == 1238
     # MARC-8 (leader/09 blank) read into Unicode: the diacritic is one character.
@@ -74,9 +79,9 @@ def test_a_marc8_file_with_949_holdings(sites, librarian):
     assert again["counts"]["titles"]["unchanged"] == 1000
     assert again["counts"]["copies"] == {
         "new": 0,
-        "new barcodes": 0,
-        "unchanged": 1238,
-        "left out": 0,
+        "new, with the library's barcodes": 0,
+        "already here": 1238,
+        "left out, without a barcode": 0,
     }
     assert Title.objects.count() == 1000 and Copy.objects.count() == 1238
 
@@ -121,10 +126,15 @@ def test_a_file_of_many_systems_holdings_and_unimarc_records(sites, librarian, c
     # 105 records have an 852, but in 13 it only names the libraries that hold the book.
     assert run.details["presets"]["destiny"] == {"records": 92, "holdings": 128, "barcodes": 68}
     assert run.details["presets"]["evergreen"]["holdings"] == 14
-    assert report["counts"]["titles"] == {"new": 337, "overlaid": 0, "unchanged": 0, "merged": 29}
+    assert report["counts"]["titles"] == {
+        "new": 337,
+        "record replaced": 0,
+        "unchanged": 0,
+        "same as an earlier record": 29,
+    }
     # Editions several libraries hold are one title with every library's copies.
     assert Title.objects.count() == 337 and Copy.objects.count() == 66
-    assert report["counts"]["copies"]["left out"] == 60  # 852s without a barcode
+    assert report["counts"]["copies"]["left out, without a barcode"] == 60  # 852s without a barcode
     shared = Title.objects.filter(isbns__contains="9780192547033").get()
     assert shared.keys.filter(key="isbn:9780192547033").exists()
 
@@ -186,7 +196,12 @@ def test_an_overlay_adds_copies_to_the_title_instead_of_a_duplicate(sites, libra
     )
     code, report = homeroom_import(_file(tmp_path, [better]), user=librarian)
     assert code == 0
-    assert report["counts"]["titles"] == {"new": 0, "overlaid": 1, "unchanged": 0, "merged": 0}
+    assert report["counts"]["titles"] == {
+        "new": 0,
+        "record replaced": 1,
+        "unchanged": 0,
+        "same as an earlier record": 0,
+    }
     assert Title.objects.count() == 2
     chabon.refresh_from_db()
     assert chabon.title == "The amazing adventures of Kavalier & Clay"
@@ -223,14 +238,14 @@ def test_copies_without_barcodes_get_the_librarys_next_ones_once(sites, libraria
     )
     options = ("--option", "without_barcode=new_barcode")
     code, report = homeroom_import(path, *options, user=librarian)
-    assert code == 0 and report["counts"]["copies"]["new barcodes"] == 2
+    assert code == 0 and report["counts"]["copies"]["new, with the library's barcodes"] == 2
     assert sorted(Copy.objects.values_list("barcode", flat=True)) == ["NES-000001", "NES-000002"]
     code, report = homeroom_import(path, *options, user=librarian)
     assert report["counts"]["copies"] == {
         "new": 0,
-        "new barcodes": 0,
-        "unchanged": 2,
-        "left out": 0,
+        "new, with the library's barcodes": 0,
+        "already here": 2,
+        "left out, without a barcode": 0,
     }
     assert Copy.objects.count() == 2
 
