@@ -20,121 +20,54 @@ beyond ASCII gets no barcode (Code 128 cannot carry them); characters beyond Lat
 boxes, as the standard fonts do not have them.
 """
 
-import io
-import itertools
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import replace
 
 from django.db.models import QuerySet
-from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.barcode.code128 import Code128
-from reportlab.lib.colors import Color, black
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-TAG_FONT = "Helvetica-Bold"
-SITE_FONT = "Helvetica"
-CAP_HEIGHT = 0.718  # Helvetica's capital height, as a fraction of the font size
-DESCENT = 0.207
-MIN_SITE_SIZE = 5.5  # smaller than this, the site name is shortened with "…" instead
-QR_LEVEL = "M"  # recovers from about 15% damage: a scuffed corner still scans
-QR_BORDER = 2  # quiet modules around the QR code, inside its square
-MAX_BAR_WIDTH = 1.5  # points (about 21 mil); wider bars only make the barcode look odd
-BARCODE_QUIET = 10  # quiet zone each side, in bar widths, as Code 128 requires
-OUTLINE = Color(0.6, 0.6, 0.6)
-
-
-@dataclass(frozen=True)
-class LabelSheet:
-    """A label stock. Lengths are in points (1/72 in); margins and pitches are measured
-    from the top-left corner of the page, as label makers publish them. The pitch is from
-    one label's edge to the same edge of the next (label size plus gap)."""
-
-    name: str
-    page_width: float
-    page_height: float
-    columns: int
-    rows: int
-    label_width: float
-    label_height: float
-    top_margin: float
-    left_margin: float
-    horizontal_pitch: float
-    vertical_pitch: float
-    padding: float  # kept clear inside each label edge, for printer and die-cut drift
-    layout: Literal["side", "stacked", "barcode"]
-    tag_size: float  # the largest size for the asset tag
-    site_size: float = 0
-
-    @property
-    def per_page(self) -> int:
-        return self.columns * self.rows
-
-    def label_box(self, position: int) -> tuple[float, float, float, float]:
-        """(x, y, width, height) of label `position` (1 is top left, row by row) in PDF
-        coordinates, whose origin is the page's bottom left."""
-        row, column = divmod(position - 1, self.columns)
-        x = self.left_margin + column * self.horizontal_pitch
-        top = self.page_height - self.top_margin - row * self.vertical_pitch
-        return x, top - self.label_height, self.label_width, self.label_height
-
-
-LETTER = (8.5 * inch, 11 * inch)
+# The sheets' geometry and the drawing helpers are core's, shared with the library's labels.
+from homeroom.core.labels import (  # noqa: F401 (names the devices' tests and views use)
+    AVERY_5160,
+    AVERY_5167,
+    BARCODE_QUIET,
+    CAP_HEIGHT,
+    DESCENT,
+    LETTER,
+    MAX_BAR_WIDTH,
+    MIN_SITE_SIZE,
+    OUTLINE,
+    QR_BORDER,
+    QR_LEVEL,
+    SITE_FONT,
+    TAG_FONT,
+    LabelSheet,
+    draw_code128,
+    draw_outline,
+    draw_qr,
+    draw_text,
+    fit_size,
+    qr_modules,
+    render_sheet,
+    roll_label,
+    shorten,
+)
 
 LABEL_SHEETS: dict[str, LabelSheet] = {
-    # Avery's template 5160 (also 5260, 5960, 8160, 18160…): top margin 1/2", side margins
-    # 3/16", horizontal pitch 2 3/4" (1/8" gap), vertical pitch 1" (no gap).
-    "avery-5160": LabelSheet(
-        name="Avery 5160 / 8160 — 30 per sheet, 2⅝ x 1 in",
-        page_width=LETTER[0],
-        page_height=LETTER[1],
-        columns=3,
-        rows=10,
-        label_width=2.625 * inch,
-        label_height=1 * inch,
-        top_margin=0.5 * inch,
-        left_margin=0.1875 * inch,
-        horizontal_pitch=2.75 * inch,
-        vertical_pitch=1 * inch,
-        padding=0.0625 * inch,
-        layout="side",
-        tag_size=16,
-        site_size=7,
-    ),
-    # Avery's template 5167 (also 5267, 8167, 18167…): top margin 1/2", side margins 9/32",
-    # horizontal pitch 2 1/16" (5/16" gap), vertical pitch 1/2" (no gap).
-    "avery-5167": LabelSheet(
+    "avery-5160": replace(AVERY_5160, layout="side", tag_size=16, site_size=7),
+    "avery-5167": replace(
+        AVERY_5167,
         name="Avery 5167 / 8167 — 80 per sheet, 1¾ x ½ in (tag and barcode only)",
-        page_width=LETTER[0],
-        page_height=LETTER[1],
-        columns=4,
-        rows=20,
-        label_width=1.75 * inch,
-        label_height=0.5 * inch,
-        top_margin=0.5 * inch,
-        left_margin=0.28125 * inch,
-        horizontal_pitch=2.0625 * inch,
-        vertical_pitch=0.5 * inch,
-        padding=0.0625 * inch,
         layout="barcode",
         tag_size=9,
     ),
-    # A label printer (Zebra, DYMO, Brother…) loaded with 2.25 x 1.25 in labels prints each
-    # page on one label, so the page is the label: no margins.
-    "roll-2.25x1.25": LabelSheet(
-        name="Label printer roll — one 2¼ x 1¼ in label per page",
-        page_width=2.25 * inch,
-        page_height=1.25 * inch,
-        columns=1,
-        rows=1,
-        label_width=2.25 * inch,
-        label_height=1.25 * inch,
-        top_margin=0,
-        left_margin=0,
-        horizontal_pitch=2.25 * inch,
-        vertical_pitch=1.25 * inch,
-        padding=0.09375 * inch,
+    "roll-2.25x1.25": replace(
+        roll_label(
+            "Label printer roll — one 2¼ x 1¼ in label per page",
+            2.25 * inch,
+            1.25 * inch,
+            padding=0.09375 * inch,
+        ),
         layout="stacked",
         tag_size=18,
         site_size=7.5,
@@ -162,34 +95,20 @@ def render_labels(
     spec = LABEL_SHEETS.get(sheet)
     if spec is None:
         raise ValueError(f"Unknown label sheet “{sheet}”; choose one of {', '.join(LABEL_SHEETS)}.")
-    if not 1 <= start_position <= spec.per_page:
-        raise ValueError(f"The first label must be between 1 and {spec.per_page} on this sheet.")
     if isinstance(devices, QuerySet):
         devices = devices.select_related("site")
     base_url = base_url.rstrip("/")
-
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(spec.page_width, spec.page_height), invariant=True)
-    canvas.setTitle("Asset tag labels")
-    canvas.setCreator("Homeroom")
-    position = start_position
-    printed = 0
-    for device in devices:
-        if position > spec.per_page:
-            canvas.showPage()
-            position = 1
-        if outlines and (position == 1 or not printed):
-            for each in range(1, spec.per_page + 1):
-                draw_outline(canvas, spec.label_box(each))
-        box = spec.label_box(position)
-        draw_label(canvas, spec, box, device, base_url + device.get_absolute_url())
-        position += 1
-        printed += 1
-    if not printed:
-        raise ValueError("There are no devices to print labels for.")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return render_sheet(
+        devices,
+        spec,
+        lambda canvas, spec, box, device: draw_label(
+            canvas, spec, box, device, base_url + device.get_absolute_url()
+        ),
+        title="Asset tag labels",
+        start_position=start_position,
+        outlines=outlines,
+        empty="There are no devices to print labels for.",
+    )
 
 
 def draw_label(canvas: Canvas, spec: LabelSheet, box, device, url: str) -> None:
@@ -241,83 +160,3 @@ def draw_site(canvas: Canvas, site: str, largest: float, left, width, bottom) ->
         site, size = shorten(site, SITE_FONT, MIN_SITE_SIZE, width), MIN_SITE_SIZE
     draw_text(canvas, site, SITE_FONT, size, left, width, bottom + DESCENT * size)
     return size
-
-
-def fit_size(text: str, font: str, largest: float, width: float) -> float:
-    """The largest font size up to `largest` at which `text` fits in `width`."""
-    at_one_point = stringWidth(text, font, 1)
-    return min(largest, width / at_one_point) if at_one_point else largest
-
-
-def shorten(text: str, font: str, size: float, width: float) -> str:
-    """`text` cut to fit `width`, ending in an ellipsis."""
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def draw_text(canvas: Canvas, text: str, font: str, size: float, left, width, baseline) -> None:
-    """`text` centred in the column from `left` across `width`."""
-    canvas.setFillColor(black)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(left + width / 2, baseline, text)
-
-
-def draw_code128(canvas: Canvas, value: str, left, bottom, width, height) -> None:
-    """A Code 128 barcode of `value` with its quiet zones, as wide as fits in `width` (bars no
-    wider than MAX_BAR_WIDTH), centred. None for a value with characters Code 128 cannot
-    carry (beyond ASCII): reportlab would drop them, and a barcode that scans as a different
-    tag is worse than none."""
-    if not value.isascii() or height <= 0:
-        return
-    modules = Code128(value, barWidth=1, quiet=0).width
-    bar_width = min(MAX_BAR_WIDTH, width / (modules + 2 * BARCODE_QUIET))
-    barcode = Code128(
-        value,
-        barWidth=bar_width,
-        barHeight=height,
-        quiet=1,
-        lquiet=BARCODE_QUIET * bar_width,
-        rquiet=BARCODE_QUIET * bar_width,
-    )
-    barcode.drawOn(canvas, left + (width - barcode.width) / 2, bottom)
-
-
-def qr_modules(url: str) -> list[list[bool]]:
-    """The QR code of `url` as rows of modules (True is dark), top row first."""
-    code = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, QR_LEVEL))
-    code.addData(url)
-    code.make()
-    return [[bool(module) for module in row] for row in code.modules]
-
-
-def draw_qr(canvas: Canvas, url: str, left, bottom, size) -> None:
-    """A QR code of `url` filling the square `size` wide, its quiet border included. Drawn
-    as one filled path of the dark runs in each row (QrCodeWidget's way, minus its per-run
-    shape objects, which made a sheet twice as slow)."""
-    modules = qr_modules(url)
-    count = len(modules)
-    box = size / (count + 2 * QR_BORDER)
-    path = canvas.beginPath()
-    for row_number, row in enumerate(modules):
-        y = size - (row_number + QR_BORDER + 1) * box
-        column = 0
-        for dark, run in itertools.groupby(row):
-            length = len(list(run))
-            if dark:
-                path.rect((column + QR_BORDER) * box, y, length * box, box)
-            column += length
-    canvas.saveState()
-    canvas.translate(left, bottom)
-    canvas.setFillColor(black)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
-
-
-def draw_outline(canvas: Canvas, box) -> None:
-    x, y, width, height = box
-    canvas.saveState()
-    canvas.setStrokeColor(OUTLINE)
-    canvas.setLineWidth(0.25)
-    canvas.roundRect(x, y, width, height, radius=0.0625 * inch, stroke=1, fill=0)
-    canvas.restoreState()

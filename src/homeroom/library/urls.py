@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeroom.library import views
+from homeroom.library import desk_views, views
 
 app_name = "library"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("library/copies/<int:pk>/", views.copy_detail, name="copy_detail"),
     path("library/copies/<int:pk>/edit/", views.copy_edit, name="copy_edit"),
     path("library/copies/<int:pk>/status/", views.copy_status, name="copy_status"),
+    path("library/labels/", desk_views.copy_labels, name="copy_labels"),
 ]
