@@ -5,9 +5,12 @@ import datetime as dt
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 
 from homeroom.core.access import access
-from homeroom.library import labels, selectors
+from homeroom.core.charts import bar_chart
+from homeroom.core.lists import csv_response
+from homeroom.library import labels, reports, selectors
 from homeroom.library.desk_forms import LabelsForm
 
 LABELS_AT_ONCE = 600
@@ -75,3 +78,61 @@ def copy_labels(request):
     name = f"{options['kind']}-labels-{options['sheet']}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+REPORT_EXPORTS = ("dewey", "lexile", "ar", "months")
+
+
+@access("library.view_copy")
+def collection_report(request):
+    """The collection report for one of the librarian's libraries (`library`) or all of
+    them: copies by Dewey hundreds with their average year, titles by reading level,
+    copies added per month; charts, tables and CSV (`export`: dewey, lexile, ar, months)."""
+    libraries = selectors.libraries_for(request.user)
+    chosen = None
+    wanted = request.GET.get("library", "")
+    if wanted.isdigit() and len(wanted) < 12:
+        chosen = libraries.filter(pk=int(wanted)).first()
+    scope = libraries.filter(pk=chosen.pk) if chosen else libraries
+    copies = reports.shelved(scope)
+    export = request.GET.get("export")
+    name = slugify(chosen.name) if chosen else "all-libraries"
+    if export == "dewey":
+        return csv_response(
+            f"collection-dewey-{name}.csv",
+            ["Dewey class", "Copies", "Titles", "Average publication year"],
+            (
+                [row.label, row.copies, row.titles, row.average_year or ""]
+                for row in reports.by_dewey(copies)
+            ),
+        )
+    if export in ("lexile", "ar"):
+        titles = reports.titles_of(copies)
+        rows = reports.by_lexile(titles) if export == "lexile" else reports.by_ar(titles)
+        heading = "Lexile band" if export == "lexile" else "Accelerated Reader level"
+        return csv_response(f"collection-{export}-{name}.csv", [heading, "Titles"], rows)
+    if export == "months":
+        return csv_response(
+            f"collection-months-{name}.csv", ["Month", "Copies added"], reports.by_month(copies)
+        )
+    dewey = reports.by_dewey(copies)
+    titles = reports.titles_of(copies)
+    lexile, ar, months = reports.by_lexile(titles), reports.by_ar(titles), reports.by_month(copies)
+    largest = max((row.copies for row in dewey), default=0) or 1
+    return render(
+        request,
+        "library/desk/report.html",
+        {
+            "libraries": libraries.order_by("name"),
+            "chosen": chosen,
+            "query": f"library={chosen.pk}&" if chosen else "",
+            "dewey": [(row, round(row.copies * 100 / largest, 1)) for row in dewey],
+            "copies_total": sum(row.copies for row in dewey),
+            "lexile": bar_chart(lexile, title="Titles by Lexile band", unit="titles", limit=20),
+            "ar": bar_chart(ar, title="Titles by AR level", unit="titles", limit=20),
+            "months": bar_chart(
+                months[-24:], title="Copies added per month", unit="copies", limit=24
+            ),
+            "older_months": len(months) > 24,
+        },
+    )

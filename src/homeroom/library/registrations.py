@@ -21,6 +21,15 @@ registry.add_nav(
     )
 )
 registry.add_nav(NavItem("MARC imports", "library:import_list", VIEW, LIBRARY, order=302))
+registry.add_nav(
+    NavItem(
+        "Collection report",
+        "library:collection_report",
+        Rule("library.view_copy"),
+        LIBRARY,
+        order=304,
+    )
+)
 register_format(Marc())
 
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("library/copies/<int:pk>/edit/", views.copy_edit, name="copy_edit"),
     path("library/copies/<int:pk>/status/", views.copy_status, name="copy_status"),
     path("library/labels/", desk_views.copy_labels, name="copy_labels"),
+    path("library/report/", desk_views.collection_report, name="collection_report"),
 ]
