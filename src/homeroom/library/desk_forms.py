@@ -41,3 +41,69 @@ class LabelsForm(forms.Form):
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = libraries
+
+
+class CopyScanForm(forms.Form):
+    """The second scan: the new copy's barcode, and its call number."""
+
+    barcode = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Copy barcode",
+        help_text="Scan the barcode on the book; leave empty for the next of the library's range.",
+    )
+    call_number = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Call number",
+        help_text="Suggested from the title's other copies or its Dewey number.",
+    )
+
+
+class ShortTitleForm(CopyScanForm):
+    """A title the catalog does not have, catalogued from the book in hand."""
+
+    title = forms.CharField(max_length=500)
+    author = forms.CharField(max_length=200, required=False, help_text="Last name, first name.")
+    year = forms.IntegerField(min_value=1450, max_value=2100, required=False)
+    dewey = forms.CharField(max_length=40, required=False, label="Dewey number")
+    lexile = forms.IntegerField(
+        min_value=-2000, max_value=2500, required=False, help_text="e.g. 850; below zero for BR."
+    )
+    ar_level = forms.DecimalField(
+        min_value=0, max_value=99.9, decimal_places=1, required=False, label="AR level"
+    )
+    interest_grade = forms.CharField(
+        max_length=40, required=False, label="Interest grades", help_text="e.g. 3-5."
+    )
+    field_order = ["title", "author", "year", "dewey", "call_number"]
+
+    def title_data(self, isbn: str) -> dict:
+        """What marc.written takes, with the ISBN that was scanned."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "author": data["author"],
+            "isbns": [isbn],
+            "year": data["year"],
+            "dewey": data["dewey"],
+            "call_number": data["call_number"],
+            "lexile": data["lexile"],
+            "ar_level": data["ar_level"],
+            "interest_grade": data["interest_grade"],
+        }
+
+
+class CatalogSettingsForm(forms.Form):
+    sru_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="SRU server",
+        assume_scheme="https",
+        help_text="The base address of an SRU catalog server, e.g. http://lx2.loc.gov:210/LCDB "
+        "(the Library of Congress). Leave empty to catalog by hand only: then nothing is sent "
+        "anywhere.",
+    )
+    sru_version = forms.ChoiceField(
+        choices=[("1.1", "1.1"), ("1.2", "1.2"), ("2.0", "2.0")], label="SRU version"
+    )

@@ -2,16 +2,26 @@
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from homeroom.core.access import access
 from homeroom.core.charts import bar_chart
+from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.lists import csv_response
-from homeroom.library import labels, reports, selectors
-from homeroom.library.desk_forms import LabelsForm
+from homeroom.library import cataloging, labels, marc, reports, selectors, services, sru
+from homeroom.library.desk_forms import (
+    CatalogSettingsForm,
+    CopyScanForm,
+    LabelsForm,
+    ShortTitleForm,
+)
+from homeroom.library.models import CatalogSettings
 
 LABELS_AT_ONCE = 600
 LABEL_DEFAULTS = {"kind": labels.SPINE, "sheet": labels.DEFAULT_SHEET, "start": "1"}
@@ -136,3 +146,107 @@ def collection_report(request):
             "older_months": len(months) > 24,
         },
     )
+
+
+def _scan_library(request, libraries):
+    wanted = (request.POST.get("library") or request.GET.get("library") or "").strip()
+    if wanted.isdigit() and len(wanted) < 12:
+        found = libraries.filter(pk=int(wanted)).first()
+        if found is not None:
+            return found
+    return libraries.order_by("name").first()
+
+
+@access("library.add_copy")
+def catalog_scan(request):
+    """Cataloging at the desk, scanner first: scan the ISBN; a title the catalog holds takes
+    the copy's barcode and is done; an unknown one is fetched over SRU (when a server is set)
+    or catalogued from a short form, and its first copy added with it."""
+    libraries = selectors.libraries_for(request.user).order_by("name")
+    library = _scan_library(request, libraries)
+    given = request.POST if request.method == "POST" else request.GET
+    raw = given.get("isbn", "")
+    context = {"libraries": libraries, "library": library, "isbn_text": raw[:40]}
+    if library is None or not raw.strip():
+        return render(request, "library/desk/catalog_scan.html", context)
+    try:
+        isbn = cataloging.isbn_of(raw)
+    except ValidationError as error:
+        context["problem"] = problem_text(error)
+        return render(request, "library/desk/catalog_scan.html", context)
+    context["isbn"] = isbn
+    title = cataloging.title_by_isbn(selectors.titles_for(request.user), isbn)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if title is not None:
+        form = CopyScanForm(
+            request.POST if action == "copy" else None,
+            initial={"call_number": services.suggested_call_number(title)},
+        )
+        context.update(title=title, form=form, step="copy")
+        if action == "copy" and form.is_valid():
+            return _added(request, context, form, title=title)
+        return render(request, "library/desk/catalog_scan.html", context)
+    record = None
+    if cataloging.sru_configured() and action != "new":
+        try:
+            record = cataloging.fetch_record(isbn)
+        except sru.SruError as error:
+            context["sru_problem"] = str(error)
+        else:
+            if record is None:
+                context["sru_problem"] = f"The catalog server has no record for ISBN {isbn}."
+    if record is not None:
+        fields = marc.extract(record)
+        form = CopyScanForm(
+            request.POST if action == "fetched" else None,
+            initial={"call_number": fields["call_number"] or fields["dewey"]},
+        )
+        context.update(record=record, fields=fields, form=form, step="fetched")
+        if action == "fetched" and form.is_valid():
+            return _added(request, context, form, record=record)
+        return render(request, "library/desk/catalog_scan.html", context)
+    form = ShortTitleForm(request.POST if action == "new" else None)
+    context.update(form=form, step="new")
+    if action == "new" and form.is_valid():
+        return _added(request, context, form, data=form.title_data(isbn))
+    return render(request, "library/desk/catalog_scan.html", context)
+
+
+def _added(request, context, form, **title):
+    try:
+        copy = cataloging.catalog_copy(
+            actor=request.user,
+            library=context["library"],
+            barcode=form.cleaned_data["barcode"],
+            call_number=form.cleaned_data["call_number"],
+            **title,
+        )
+    except (PermissionDenied, ValidationError, Conflict) as error:
+        form.add_error(None, problem_text(error))
+        return render(request, "library/desk/catalog_scan.html", context)
+    messages.success(
+        request,
+        f"✓ Added copy {copy.barcode} of “{copy.title.title}”"
+        + (f", call number {copy.call_number}" if copy.call_number else "")
+        + ". Scan the next ISBN.",
+    )
+    return redirect(f"{reverse('library:catalog_scan')}?library={copy.library_id}")
+
+
+@access("library.change_catalogsettings")
+def catalog_settings(request):
+    """Where copy cataloging fetches records (a district admin's setting)."""
+    current = CatalogSettings.current()
+    form = CatalogSettingsForm(
+        request.POST or None,
+        initial={"sru_url": current.sru_url, "sru_version": current.sru_version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cataloging.settings_update(actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("library:catalog_settings")
+    return render(request, "library/desk/settings.html", {"form": form})

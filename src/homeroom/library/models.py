@@ -200,3 +200,35 @@ class Copy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("library:copy_detail", args=[self.pk])
+
+
+class CatalogSettings(models.Model):
+    """The district's library settings (one row): where copy cataloging fetches records.
+    Until a district admin sets an SRU server, nothing leaves the server."""
+
+    sru_url = models.URLField(
+        "SRU server",
+        blank=True,
+        max_length=500,
+        help_text="The base address of an SRU catalog server, e.g. "
+        "http://lx2.loc.gov:210/LCDB for the Library of Congress. Leave empty to catalog "
+        "by hand only.",
+    )
+    sru_version = models.CharField(
+        "SRU version",
+        max_length=3,
+        choices=[("1.1", "1.1"), ("1.2", "1.2"), ("2.0", "2.0")],
+        default="1.1",
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "catalog settings"
+        verbose_name_plural = "catalog settings"
+
+    def __str__(self) -> str:
+        return "Catalog settings"
+
+    @classmethod
+    def current(cls) -> "CatalogSettings":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

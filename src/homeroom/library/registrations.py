@@ -22,6 +22,18 @@ registry.add_nav(
 )
 registry.add_nav(NavItem("MARC imports", "library:import_list", VIEW, LIBRARY, order=302))
 registry.add_nav(
+    NavItem("Cataloging", "library:catalog_scan", Rule("library.add_copy"), LIBRARY, order=301)
+)
+registry.add_nav(
+    NavItem(
+        "Catalog settings",
+        "library:catalog_settings",
+        Rule("library.change_catalogsettings"),
+        LIBRARY,
+        order=306,
+    )
+)
+registry.add_nav(
     NavItem(
         "Collection report",
         "library:collection_report",

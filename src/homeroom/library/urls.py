@@ -17,4 +17,6 @@ urlpatterns = [
     path("library/copies/<int:pk>/status/", views.copy_status, name="copy_status"),
     path("library/labels/", desk_views.copy_labels, name="copy_labels"),
     path("library/report/", desk_views.collection_report, name="collection_report"),
+    path("library/cataloging/", desk_views.catalog_scan, name="catalog_scan"),
+    path("library/settings/", desk_views.catalog_settings, name="catalog_settings"),
 ]
