@@ -23,7 +23,7 @@ from homeroom.library.desk_forms import (
 )
 from homeroom.library.models import CatalogSettings
 
-LABELS_AT_ONCE = 600
+LABELS_AT_ONCE = 2000
 LABEL_DEFAULTS = {"kind": labels.SPINE, "sheet": labels.DEFAULT_SHEET, "start": "1"}
 
 
