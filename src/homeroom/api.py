@@ -169,6 +169,7 @@ def document_errors() -> None:
 
 
 def register_routers() -> None:
+    from homeroom.classrooms.api import router as classrooms_router
     from homeroom.core.api import router as core_router
     from homeroom.devices.api import router as devices_router
     from homeroom.fees.api import router as fees_router
@@ -190,6 +191,7 @@ def register_routers() -> None:
     api.add_router("/", training_router)
     api.add_router("/", testday_router)
     api.add_router("/", software_router)
+    api.add_router("/", classrooms_router)
     document_errors()
 
 

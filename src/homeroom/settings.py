@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "homeroom.software",
     "homeroom.testday",
     "homeroom.library",
+    "homeroom.classrooms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

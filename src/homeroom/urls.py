@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("homeroom.training.urls")),
     path("", include("homeroom.testday.urls")),
     path("", include("homeroom.library.urls")),
+    path("", include("homeroom.classrooms.urls")),
     path("", include("homeroom.software.urls")),
     path("", include("homeroom.core.urls")),
 ]

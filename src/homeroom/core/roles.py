@@ -159,6 +159,33 @@ LIBRARY_WORK = [
     "library.view_library",
 ]
 
+# Staff reserve carts, labs and equipment at their schools and see who holds what;
+# technicians keep the resources and bell schedules, approve and hand out bookings, record
+# AV details and run preventive maintenance at their sites.
+CLASSROOMS_BOOK = [
+    "classrooms.view_resource",
+    "classrooms.view_reservation",
+    "classrooms.add_reservation",
+    "classrooms.view_bellschedule",
+]
+CLASSROOMS_WORK = [
+    *CLASSROOMS_BOOK,
+    "classrooms.add_resource",
+    "classrooms.change_resource",
+    "classrooms.change_reservation",
+    "classrooms.add_bellschedule",
+    "classrooms.change_bellschedule",
+    "classrooms.view_avdetails",
+    "classrooms.change_avdetails",
+    "classrooms.view_maintenanceplan",
+    "classrooms.add_maintenanceplan",
+    "classrooms.change_maintenanceplan",
+    "classrooms.view_maintenancetask",
+    "classrooms.change_maintenancetask",
+    "classrooms.view_inspection",
+    "classrooms.add_inspection",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     DISTRICT_ADMIN: ALL_PERMISSIONS,
     TECHNICIAN: [
@@ -181,6 +208,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TRAINING_RUN,
         *SOFTWARE_WORK,
         *LIBRARY_SEARCH,
+        *CLASSROOMS_WORK,
     ],
     TEACHER: [
         *SITE_READ,
@@ -191,6 +219,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
         *LIBRARY_SEARCH,
+        *CLASSROOMS_BOOK,
     ],
     LIBRARIAN: [
         *SITE_READ,
@@ -200,6 +229,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
         *LIBRARY_WORK,
+        *CLASSROOMS_BOOK,
     ],
     TEST_COORDINATOR: [
         *SITE_READ,
@@ -210,6 +240,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         *TRAINING_JOIN,
         *SOFTWARE_VIEW,
         *LIBRARY_SEARCH,
+        *CLASSROOMS_BOOK,
     ],
     STUDENT: [*LIBRARY_SEARCH],
 }

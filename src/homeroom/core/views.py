@@ -159,7 +159,10 @@ def room_list(request):
 def room_detail(request, pk: int):
     room = get_object_or_404(selectors.rooms_for(request.user), pk=pk)
     events = selectors.audit_events_for(request.user, room)[:50]
-    return render(request, "core/room_detail.html", {"room": room, "events": events})
+    sections = registry.sections_for("core.room", request, room)
+    return render(
+        request, "core/room_detail.html", {"room": room, "events": events, "sections": sections}
+    )
 
 
 @access("core.add_room")

@@ -1,0 +1,40 @@
+"""The demo district's classrooms on whatever date the session runs (HOMEROOM_TEST_TODAY)."""
+
+import pytest
+from django.db.models import Q
+
+from homeroom.classrooms import selectors
+from homeroom.classrooms.models import AVDetails, BellSchedule, MaintenanceTask, Reservation
+from homeroom.core.choices import SiteType
+from homeroom.core.demo import generate
+from homeroom.core.models import Site
+
+
+@pytest.mark.django_db
+def test_the_demo_has_bookings_lamps_and_maintenance_due():
+    context = generate(report=lambda line: None)
+    now, today = context.now, context.today
+    schools = Site.objects.exclude(type=SiteType.DISTRICT_OFFICE)
+    for school in schools:
+        assert BellSchedule.objects.filter(site=school).exists(), school
+        kinds = set(school.resources.values_list("kind", flat=True))
+        assert {"lab", "equipment"} <= kinds, school
+    assert Reservation.objects.filter(starts_at__lt=now).exists()
+    assert (
+        Reservation.objects.exclude(series=None).exists()
+        or not Reservation.objects.filter(starts_at__gt=now).exists()
+    )
+    high = schools.filter(type=SiteType.HIGH)
+    near_end = selectors.lamps_near_end(AVDetails.objects.all())
+    assert set(near_end.values_list("device__site", flat=True)) == set(
+        high.values_list("pk", flat=True)
+    )
+    open_tasks = MaintenanceTask.objects.filter(status="open")
+    assert open_tasks.filter(due_on__lt=today).exists()
+    assert open_tasks.filter(due_on__gt=today).exists()
+    # Nothing recorded after the demo's moment.
+    assert not Reservation.objects.filter(created_at__gt=now).exists()
+    assert not AVDetails.objects.filter(updated_at__gt=now).exists()
+    assert not MaintenanceTask.objects.filter(
+        Q(created_at__gt=now) | Q(completed_at__gt=now)
+    ).exists()
