@@ -586,16 +586,7 @@ class Writer:
             elif change == "overlaid":
                 overlays.append((owner[1], item, keys))
         Title.objects.bulk_create([title for _, title, _ in fresh], batch_size=BATCH)
-        TitleKey.objects.bulk_create(
-            [
-                TitleKey(title=title, key=key)
-                for _, title, keys in fresh
-                for key in keys
-                if not key.startswith(RECORD)
-            ],
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
+        _add_keys((title.pk, keys) for _, title, keys in fresh)
         for slot, title, _ in fresh:
             self.slot_title[slot] = title.pk
         if overlays:
@@ -635,15 +626,7 @@ class Writer:
                 },
             )
         Title.objects.bulk_update(changed, [*TITLE_FIELDS, "record", "fingerprint", "updated_at"])
-        TitleKey.objects.bulk_create(
-            [
-                TitleKey(title_id=title_id, key=key)
-                for title_id, _, keys in overlays
-                for key in keys
-                if not key.startswith(RECORD)
-            ],
-            ignore_conflicts=True,
-        )
+        _add_keys((title_id, keys) for title_id, _, keys in overlays)
 
     def _copy(self, holding: marc.Holding, title_id: int) -> Copy:
         barcode = holding.barcode or next(self.barcodes)
@@ -663,6 +646,20 @@ class Writer:
             created_at=self.now,
             updated_at=self.now,
         )
+
+
+def _add_keys(found) -> None:
+    """The numbers each (title id, keys) is recognised by from now on."""
+    TitleKey.objects.bulk_create(
+        [
+            TitleKey(title_id=title_id, key=key)
+            for title_id, keys in found
+            for key in keys
+            if not key.startswith(RECORD)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
 
 
 def _title(item: Item, run, now) -> Title:

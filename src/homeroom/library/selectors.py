@@ -2,7 +2,8 @@
 every title; copies and their changes are the librarians'."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from homeroom.core.models import AuditEvent
 from homeroom.core.selectors import sites_for
@@ -24,10 +25,17 @@ def titles_for(user) -> QuerySet[Title]:
     return Title.objects.none()
 
 
+def _copies_counted(copies) -> Subquery:
+    counted = copies.filter(title=OuterRef("pk")).order_by().values("title")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
 def with_copy_counts(titles: QuerySet[Title]) -> QuerySet[Title]:
+    """Each title's copies and those on the shelf, as subqueries, so counting the list for
+    its pages stays a plain count."""
     return titles.annotate(
-        copy_count=Count("copies", filter=~Q(copies__status=CopyStatus.WITHDRAWN)),
-        available_count=Count("copies", filter=Q(copies__status=CopyStatus.AVAILABLE)),
+        copy_count=_copies_counted(Copy.objects.exclude(status=CopyStatus.WITHDRAWN)),
+        available_count=_copies_counted(Copy.objects.filter(status=CopyStatus.AVAILABLE)),
     )
 
 

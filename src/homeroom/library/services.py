@@ -18,6 +18,19 @@ from homeroom.library.models import Copy, Library, Title, TitleKey
 
 MOST_AT_ONCE = 5000
 
+COPY_FIELDS = [
+    "location",
+    "collection",
+    "call_number",
+    "copy_number",
+    "price",
+    "replacement_cost",
+    "acquired_on",
+    "funding_source",
+    "vendor",
+    "circulation_type",
+]
+
 
 def _require(actor, permission: str, what: str) -> None:
     if actor is None or not actor.is_authenticated or not actor.has_perm(permission):
@@ -148,18 +161,8 @@ def copy_create(*, actor, title: Title, library: Library, data: dict) -> Copy:
         call_number=data.get("call_number") or suggested_call_number(title),
         **{
             name: data[name]
-            for name in (
-                "location",
-                "collection",
-                "copy_number",
-                "price",
-                "replacement_cost",
-                "acquired_on",
-                "funding_source",
-                "vendor",
-                "circulation_type",
-            )
-            if data.get(name) not in (None, "")
+            for name in COPY_FIELDS
+            if name != "call_number" and data.get(name) not in (None, "")
         },
     )
     if copy.replacement_cost is None:
@@ -174,20 +177,6 @@ def copy_create(*, actor, title: Title, library: Library, data: dict) -> Copy:
         message=f"Copy of {title.title}",
     )
     return copy
-
-
-COPY_FIELDS = [
-    "location",
-    "collection",
-    "call_number",
-    "copy_number",
-    "price",
-    "replacement_cost",
-    "acquired_on",
-    "funding_source",
-    "vendor",
-    "circulation_type",
-]
 
 
 @transaction.atomic

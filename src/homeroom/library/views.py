@@ -51,7 +51,9 @@ def title_list(request):
         response["Content-Disposition"] = f'attachment; filename="catalog.{wanted}"'
         return response
     context = {
-        "page": paginate(request, selectors.with_copy_counts(titles).order_by("title", "pk")),
+        "page": paginate(
+            request, selectors.with_copy_counts(titles.defer("record")).order_by("title", "pk")
+        ),
         "filter": title_filter,
         "materials": MaterialType.choices,
         "libraries": _libraries(),
