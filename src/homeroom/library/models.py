@@ -232,3 +232,41 @@ class CatalogSettings(models.Model):
     @classmethod
     def current(cls) -> "CatalogSettings":
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class SearchDocument(models.TextField):
+    """The FTS5 table's hidden column of its own name: `document MATCH 'query'`."""
+
+
+@SearchDocument.register_lookup
+class FullTextMatch(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class TitleText(models.Model):
+    """SQLite's full-text index of the titles (an FTS5 table with `library_title` as its
+    content, kept in step by triggers; see `library.search`). Read only, and only on SQLite:
+    the table is made by a migration there, and PostgreSQL uses an index instead."""
+
+    title = models.OneToOneField(
+        Title,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="text",
+    )
+    document = SearchDocument(db_column="library_title_fts")
+    rank = models.FloatField(db_column="rank")
+
+    class Meta:
+        managed = False
+        db_table = "library_title_fts"
+
+    def __str__(self) -> str:
+        return str(self.title_id)

@@ -5,7 +5,7 @@ from homeroom.core.import_formats import register_format
 from homeroom.core.registry import NavItem, SearchProvider, SearchResult, Workspace, registry
 from homeroom.library import selectors
 from homeroom.library.importer import Marc
-from homeroom.library.search import matching
+from homeroom.library.search import search
 
 VIEW = Rule("library.view_title")
 LIBRARY = Workspace("library", "Library", order=300)
@@ -46,7 +46,7 @@ register_format(Marc())
 
 
 def search_titles(request, query: str, limit: int):
-    titles = selectors.titles_for(request.user).filter(matching(query)).order_by("title", "pk")
+    titles = search(selectors.titles_for(request.user), query)
     return [
         SearchResult(
             title=str(title),

@@ -16,6 +16,7 @@ from homeroom.library.filters import TitleFilter
 from homeroom.library.forms import BulkForm, CopyForm, TitleForm, title_initial
 from homeroom.library.marc import record_from_json
 from homeroom.library.models import Library
+from homeroom.library.search import best_first
 
 VIEW = "library.view_title"
 EXPORT_FORMATS = {
@@ -52,7 +53,8 @@ def title_list(request):
         return response
     context = {
         "page": paginate(
-            request, selectors.with_copy_counts(titles.defer("record")).order_by("title", "pk")
+            request,
+            best_first(selectors.with_copy_counts(titles.defer("record")), title_filter.q),
         ),
         "filter": title_filter,
         "materials": MaterialType.choices,
