@@ -404,6 +404,7 @@ WORKSPACES = {
         "Training",
         "Classrooms",
         "People",
+        "Find a book",
         "District",
     ],
     roles.TEACHER: [
@@ -414,6 +415,7 @@ WORKSPACES = {
         "Training",
         "Classrooms",
         "People",
+        "Find a book",
         "District",
     ],
     roles.LIBRARIAN: [
@@ -435,9 +437,10 @@ WORKSPACES = {
         "Training",
         "Classrooms",
         "People",
+        "Find a book",
         "District",
     ],
-    roles.STUDENT: ["Today", "Knowledge base", "My fees", "My apps"],
+    roles.STUDENT: ["Today", "Knowledge base", "My fees", "My apps", "Find a book"],
 }
 
 

@@ -42,6 +42,10 @@ registry.add_nav(
         order=304,
     )
 )
+# The students' catalog: for those who only search, the Library workspace is this one page.
+registry.add_nav(
+    NavItem("Find a book", "library:catalog", Rule("library.search_catalog"), LIBRARY, order=310)
+)
 register_format(Marc())
 
 

@@ -68,3 +68,11 @@ def history(user, *objects) -> QuerySet[AuditEvent]:
     for obj in objects:
         found |= Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
     return AuditEvent.objects.filter(found).order_by("-at", "-pk")
+
+
+def catalog_copies(user) -> QuerySet[Copy]:
+    """The copies the students' catalog shows to someone who may search it: where each is
+    and whether it is on the shelf, never withdrawn ones, nothing about who has it."""
+    if not user.is_authenticated or not user.has_perm(SEARCH):
+        return Copy.objects.none()
+    return Copy.objects.exclude(status=CopyStatus.WITHDRAWN)

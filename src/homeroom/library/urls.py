@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeroom.library import desk_views, views
+from homeroom.library import catalog_views, desk_views, views
 
 app_name = "library"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("library/report/", desk_views.collection_report, name="collection_report"),
     path("library/cataloging/", desk_views.catalog_scan, name="catalog_scan"),
     path("library/settings/", desk_views.catalog_settings, name="catalog_settings"),
+    path("library/find/", catalog_views.catalog, name="catalog"),
+    path("library/find/<int:pk>/", catalog_views.catalog_title, name="catalog_title"),
 ]

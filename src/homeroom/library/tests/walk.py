@@ -12,7 +12,7 @@ def samples(base) -> WalkSamples:
     copy = Copy.objects.create(barcode="WALK-1", title=title, library=library)
     by_url_name = {
         f"library:{name}": title.pk
-        for name in ("title_detail", "title_edit", "title_status", "copy_create")
+        for name in ("title_detail", "title_edit", "title_status", "copy_create", "catalog_title")
     }
     by_url_name.update(
         {f"library:{name}": copy.pk for name in ("copy_detail", "copy_edit", "copy_status")}
