@@ -174,6 +174,7 @@ def register_routers() -> None:
     from homeroom.devices.api import router as devices_router
     from homeroom.fees.api import router as fees_router
     from homeroom.helpdesk.api import router as helpdesk_router
+    from homeroom.library.api import router as library_router
     from homeroom.people.api import router as people_router
     from homeroom.repairs.api import router as repairs_router
     from homeroom.reports.api import router as reports_router
@@ -192,6 +193,7 @@ def register_routers() -> None:
     api.add_router("/", testday_router)
     api.add_router("/", software_router)
     api.add_router("/", classrooms_router)
+    api.add_router("/", library_router)
     document_errors()
 
 

@@ -17,4 +17,5 @@ def samples(base) -> WalkSamples:
     by_url_name.update(
         {f"library:{name}": copy.pk for name in ("copy_detail", "copy_edit", "copy_status")}
     )
-    return WalkSamples(by_url_name=by_url_name)
+    by_key = {"title_id": title.pk, "barcode": copy.barcode}
+    return WalkSamples(by_url_name=by_url_name, by_key=by_key)
