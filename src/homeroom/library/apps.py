@@ -7,4 +7,9 @@ class LibraryConfig(AppConfig):
     verbose_name = "Library"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from homeroom.library import registrations  # noqa: F401
+        from homeroom.library.search import keep_index_in_step
+
+        post_migrate.connect(keep_index_in_step, dispatch_uid="homeroom.library.search_index")

@@ -135,3 +135,47 @@ def search(titles: QuerySet, text: str | None) -> QuerySet:
     if not text or not text.strip():
         return titles.order_by("title", "pk")
     return best_first(titles.filter(matching(text)), text)
+
+
+# The triggers that keep SQLite's FTS table in step (as migration 0002 made them). A later
+# migration that makes SQLite rebuild library_title drops them with the old table; after
+# every migrate, `keep_index_in_step` makes any that are missing again and rebuilds the
+# index from the titles.
+_COLUMNS = ", ".join(FTS_COLUMNS)
+_NEW = ", ".join(f"new.{name}" for name in FTS_COLUMNS)
+_OLD = ", ".join(f"old.{name}" for name in FTS_COLUMNS)
+SQLITE_TRIGGERS = {
+    "library_title_fts_insert": f"""CREATE TRIGGER library_title_fts_insert AFTER INSERT ON
+    library_title BEGIN INSERT INTO library_title_fts(rowid, {_COLUMNS})
+    VALUES (new.id, {_NEW}); END""",
+    "library_title_fts_delete": f"""CREATE TRIGGER library_title_fts_delete AFTER DELETE ON
+    library_title BEGIN INSERT INTO library_title_fts(library_title_fts, rowid, {_COLUMNS})
+    VALUES ('delete', old.id, {_OLD}); END""",
+    "library_title_fts_update": f"""CREATE TRIGGER library_title_fts_update AFTER UPDATE OF
+    {_COLUMNS} ON library_title BEGIN
+    INSERT INTO library_title_fts(library_title_fts, rowid, {_COLUMNS})
+    VALUES ('delete', old.id, {_OLD});
+    INSERT INTO library_title_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
+}
+
+
+def keep_index_in_step(using: str = "default", **kwargs) -> None:
+    """After a migrate on SQLite: make again the FTS triggers a table rebuild dropped."""
+    from django.db import connections
+
+    target = connections[using]
+    if target.vendor != "sqlite":
+        return
+    with target.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, type FROM sqlite_master WHERE name = %s OR type = 'trigger'",
+            [FTS_TABLE],
+        )
+        found = {name for name, _ in cursor.fetchall()}
+        if FTS_TABLE not in found:
+            return  # not migrated this far yet
+        missing = [name for name in SQLITE_TRIGGERS if name not in found]
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        if missing:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")

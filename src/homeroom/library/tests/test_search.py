@@ -9,7 +9,7 @@ from homeroom.core import roles
 from homeroom.library import selectors
 from homeroom.library.filters import TitleFilter
 from homeroom.library.models import Copy, Title
-from homeroom.library.search import search
+from homeroom.library.search import keep_index_in_step, search
 from homeroom.library.tests import catalog_data
 
 catalog = catalog_data.catalog
@@ -142,3 +142,18 @@ def test_the_librarians_list_and_global_search_use_it(catalog, librarian, client
 def test_students_do_not_find_withdrawn_titles(catalog, users):
     Title.objects.filter(pk=catalog.dragon.pk).update(status="withdrawn")
     assert found(users[roles.STUDENT], "dragon") == ["Under the Silver Moon"]
+
+
+def test_a_rebuilt_title_table_gets_its_index_triggers_again(catalog, librarian):
+    """SQLite rebuilds a table for most column changes, dropping its triggers with it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS table only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER library_title_fts_update")
+        cursor.execute("DROP TRIGGER library_title_fts_insert")
+    Title.objects.create(record="{}", fingerprint="y", title="Unseen Lanterns")
+    assert found(librarian, "lanterns") == []
+    keep_index_in_step(using=connection.alias)
+    assert found(librarian, "lanterns") == ["Unseen Lanterns"]
+    Title.objects.filter(title="Unseen Lanterns").update(title="Seen Lanterns")
+    assert found(librarian, "seen") == ["Seen Lanterns"]
