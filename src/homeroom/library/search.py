@@ -67,7 +67,11 @@ def _barcode_title(text: str) -> int | None:
     from homeroom.library.models import Copy
 
     barcode = text.strip()
-    if not barcode or " " in barcode or len(barcode) > 40:
+    if (
+        not barcode
+        or len(barcode) > 40
+        or any(char.isspace() or char == "\x00" for char in barcode)
+    ):
         return None
     return Copy.objects.filter(barcode=barcode).values_list("title_id", flat=True).first()
 

@@ -88,6 +88,8 @@ def test_the_page_before_a_search_and_a_search_that_finds_nothing(catalog, stude
         {"available": "maybe"},
         {"page": "9999", "q": "the"},
         {"q": "a" * 2000},
+        {"q": "N-0001\x00"},
+        {"q": "drag\x00on"},
     ],
 )
 def test_a_hand_edited_query_gets_a_page_not_an_error(catalog, student, query):
