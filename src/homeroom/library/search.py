@@ -3,7 +3,7 @@
 Words are looked up in a full-text index over the title, subtitle, authors, subjects,
 series and summary: on SQLite an FTS5 table (`library_title_fts`, external content on
 `library_title`, kept in step by triggers), on PostgreSQL a stored `tsvector` column
-(`library_title.search_vector`) with a GIN index; migration 0002 makes whichever the
+(`library_title.search_vector`) with a GIN index; migration 0003 makes whichever the
 database needs. Every word must be found, the last one as the start of a word (so a search
 box can search as it is typed), and the best matches come first: a word in the title counts
 most, then the authors, subjects and series, then the summary.
@@ -141,7 +141,7 @@ def search(titles: QuerySet, text: str | None) -> QuerySet:
     return best_first(titles.filter(matching(text)), text)
 
 
-# The triggers that keep SQLite's FTS table in step (as migration 0002 made them). A later
+# The triggers that keep SQLite's FTS table in step (as migration 0003 made them). A later
 # migration that makes SQLite rebuild library_title drops them with the old table; after
 # every migrate, `keep_index_in_step` makes any that are missing again and rebuilds the
 # index from the titles.
