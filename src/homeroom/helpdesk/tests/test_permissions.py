@@ -41,7 +41,8 @@ def test_students_file_only_when_the_district_allows(users, client_as, sites):
     )
     assert response.status_code == 302
     assert student.requested_tickets.get().subject == "Forgot password"
-    assert student.get_all_permissions() == set()
+    # Filing is the district's setting, not a permission: a student holds only the catalog's.
+    assert student.get_all_permissions() == {"library.search_catalog"}
 
 
 def test_internal_notes_never_reach_the_requester(file_ticket, teacher, tech, client_as):
