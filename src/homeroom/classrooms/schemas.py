@@ -4,7 +4,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from homeroom.classrooms.choices import ItemResult, ReservationStatus, ResourceKind, TaskStatus
-from homeroom.core.schemas import Id
+from homeroom.core.schemas import Id, LocalTime
 
 
 class ClassroomResourceOut(Schema):
@@ -65,8 +65,8 @@ class ClassroomReservationStatusIn(Schema):
 class BellPeriodOut(Schema):
     id: int
     name: str
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: LocalTime
+    ends_at: LocalTime
 
 
 class BellScheduleOut(Schema):
