@@ -29,6 +29,7 @@ from homeroom.classrooms.models import CalendarFeed, Period, Reservation, Resour
 from homeroom.core.access import PUBLIC, access
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
+from homeroom.core.forms import form_errors
 from homeroom.core.lists import export_response, paginate
 from homeroom.core.selectors import rooms_for, sites_for
 
@@ -38,14 +39,6 @@ BOOK = "classrooms.add_reservation"
 VIEW_TASKS = "classrooms.view_maintenancetask"
 VIEW_PLANS = "classrooms.view_maintenanceplan"
 VIEW_AV = "classrooms.view_avdetails"
-
-
-def form_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _day(value: str | None) -> datetime.date:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from homeroom.core.models import Room, Site
@@ -9,6 +10,15 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+def form_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it is about, or at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
 
 
 class SiteForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from homeroom.core.access import PUBLIC, access
 from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
+from homeroom.core.forms import form_errors
 from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
@@ -56,14 +57,6 @@ TOOL_FIELDS = [
     "owner",
     "champion",
 ]
-
-
-def form_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _tool(request, pk: int):

@@ -14,6 +14,7 @@ from homeroom.core.access import access
 from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import problem_text
 from homeroom.core.filters import filtered
+from homeroom.core.forms import form_errors
 from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import Site
 from homeroom.core.selectors import audit_events_for, rooms_for, sites_for
@@ -48,14 +49,6 @@ from homeroom.testday.models import TestingWindow
 
 VIEW_WINDOWS = "testday.view_testingwindow"
 VIEW_PLATFORMS = "testday.view_assessmentplatform"
-
-
-def form_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _with_sites(windows):

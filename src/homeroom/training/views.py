@@ -12,6 +12,7 @@ from homeroom.core.access import access
 from homeroom.core.charts import bar_chart
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
+from homeroom.core.forms import form_errors
 from homeroom.core.lists import csv_response, paginate
 from homeroom.core.models import Site
 from homeroom.core.selectors import rooms_for, sites_for
@@ -39,14 +40,6 @@ from homeroom.training.forms import (
 from homeroom.training.models import Attendance, CoachingLog
 
 VIEW = "training.view_trainingsession"
-
-
-def form_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _session(request, pk: int):
