@@ -28,7 +28,8 @@ RESERVATION_TRANSITIONS: dict[str, set[str]] = {
     R.CANCELLED: set(),
     R.DECLINED: set(),
 }
-# The statuses that hold the resource: another booking may not overlap them.
+# The statuses that hold the resource: another booking may not overlap them (PostgreSQL's
+# exclusion constraint, classrooms migration 0002, names the same three).
 HOLDING = (R.PENDING, R.CONFIRMED, R.PICKED_UP)
 
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -46,6 +46,8 @@ from homeroom.core.exceptions import Conflict
 from homeroom.core.services import require_site_access
 from homeroom.core.templatetags.homeroom import when
 
+# PostgreSQL's exclusion constraint on held bookings of one resource (migration 0002).
+NO_OVERLAP = "classrooms_reservation_no_overlap"
 # A weekly series covers at most a school year.
 LONGEST_SERIES = datetime.timedelta(days=370)
 
@@ -370,7 +372,13 @@ def reservation_create(
         )
         reservation.full_clean(exclude=["holder", "created_by"])
         made.append(reservation)
-    made = Reservation.objects.bulk_create(made)
+    try:
+        with transaction.atomic():
+            made = Reservation.objects.bulk_create(made)
+    except IntegrityError as error:
+        if NO_OVERLAP not in str(error):
+            raise
+        raise Conflict(f"{resource} was booked for that time a moment ago.") from error
     for reservation in made:
         audit.record(
             actor=actor,

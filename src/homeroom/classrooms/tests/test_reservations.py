@@ -295,3 +295,35 @@ def test_a_concurrent_double_booking_gives_one_booking_and_one_409(
         thread.join()
     assert sorted(statuses) == [201, 409]
     assert Reservation.objects.filter(resource=cart).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's"
+)
+def test_postgresql_refuses_overlapping_held_bookings_written_past_the_service(
+    teacher, second_teacher, cart, periods
+):
+    from django.db import IntegrityError, transaction
+
+    (held,) = book(teacher, cart, periods, "2", "3")
+    overlapping = {
+        "resource": cart,
+        "holder": second_teacher,
+        "starts_at": held.ends_at - datetime.timedelta(minutes=10),
+        "ends_at": held.ends_at + datetime.timedelta(minutes=40),
+    }
+    with (
+        pytest.raises(IntegrityError, match="classrooms_reservation_no_overlap"),
+        transaction.atomic(),
+    ):
+        Reservation.objects.create(**overlapping)
+    # Back to back, or over a cancelled booking, is allowed.
+    Reservation.objects.create(
+        **{**overlapping, "starts_at": held.ends_at, "ends_at": held.ends_at + HOUR}
+    )
+    services.reservation_set_status(actor=teacher, reservation=held, status="cancelled")
+    Reservation.objects.create(**{**overlapping, "ends_at": held.ends_at})
+    assert Reservation.objects.filter(resource=cart).count() == 3
+
+
+HOUR = datetime.timedelta(hours=1)
