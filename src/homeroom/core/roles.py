@@ -145,8 +145,9 @@ SOFTWARE_WORK = [
     "software.export_provisioning",
 ]
 
-# Everyone with an account searches the library's catalog; librarians keep it: titles,
-# copies, MARC imports and exports, labels.
+# Everyone with an account searches the library's catalog (and places holds for
+# themselves); librarians keep it: titles, copies, MARC imports and exports, labels, and
+# run circulation at their libraries: loans, holds, the loan rules of their libraries.
 LIBRARY_SEARCH = ["library.search_catalog"]
 LIBRARY_WORK = [
     *LIBRARY_SEARCH,
@@ -157,6 +158,16 @@ LIBRARY_WORK = [
     "library.add_copy",
     "library.change_copy",
     "library.view_library",
+    "library.view_loan",
+    "library.add_loan",
+    "library.change_loan",
+    "library.override_loan",
+    "library.view_hold",
+    "library.add_hold",
+    "library.change_hold",
+    "library.view_loanrule",
+    "library.change_loanrule",
+    "library.view_patrontype",
 ]
 
 # Staff reserve carts, labs and equipment at their schools and see who holds what;

@@ -89,3 +89,47 @@ class HoldingsPreset(models.TextChoices):
 class WithoutBarcode(models.TextChoices):
     TITLE_ONLY = "title_only", "Leave them out: the title comes in without that copy"
     NEW_BARCODE = "new_barcode", "Give each one a new barcode from the library's range"
+
+
+class LoanUnit(models.TextChoices):
+    OPEN_DAYS = "open_days", "School days"
+    DAYS = "days", "Calendar days"
+    HOURS = "hours", "Hours the school is open"
+
+
+class LoanStatus(models.TextChoices):
+    OUT = "out", "Checked out"
+    CLAIMED_RETURNED = "claimed_returned", "Claimed returned"
+    LOST = "lost", "Lost"
+    RETURNED = "returned", "Returned"
+
+
+L = LoanStatus
+# A loan ends when its copy comes back, whatever it was before: a lost book found, a claim
+# of return confirmed. Returned is the end.
+LOAN_TRANSITIONS: dict[str, set[str]] = {
+    L.OUT: {L.RETURNED, L.LOST, L.CLAIMED_RETURNED},
+    L.CLAIMED_RETURNED: {L.RETURNED, L.LOST},
+    L.LOST: {L.RETURNED},
+    L.RETURNED: set(),
+}
+OPEN_LOAN_STATUSES = [L.OUT, L.CLAIMED_RETURNED, L.LOST]
+
+
+class HoldStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for a copy"
+    READY = "ready", "Ready on the hold shelf"
+    FULFILLED = "fulfilled", "Checked out"
+    EXPIRED = "expired", "Not collected in time"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+H = HoldStatus
+HOLD_TRANSITIONS: dict[str, set[str]] = {
+    H.WAITING: {H.READY, H.FULFILLED, H.CANCELLED},
+    H.READY: {H.FULFILLED, H.EXPIRED, H.CANCELLED, H.WAITING},
+    H.FULFILLED: set(),
+    H.EXPIRED: set(),
+    H.CANCELLED: set(),
+}
+ACTIVE_HOLD_STATUSES = [H.WAITING, H.READY]

@@ -2,10 +2,21 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homeroom.library.choices import CirculationType, CopyStatus, MaterialType, TitleStatus
+from homeroom.library.choices import (
+    ACTIVE_HOLD_STATUSES,
+    OPEN_LOAN_STATUSES,
+    CirculationType,
+    CopyStatus,
+    HoldStatus,
+    LoanStatus,
+    LoanUnit,
+    MaterialType,
+    TitleStatus,
+)
 
 MAX_PRICE = Decimal("99999.99")
 # The MARC language codes of the languages school libraries hold most.
@@ -220,6 +231,18 @@ class CatalogSettings(models.Model):
         choices=[("1.1", "1.1"), ("1.2", "1.2"), ("2.0", "2.0")],
         default="1.1",
     )
+    hold_shelf_days = models.PositiveSmallIntegerField(
+        "Days on the hold shelf",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="School days a reader has to collect a book set aside for them.",
+    )
+    keep_loan_history = models.BooleanField(
+        "Keep who borrowed a book after it comes back",
+        default=False,
+        help_text="Off: a returned loan forgets its reader (library privacy); the counts "
+        "for reports stay.",
+    )
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -270,3 +293,191 @@ class TitleText(models.Model):
 
     def __str__(self) -> str:
         return str(self.title_id)
+
+
+class PatronType(models.Model):
+    """A kind of reader the loan rules tell apart: a band of grades from the roster (K-2,
+    3-5…) or staff. A student is of the type that lists their grade; staff of the staff
+    type; librarians may add types of their own."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    grades = models.CharField(
+        max_length=200, blank=True, help_text="Roster grades, space-separated: KG 01 02."
+    )
+    for_staff = models.BooleanField(default=False, help_text="Teachers, aides and other staff.")
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LoanRule(models.Model):
+    """One row of the loan rules matrix: library, patron type and circulation type, where
+    an empty part matches any. The most specific matching row wins: a library's own row
+    before the district's, then a patron type's, then a circulation type's."""
+
+    library = models.ForeignKey(
+        Library, null=True, blank=True, on_delete=models.CASCADE, related_name="loan_rules"
+    )
+    patron_type = models.ForeignKey(
+        PatronType, null=True, blank=True, on_delete=models.CASCADE, related_name="loan_rules"
+    )
+    circulation_type = models.CharField(max_length=20, choices=CirculationType, blank=True)
+    loan_unit = models.CharField(max_length=10, choices=LoanUnit, default=LoanUnit.OPEN_DAYS)
+    loan_length = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    ceiling = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Nothing is due after this day (the last school day of the year).",
+    )
+    max_items = models.PositiveSmallIntegerField(
+        default=5, validators=[MaxValueValidator(500)], help_text="0: not for loan."
+    )
+    renewals = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(50)])
+    holds_allowed = models.BooleanField(default=True)
+    max_holds = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(50)])
+    grace_days = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(60)])
+    fine_per_day = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"), validators=PRICE_VALIDATORS
+    )
+    fine_cap = models.DecimalField(
+        max_digits=7, decimal_places=2, default=Decimal("0.00"), validators=PRICE_VALIDATORS
+    )
+    lost_after_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(730)],
+        help_text="Days overdue after which the copy counts as lost; 0: never.",
+    )
+    charge_replacement = models.BooleanField(
+        default=True, help_text="A lost copy charges the reader its replacement cost."
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["library__name", "patron_type__order", "circulation_type", "pk"]
+
+    def __str__(self) -> str:
+        parts = (
+            self.library.name if self.library_id else "Any library",
+            self.patron_type.name if self.patron_type_id else "any reader",
+            self.get_circulation_type_display().lower() if self.circulation_type else "any item",
+        )
+        return " · ".join(parts)
+
+    @property
+    def specificity(self) -> tuple[bool, bool, bool]:
+        return (
+            self.library_id is not None,
+            self.patron_type_id is not None,
+            bool(self.circulation_type),
+        )
+
+    @property
+    def length_label(self) -> str:
+        unit = {
+            LoanUnit.OPEN_DAYS: "school day",
+            LoanUnit.DAYS: "day",
+            LoanUnit.HOURS: "open hour",
+        }[LoanUnit(self.loan_unit)]
+        return f"{self.loan_length} {unit}{'' if self.loan_length == 1 else 's'}"
+
+
+class Loan(models.Model):
+    """A copy lent to a reader. `due_at` is when it is due (the school's closing time on
+    `due_on` for loans counted in days). While open, one loan per copy; once returned and
+    unless the district keeps loan history, the loan forgets its reader but keeps the
+    patron type and grade its reports count by."""
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="loans")
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="loans")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="loans"
+    )
+    patron_type = models.ForeignKey(
+        PatronType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    grade = models.CharField(max_length=10, blank=True)
+    rule = models.ForeignKey(
+        LoanRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="loans"
+    )
+    status = models.CharField(max_length=20, choices=LoanStatus, default=LoanStatus.OUT)
+    checked_out_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+    due_at = models.DateTimeField()
+    renewals = models.PositiveSmallIntegerField(default=0)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    lost_at = models.DateTimeField(null=True, blank=True)
+    override = models.CharField(
+        max_length=300, blank=True, help_text="What the librarian overrode to lend it."
+    )
+
+    class Meta:
+        ordering = ["-checked_out_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy"],
+                condition=Q(status__in=OPEN_LOAN_STATUSES),
+                name="one_open_loan_per_copy",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(fields=["library", "status", "due_on"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["-checked_out_at"]),
+        ]
+        permissions = [("override_loan", "Can lend past a loan rule's refusal")]
+
+    def __str__(self) -> str:
+        return f"Loan of {self.copy.barcode}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_LOAN_STATUSES
+
+
+class Hold(models.Model):
+    """A reader's place in the queue for a title at a library, first come, first served.
+    A returned copy is set aside (READY) for the first one waiting; uncollected by
+    `expires_on`, the hold expires and the copy goes to the next."""
+
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="holds")
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holds")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="holds")
+    status = models.CharField(max_length=20, choices=HoldStatus, default=HoldStatus.WAITING)
+    placed_at = models.DateTimeField(default=timezone.now)
+    copy = models.ForeignKey(
+        Copy, null=True, blank=True, on_delete=models.PROTECT, related_name="holds"
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "title"],
+                condition=Q(status__in=ACTIVE_HOLD_STATUSES),
+                name="one_active_hold_per_title",
+            ),
+            models.UniqueConstraint(
+                fields=["copy"],
+                condition=Q(status=HoldStatus.READY),
+                name="one_hold_per_copy_on_shelf",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["library", "title", "status", "placed_at"]),
+            models.Index(fields=["library", "status", "expires_on"]),
+            models.Index(fields=["person", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hold on {self.title.title}"
