@@ -89,8 +89,6 @@ def test_spine_labels_of_ticked_copies(client_as, librarian, shelf):
     assert "FIC" in lines and lines[lines.index("FIC") + 1] == "BUR"
     # South's copy is not the librarian's to label.
     assert "S-9" not in text and text.count("597.3") == 1
-    with open("/tmp/labels-out/spine.pdf", "wb") as file:
-        file.write(response.content)
 
 
 def test_barcode_labels_added_since_a_day(client_as, librarian, shelf):
@@ -110,8 +108,6 @@ def test_barcode_labels_added_since_a_day(client_as, librarian, shelf):
     assert text.count("Sharks of the world") == 2
     assert "30001001" in text and "30001002" in text
     assert "Secret Garden" not in text
-    with open("/tmp/labels-out/barcode.pdf", "wb") as file:
-        file.write(response.content)
 
 
 def test_labels_of_a_ticked_title_on_a_small_sheet_from_a_later_position(
