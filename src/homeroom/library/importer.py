@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from homeroom.core import audit
 from homeroom.core.access import Rule
+from homeroom.core.bulk import insert_rows
 from homeroom.core.choices import AuditVerb
 from homeroom.core.import_formats import ImportFormat, Plan
 from homeroom.core.models import Site
 from homeroom.core.selectors import sites_for
-from homeroom.library import marc
+from homeroom.library import marc, search
 from homeroom.library.choices import HoldingsPreset, WithoutBarcode
 from homeroom.library.models import Copy, Library, Title, TitleKey
 
@@ -567,38 +568,59 @@ class Writer:
             self.barcodes = new_barcodes(self.library, self.decided.new_barcodes)
         actions = iter(self.decided.actions)
         batch = []
-        for item in self.decided.spool.items():
-            action = next(actions)
-            if action is not None:
-                batch.append((item, action))
-            if len(batch) >= BATCH:
-                self._batch(batch)
-                batch = []
-        self._batch(batch)
+        with search.indexed_in_one_statement(self.run.pk):
+            for item in self.decided.spool.items():
+                action = next(actions)
+                if action is not None:
+                    batch.append((item, action))
+                if len(batch) >= BATCH:
+                    self._batch(batch)
+                    batch = []
+            self._batch(batch)
         return self.plan.counts
 
     def _batch(self, batch) -> None:
-        fresh, overlays = [], []
+        fresh, overlays = {}, []
         for item, (change, owner, keys, _) in batch:
             if change == "new":
-                title = _title(item, self.run, self.now)
-                fresh.append((owner[1], title, keys))
+                fresh[item.fingerprint] = (owner[1], keys, self._title_row(item))
             elif change == "overlaid":
                 overlays.append((owner[1], item, keys))
-        Title.objects.bulk_create([title for _, title, _ in fresh], batch_size=BATCH)
-        _add_keys((title.pk, keys) for _, title, keys in fresh)
-        for slot, title, _ in fresh:
-            self.slot_title[slot] = title.pk
+        if fresh:
+            insert_rows(Title, [row for _, _, row in fresh.values()])
+            made = Title.objects.filter(source_run=self.run, fingerprint__in=fresh).values_list(
+                "fingerprint", "pk"
+            )
+            keys = []
+            for print_, title_id in made:
+                slot, title_keys, _ = fresh[print_]
+                self.slot_title[slot] = title_id
+                keys += [
+                    {"title_id": title_id, "key": key}
+                    for key in dict.fromkeys(title_keys)
+                    if not key.startswith(RECORD)
+                ]
+            insert_rows(TitleKey, keys)
         if overlays:
             self._overlay(overlays)
-        Copy.objects.bulk_create(
+        insert_rows(
+            Copy,
             [
                 self._copy(holding, owner[1] if owner[0] == "title" else self.slot_title[owner[1]])
                 for _, (_, owner, _, copies) in batch
                 for holding in copies
             ],
-            batch_size=BATCH,
         )
+
+    def _title_row(self, item: Item) -> dict:
+        return {
+            "record": item.record,
+            "fingerprint": item.fingerprint,
+            "source_run_id": self.run.pk,
+            "created_at": self.now,
+            "updated_at": self.now,
+            **{name: item.fields[name] for name in TITLE_FIELDS},
+        }
 
     def _overlay(self, overlays) -> None:
         titles = Title.objects.in_bulk([title_id for title_id, *_ in overlays])
@@ -628,24 +650,23 @@ class Writer:
         Title.objects.bulk_update(changed, [*TITLE_FIELDS, "record", "fingerprint", "updated_at"])
         _add_keys((title_id, keys) for title_id, _, keys in overlays)
 
-    def _copy(self, holding: marc.Holding, title_id: int) -> Copy:
-        barcode = holding.barcode or next(self.barcodes)
-        return Copy(
-            barcode=barcode,
-            title_id=title_id,
-            library=self.library,
-            location=holding.location,
-            collection=holding.collection,
-            call_number=holding.call_number,
-            copy_number=holding.copy_number,
-            price=holding.price,
-            replacement_cost=holding.replacement_cost,
-            acquired_on=date.fromisoformat(holding.acquired_on) if holding.acquired_on else None,
-            circulation_type=holding.circulation_type,
-            source_key="" if holding.barcode else holding.source_key,
-            created_at=self.now,
-            updated_at=self.now,
-        )
+    def _copy(self, holding: marc.Holding, title_id: int) -> dict:
+        return {
+            "barcode": holding.barcode or next(self.barcodes),
+            "title_id": title_id,
+            "library_id": self.library.pk,
+            "location": holding.location,
+            "collection": holding.collection,
+            "call_number": holding.call_number,
+            "copy_number": holding.copy_number,
+            "price": holding.price,
+            "replacement_cost": holding.replacement_cost,
+            "acquired_on": date.fromisoformat(holding.acquired_on) if holding.acquired_on else None,
+            "circulation_type": holding.circulation_type,
+            "source_key": "" if holding.barcode else holding.source_key,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
 
 
 def _add_keys(found) -> None:
@@ -659,17 +680,6 @@ def _add_keys(found) -> None:
         ],
         batch_size=BATCH,
         ignore_conflicts=True,
-    )
-
-
-def _title(item: Item, run, now) -> Title:
-    return Title(
-        record=item.record,
-        fingerprint=item.fingerprint,
-        source_run_id=run.pk,
-        created_at=now,
-        updated_at=now,
-        **{name: item.fields[name] for name in TITLE_FIELDS},
     )
 
 

@@ -175,8 +175,8 @@ def _clean(text: str | None) -> str:
     return text
 
 
-def _first(record: pymarc.Record, tag: str, code: str) -> str:
-    for found in record.get_fields(tag):
+def _first(fields: dict, tag: str, code: str) -> str:
+    for found in fields.get(tag, ()):
         values = found.get_subfields(code)
         if values:
             return values[0]
@@ -197,10 +197,21 @@ def normalise_isbn(raw: str) -> tuple[str, bool]:
     """(ISBN-13, True) for a valid ISBN-10 or -13 with or without hyphens and qualifiers
     ("0679450041 (acid-free paper)"), else (what was written, False)."""
     token = raw.strip().split(" ")[0].split("(")[0].strip().rstrip(":;.,")
+    if _plain_isbn13(token):
+        return token, True
     try:
         return stdisbn.to_isbn13(stdisbn.validate(token)), True
     except Exception:  # stdnum raises its own ValidationError subclasses
         return token or raw.strip(), False
+
+
+def _plain_isbn13(token: str) -> bool:
+    """A valid ISBN-13 written as its 13 digits, as most records have it: checked here,
+    since stdnum's general cleaning costs more than the rest of reading a record."""
+    if len(token) != 13 or not token.isdigit() or token[:3] not in ("978", "979"):
+        return False
+    weighted = sum(int(digit) * (3 if n % 2 else 1) for n, digit in enumerate(token))
+    return weighted % 10 == 0
 
 
 def normalise_lccn(raw: str) -> str:
@@ -214,12 +225,12 @@ def normalise_lccn(raw: str) -> str:
     return text.lower()
 
 
-def material_type(record: pymarc.Record) -> str:
+def material_type(record: pymarc.Record, fields: dict) -> str:
     leader = str(record.leader)
     kind = leader[6:7]
     level = leader[7:8]
     form = ""
-    f008 = record.get("008")
+    f008 = _one(fields, "008")
     if f008 is not None and f008.data and len(f008.data) > 23:
         form = f008.data[23]
     if kind in ("a", "t"):
@@ -257,7 +268,7 @@ def _decimal(text: str, *, places: str = "0.1", largest: Decimal = Decimal("999.
     return value if value <= largest else None
 
 
-def reading_levels(record: pymarc.Record) -> dict:
+def reading_levels(fields: dict) -> dict:
     """Audience and grade levels from 521 (by its first indicator) and Accelerated Reader
     figures from 526."""
     levels = {
@@ -270,7 +281,7 @@ def reading_levels(record: pymarc.Record) -> dict:
         "ar_points": None,
         "ar_quiz": "",
     }
-    for found in record.get_fields("521"):
+    for found in fields.get("521", ()):
         first = found.indicator1 or " "
         text = _clean(" ".join(found.get_subfields("a")))
         source = " ".join(found.get_subfields("b"))
@@ -288,7 +299,7 @@ def reading_levels(record: pymarc.Record) -> dict:
             levels["interest_grade"] = text[:40]
         elif text and not levels["audience"]:
             levels["audience"] = text[:200]
-    for found in record.get_fields("526"):
+    for found in fields.get("526", ()):
         program = " ".join(found.get_subfields("a")).lower()
         if program and "accelerated reader" not in program and program.strip() != "ar":
             continue
@@ -316,23 +327,38 @@ def serialised(record: pymarc.Record) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
+def by_tag(record: pymarc.Record) -> dict[str, list[pymarc.Field]]:
+    """The record's fields by tag, read once: pymarc looks through every field on each
+    `get_fields`, and a record's extraction asks for some thirty tags."""
+    fields: dict[str, list[pymarc.Field]] = {}
+    for found in record.fields:
+        fields.setdefault(found.tag, []).append(found)
+    return fields
+
+
+def _one(fields: dict, tag: str) -> pymarc.Field | None:
+    found = fields.get(tag)
+    return found[0] if found else None
+
+
 def extract(record: pymarc.Record) -> dict:
     """The fields of a Title, read from its record. A record without a 245 $a gets no
     title: the caller reports it."""
+    tagged = by_tag(record)
     fields: dict = {}
-    main = record.get("245")
+    main = _one(tagged, "245")
     fields["title"] = _clean(" ".join(main.get_subfields("a", "n", "p"))) if main else ""
     fields["subtitle"] = _clean(" ".join(main.get_subfields("b"))) if main else ""
     fields["responsibility"] = _clean(" ".join(main.get_subfields("c"))) if main else ""
     authors = []
     for tag in ("100", "110", "111", "700", "710", "711"):
-        for found in record.get_fields(tag):
+        for found in tagged.get(tag, ()):
             name = _clean(" ".join(found.get_subfields("a")))
             if name and name not in authors:
                 authors.append(name)
     fields["authors"] = "; ".join(authors)[:1000]
     valid, invalid = [], []
-    for found in record.get_fields("020"):
+    for found in tagged.get("020", ()):
         for code, value in _pairs(found):
             if code not in "az" or not value.strip():
                 continue
@@ -342,51 +368,51 @@ def extract(record: pymarc.Record) -> dict:
                 target.append(number)
     fields["isbns"] = " ".join(valid)[:500]
     fields["invalid_isbns"] = " ".join(invalid)[:500]
-    fields["lccn"] = normalise_lccn(_first(record, "010", "a"))[:40]
-    control = record.get("001")
+    fields["lccn"] = normalise_lccn(_first(tagged, "010", "a"))[:40]
+    control = _one(tagged, "001")
     fields["control_number"] = (control.data.strip() if control and control.data else "")[:100]
-    source = record.get("003")
+    source = _one(tagged, "003")
     fields["control_source"] = (source.data.strip() if source and source.data else "")[:100]
     systems = []
-    for found in record.get_fields("035"):
+    for found in tagged.get("035", ()):
         for value in found.get_subfields("a"):
             value = "".join(value.split())
             if value and value not in systems:
                 systems.append(value)
     fields["system_numbers"] = " ".join(systems)[:500]
-    published = record.get("264") or record.get("260")
+    published = _one(tagged, "264") or _one(tagged, "260")
     fields["publisher"] = _clean(" ".join(published.get_subfields("b")))[:300] if published else ""
-    fields["year"] = _year(record, published)
-    fields["edition"] = _clean(_first(record, "250", "a"))[:200]
+    fields["year"] = _year(tagged, published)
+    fields["edition"] = _clean(_first(tagged, "250", "a"))[:200]
     series = [
         _joined(found, "av")
         for tag in ("490", "830", "440", "800")
-        for found in record.get_fields(tag)
+        for found in tagged.get(tag, ())
     ]
     fields["series"] = "; ".join(dict.fromkeys(name for name in series if name))[:500]
     subjects = [
         _joined(found, "abcdvxyz", " -- ")
         for tag in ("600", "610", "611", "630", "650", "651", "655")
-        for found in record.get_fields(tag)
+        for found in tagged.get(tag, ())
     ]
     fields["subjects"] = "; ".join(dict.fromkeys(name for name in subjects if name))
     fields["summary"] = " ".join(
-        " ".join(found.get_subfields("a")).strip() for found in record.get_fields("520")
+        " ".join(found.get_subfields("a")).strip() for found in tagged.get("520", ())
     ).strip()
-    fields["language"] = _language(record)
-    fields["material_type"] = material_type(record)
-    fields.update(reading_levels(record))
-    fields["dewey"] = _clean(_first(record, "082", "a").replace("/", ""))[:40]
-    fields["call_number"] = _local_call_number(record)[:100]
+    fields["language"] = _language(tagged)
+    fields["material_type"] = material_type(record, tagged)
+    fields.update(reading_levels(tagged))
+    fields["dewey"] = _clean(_first(tagged, "082", "a").replace("/", ""))[:40]
+    fields["call_number"] = _local_call_number(tagged)[:100]
     return fields
 
 
-def _year(record: pymarc.Record, published) -> int | None:
+def _year(fields: dict, published) -> int | None:
     if published is not None:
         found = YEAR.search(" ".join(published.get_subfields("c")))
         if found:
             return int(found.group())
-    f008 = record.get("008")
+    f008 = _one(fields, "008")
     if f008 is not None and f008.data and len(f008.data) >= 11:
         found = YEAR.fullmatch(f008.data[7:11])
         if found:
@@ -394,19 +420,19 @@ def _year(record: pymarc.Record, published) -> int | None:
     return None
 
 
-def _language(record: pymarc.Record) -> str:
-    f008 = record.get("008")
+def _language(fields: dict) -> str:
+    f008 = _one(fields, "008")
     if f008 is not None and f008.data and len(f008.data) >= 38:
         code = f008.data[35:38].strip().lower()
         if code.isalpha() and len(code) == 3:
             return code
-    code = _first(record, "041", "a")[:3].lower()
+    code = _first(fields, "041", "a")[:3].lower()
     return code if code.isalpha() and len(code) == 3 else ""
 
 
-def _local_call_number(record: pymarc.Record) -> str:
+def _local_call_number(fields: dict) -> str:
     for tag in ("092", "099", "090", "050"):
-        found = record.get(tag)
+        found = _one(fields, tag)
         if found is not None:
             number = _joined(found, "ab")
             if number:

