@@ -318,7 +318,7 @@ class Decided:
     """What applying does with each readable record, in the spool's order."""
 
     spool: Spool
-    actions: list = field(default_factory=list)  # (change, owner, keys, copies); None: skipped
+    actions: list = field(default_factory=list)  # (change, owner, copies); None: skipped
     new_barcodes: int = 0
 
 
@@ -444,9 +444,10 @@ class Matcher:
             self.plan.warnings.append(text)
 
     def _decide(self, item, slot, keys, known, prints, taken, sources):
-        """(change, owner, keys, copies) for a record, or None when it is
-        bad. The owner is ("title", id) of a title Homeroom has or ("slot", n) of the record
-        of this file that makes the title."""
+        """(change, owner, copies) for a record, or None when it is bad. The owner is
+        ("title", id) of a title Homeroom has or ("slot", n) of the record of this file that
+        makes the title; `copies` are the numbers of the record's holdings to write, so the
+        plan keeps no more than that of each record."""
         if not item.fields["title"]:
             if "245" in item.tags:
                 self._bad(f"{item.where}: 245 $a: missing")
@@ -467,7 +468,7 @@ class Matcher:
             change, owner = "new", ("slot", slot)
         copies, mine, problems, unchanged, new_barcodes, left_out = [], {}, [], 0, 0, 0
         code = f"{self.tag} ${self.mapping.barcode}" if self.mapping else ""
-        for holding in item.holdings:
+        for number, holding in enumerate(item.holdings):
             for note in holding.notes:
                 self._warn(f"{item.where}: {note}")
             barcode = holding.barcode
@@ -477,7 +478,7 @@ class Matcher:
                 elif holding.source_key in sources:
                     unchanged += 1
                 else:
-                    copies.append(holding)
+                    copies.append(number)
                     new_barcodes += 1
                 continue
             if barcode in taken:
@@ -501,7 +502,7 @@ class Matcher:
                 )
             else:
                 mine[barcode] = owner
-                copies.append(holding)
+                copies.append(number)
         if problems:
             self.problems.extend(problems)
             self.counts["skipped"] += 1
@@ -529,7 +530,7 @@ class Matcher:
                 }
             )
         self.plan.changes_total += 1
-        return (change, owner, keys, copies)
+        return (change, owner, tuple(copies))
 
 
 # How the counts of a run read on its page, in the history and in the API.
@@ -581,24 +582,23 @@ class Writer:
 
     def _batch(self, batch) -> None:
         fresh, overlays = {}, []
-        for item, (change, owner, keys, _) in batch:
+        for item, (change, owner, _) in batch:
             if change == "new":
-                fresh[item.fingerprint] = (owner[1], keys, self._title_row(item))
+                fresh[item.fingerprint] = (owner[1], self._title_row(item), item.fields)
             elif change == "overlaid":
-                overlays.append((owner[1], item, keys))
+                overlays.append((owner[1], item))
         if fresh:
-            insert_rows(Title, [row for _, _, row in fresh.values()])
+            insert_rows(Title, [row for _, row, _ in fresh.values()])
             made = Title.objects.filter(source_run=self.run, fingerprint__in=fresh).values_list(
                 "fingerprint", "pk"
             )
             keys = []
             for print_, title_id in made:
-                slot, title_keys, _ = fresh[print_]
+                slot, _, fields = fresh[print_]
                 self.slot_title[slot] = title_id
                 keys += [
                     {"title_id": title_id, "key": key}
-                    for key in dict.fromkeys(title_keys)
-                    if not key.startswith(RECORD)
+                    for key in dict.fromkeys(marc.title_keys(fields))
                 ]
             insert_rows(TitleKey, keys)
         if overlays:
@@ -606,9 +606,12 @@ class Writer:
         insert_rows(
             Copy,
             [
-                self._copy(holding, owner[1] if owner[0] == "title" else self.slot_title[owner[1]])
-                for _, (_, owner, _, copies) in batch
-                for holding in copies
+                self._copy(
+                    item.holdings[number],
+                    owner[1] if owner[0] == "title" else self.slot_title[owner[1]],
+                )
+                for item, (_, owner, copies) in batch
+                for number in copies
             ],
         )
 
@@ -623,9 +626,9 @@ class Writer:
         }
 
     def _overlay(self, overlays) -> None:
-        titles = Title.objects.in_bulk([title_id for title_id, *_ in overlays])
+        titles = Title.objects.in_bulk([title_id for title_id, _ in overlays])
         changed = []
-        for title_id, item, _ in overlays:
+        for title_id, item in overlays:
             title = titles[title_id]
             before = {name: getattr(title, name) for name in TITLE_FIELDS}
             for name in TITLE_FIELDS:
@@ -648,7 +651,7 @@ class Writer:
                 },
             )
         Title.objects.bulk_update(changed, [*TITLE_FIELDS, "record", "fingerprint", "updated_at"])
-        _add_keys((title_id, keys) for title_id, _, keys in overlays)
+        _add_keys((title_id, marc.title_keys(item.fields)) for title_id, item in overlays)
 
     def _copy(self, holding: marc.Holding, title_id: int) -> dict:
         return {
@@ -672,12 +675,7 @@ class Writer:
 def _add_keys(found) -> None:
     """The numbers each (title id, keys) is recognised by from now on."""
     TitleKey.objects.bulk_create(
-        [
-            TitleKey(title_id=title_id, key=key)
-            for title_id, keys in found
-            for key in keys
-            if not key.startswith(RECORD)
-        ],
+        [TitleKey(title_id=title_id, key=key) for title_id, keys in found for key in keys],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
