@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +44,7 @@ from homeroom.people.choices import PersonKind
 from homeroom.people.models import Person, User
 from homeroom.people.selectors import people_for
 
+ABOUT_LENGTH = 80
 QUEUE_VIEWS = {
     "open": "All open",
     "mine": "Mine",
@@ -134,6 +136,8 @@ def get_help(request):
     if issue is not None:
         articles = list(selectors.articles_for(request.user).filter(issue_types=issue))
     carry = {key: request.GET[key] for key in ("device", "person") if request.GET.get(key)}
+    if about := _about(request.GET):
+        carry["about"] = about
     return render(
         request,
         "helpdesk/get_help.html",
@@ -143,8 +147,15 @@ def get_help(request):
             "articles": articles,
             "device": device,
             "carry": carry,
+            "carry_query": urlencode(carry),
         },
     )
+
+
+def _about(params) -> str:
+    """What the problem is with, when another page names it (e.g. the app of My apps'
+    "Trouble signing in?"): it goes into the ticket's subject."""
+    return " ".join(params.get("about", "").split())[:ABOUT_LENGTH]
 
 
 @access(FILES_TICKETS)
@@ -195,9 +206,10 @@ def ticket_new(request):
     issue_id = request.GET.get("issue", "")
     issue = selectors.issue_types().filter(pk=issue_id).first() if issue_id.isdigit() else None
     if issue is not None:
+        about = _about(request.GET)
         initial.update(
             issue_type=issue.pk,
-            subject=issue.name,
+            subject=f"{issue.name}: {about}" if about and about not in issue.name else issue.name,
             impact=issue.default_impact,
             urgency=issue.default_urgency,
         )

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
@@ -281,7 +283,8 @@ def my_apps(request):
     issues = selectors.sign_in_issues()
     fallback = issues.get("Password reset")
     for tool in tools:
-        tool.help_issue = issues.get(f"Access to {tool.name}", fallback)
+        issue = issues.get(f"Access to {tool.name}", fallback)
+        tool.help_query = urlencode({**({"issue": issue} if issue else {}), "about": tool.name})
     return render(
         request,
         "software/my_apps.html",

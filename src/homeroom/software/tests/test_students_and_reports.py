@@ -92,3 +92,37 @@ def test_the_reports_page(frozen, make_tool, users, client_as, sites, admin):
     text = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0] == "Category,Cost per year"
     assert client_as(users[roles.TEACHER]).get("/apps/reports/").status_code == 403
+
+
+def test_trouble_signing_in_leads_to_a_ticket_that_names_the_app(
+    users, client_as, make_tool, sites
+):
+    import html
+    import re
+
+    from homeroom.helpdesk.models import HelpdeskSettings
+
+    HelpdeskSettings.objects.update_or_create(pk=1, defaults={"student_tickets": True})
+    Person.objects.create(
+        kind="student",
+        given_name="Sam",
+        family_name="Lee",
+        grade="07",
+        grades="07",
+        primary_site=sites[0],
+        user=users[roles.STUDENT],
+    )
+    make_tool("Kahoot! & Co", category="assessment", all_schools=True)
+    Tool.objects.update(decision="approved")
+    client = client_as(users[roles.STUDENT])
+
+    def link(page, words):
+        found = re.search(rf'href="([^"]+)"[^>]*>{re.escape(words)}<', page.text)
+        assert found, words
+        return html.unescape(found.group(1))
+
+    steps = client.get(link(client.get("/apps/mine/"), "Trouble signing in?"))
+    assert steps.status_code == 200
+    form = client.get(link(steps, "I still need help"))
+    subject = form.context["form"].initial["subject"]
+    assert "Kahoot! & Co" in subject
