@@ -1,5 +1,6 @@
 """The library in the API: the catalog searched with the same filter as its pages (cursor
-paginated), a title with its copies, a copy by its barcode, and MARC export. MARC import
+paginated), a title with its copies, a copy by its barcode, and MARC export; circulation:
+check-out, check-in, renewals, holds, a reader's loans and the loan rules. MARC import
 goes through core's /api/v1/imports with kind "marc"."""
 
 import base64
@@ -10,20 +11,30 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from homeroom.core.access import requires
 from homeroom.core.schemas import Id
-from homeroom.library import export, selectors
+from homeroom.library import circulation, circulation_selectors, export, selectors
+from homeroom.library.choices import OPEN_LOAN_STATUSES
 from homeroom.library.filters import TitleFilter
-from homeroom.library.models import Copy, Library
+from homeroom.library.models import Copy, Hold, Library, Loan, LoanRule
 from homeroom.library.schemas import (
     CopyLookupOut,
+    LibraryHoldIn,
+    LibraryHoldOut,
+    LibraryLoanIn,
+    LibraryLoanOut,
+    LibraryLoanPage,
+    LibraryLoanRuleOut,
+    LibraryReturnIn,
+    LibraryReturnOut,
     LibraryTitleDetailOut,
     LibraryTitlePage,
     LibraryTitlePageIn,
 )
 from homeroom.library.search import best_first, words
+from homeroom.people.selectors import people_for
 
 router = Router(tags=["Library"])
 
@@ -180,3 +191,169 @@ def get_library_copy_by_barcode(request, barcode: str):
         selectors.copies_for(request.auth).select_related("library", "title"), barcode=text
     )
     return {**_copy(copy), "title": {"id": copy.title_id, "title": copy.title.title}}
+
+
+def _refused(request, refused: circulation.Refused):
+    """409 with every reason; `overridable` says whether `override` would lend it."""
+    from homeroom.api import error
+
+    return error(
+        request,
+        409,
+        "overridable" if refused.overridable else "refused",
+        str(refused),
+        {"reasons": refused.reasons},
+    )
+
+
+def _loan(loan: Loan) -> dict:
+    return {
+        "id": loan.pk,
+        "barcode": loan.copy.barcode,
+        "title_id": loan.copy.title_id,
+        "title": loan.copy.title.title,
+        "library": loan.library.name,
+        "person_id": loan.person_id,
+        "status": loan.status,
+        "checked_out_at": loan.checked_out_at,
+        "due_on": loan.due_on,
+        "due_at": loan.due_at,
+        "renewals": loan.renewals,
+        "returned_at": loan.returned_at,
+        "override": loan.override,
+    }
+
+
+def _hold(hold: Hold) -> dict:
+    return {
+        "id": hold.pk,
+        "title_id": hold.title_id,
+        "title": hold.title.title,
+        "library": hold.library.name,
+        "person_id": hold.person_id,
+        "status": hold.status,
+        "placed_at": hold.placed_at,
+        "expires_on": hold.expires_on,
+    }
+
+
+def _copy_by_barcode(user, text: str) -> Copy:
+    barcode = "".join(text.split())
+    if not barcode or "\x00" in barcode:
+        raise ValidationError({"barcode": "Give the copy's barcode."})
+    return get_object_or_404(
+        selectors.copies_for(user).select_related("library__site", "title"), barcode=barcode
+    )
+
+
+@router.post("/library/loans", response={201: LibraryLoanOut})
+@requires(circulation.LEND)
+def check_out_library_copy(request, payload: LibraryLoanIn):
+    """Check a copy out to a reader under the loan rule that applies. A refusal is a 409
+    whose code is `overridable` (a librarian may send it again with `override`) or
+    `refused`, with every reason in `fields.reasons`."""
+    copy = _copy_by_barcode(request.auth, payload.barcode)
+    person = get_object_or_404(people_for(request.auth), pk=payload.person_id)
+    try:
+        loan = circulation.check_out(
+            actor=request.auth, copy=copy, person=person, override=payload.override
+        )
+    except circulation.Refused as refused:
+        return _refused(request, refused)
+    return Status(201, _loan(loan))
+
+
+@router.post("/library/returns", response=LibraryReturnOut)
+@requires(circulation.RETURN)
+def check_in_library_copy(request, payload: LibraryReturnIn):
+    """A copy back at a desk: its loan ends; it is set aside for the next hold, goes in
+    transit to its own library, or back on the shelf."""
+    copy = _copy_by_barcode(request.auth, payload.barcode)
+    library = None
+    if payload.library_id is not None:
+        library = get_object_or_404(
+            selectors.libraries_for(request.auth), site_id=payload.library_id
+        )
+    done = circulation.check_in(actor=request.auth, copy=copy, library=library)
+    return {
+        "barcode": copy.barcode,
+        "loan": _loan(done.loan) if done.loan else None,
+        "hold": _hold(done.hold) if done.hold else None,
+        "in_transit_to": done.in_transit_to.name if done.in_transit_to else None,
+        "copy_status": done.copy.status,
+    }
+
+
+@router.post("/library/loans/{int:loan_id}/renew", response=LibraryLoanOut)
+@requires(circulation.LEND)
+def renew_library_loan(request, loan_id: Id, override: bool = False):
+    """Lend it again from now, as its rule allows (409 with the reasons when not)."""
+    loan = get_object_or_404(circulation_selectors.loans_for(request.auth), pk=loan_id)
+    try:
+        loan = circulation.renew(actor=request.auth, loan=loan, override=override)
+    except circulation.Refused as refused:
+        return _refused(request, refused)
+    return _loan(loan)
+
+
+@router.get("/library/people/{int:person_id}/loans", response=LibraryLoanPage)
+@requires("library.view_loan")
+def list_library_loans_of_person(
+    request, person_id: Id, page: Query[LibraryTitlePageIn], open_only: bool = True
+):
+    """A reader's loans at the libraries of your schools, newest first (with `open_only`
+    false, returned ones too, as far as the district keeps loan history)."""
+    person = get_object_or_404(people_for(request.auth), pk=person_id)
+    position = _cursor(page.cursor)
+    if "title" in position:
+        raise ValidationError({"cursor": "Not a cursor of this list; start again."})
+    loans = circulation_selectors.loans_for(request.auth).filter(person=person)
+    if open_only:
+        loans = loans.filter(status__in=OPEN_LOAN_STATUSES)
+    start = position.get("offset", 0)
+    found = list(loans.order_by("-checked_out_at", "-pk")[start : start + page.limit + 1])
+    more = len(found) > page.limit
+    return {
+        "items": [_loan(loan) for loan in found[: page.limit]],
+        "next_cursor": _encode({"offset": start + page.limit}) if more else None,
+    }
+
+
+@router.post("/library/holds", response={201: LibraryHoldOut})
+@requires(SEARCH)
+def place_library_hold(request, payload: LibraryHoldIn):
+    """Join the queue for a title at a library: for yourself, or (librarians) for a
+    reader."""
+    title = get_object_or_404(selectors.titles_for(request.auth), pk=payload.title_id)
+    library = get_object_or_404(Library, site_id=payload.library_id)
+    if payload.person_id is None:
+        person = circulation_selectors.own_person(request.auth)
+        if person is None:
+            raise ValidationError(
+                {"person_id": "Your account has no roster record; name the reader."}
+            )
+    else:
+        person = get_object_or_404(people_for(request.auth), pk=payload.person_id)
+    try:
+        hold = circulation.hold_place(
+            actor=request.auth, person=person, title=title, library=library
+        )
+    except circulation.Refused as refused:
+        return _refused(request, refused)
+    return Status(201, _hold(hold))
+
+
+@router.get("/library/loan-rules", response=list[LibraryLoanRuleOut])
+@requires("library.view_loanrule")
+def list_library_loan_rules(request):
+    """The loan rules matrix; the most specific matching row wins."""
+    return [
+        {
+            **{name: getattr(rule, name) for name in circulation.RULE_FIELDS[3:]},
+            "id": rule.pk,
+            "library_id": rule.library.site_id if rule.library else None,
+            "patron_type": rule.patron_type.code if rule.patron_type else None,
+            "circulation_type": rule.circulation_type or None,
+        }
+        for rule in LoanRule.objects.select_related("library", "patron_type")
+    ]

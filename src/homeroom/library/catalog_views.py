@@ -1,5 +1,5 @@
 """The students' catalog: a phone-first search of the library for students and teachers,
-with reading levels and where to find each book. Circulation will add holds here."""
+with reading levels and where to find each book, and holds placed from a book's page."""
 
 from dataclasses import dataclass, field
 
@@ -11,7 +11,8 @@ from homeroom.core.filters import filtered
 from homeroom.core.lists import paginate
 from homeroom.core.models import Site
 from homeroom.library import selectors
-from homeroom.library.choices import CopyStatus
+from homeroom.library.choices import ACTIVE_HOLD_STATUSES, CopyStatus
+from homeroom.library.circulation_selectors import own_person
 from homeroom.library.filters import TitleFilter
 from homeroom.library.search import best_first
 
@@ -89,6 +90,20 @@ def catalog_title(request, pk: int):
     title = get_object_or_404(
         _with_shelves(request.user, selectors.titles_for(request.user)), pk=pk
     )
+    person = own_person(request.user)
+    holding = {copy.library_id: copy.library for copy in title.shelf_copies}
     return render(
-        request, "library/catalog/title.html", {"title": title, "shelves": shelves(title)}
+        request,
+        "library/catalog/title.html",
+        {
+            "title": title,
+            "shelves": shelves(title),
+            "person": person,
+            "hold_libraries": sorted(holding.values(), key=lambda library: library.name),
+            "my_hold": title.holds.filter(person=person, status__in=ACTIVE_HOLD_STATUSES)
+            .select_related("library")
+            .first()
+            if person
+            else None,
+        },
     )

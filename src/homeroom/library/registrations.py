@@ -1,9 +1,19 @@
 """What the library adds to the navigation, the global search and the import formats."""
 
+from django.utils import timezone
+
 from homeroom.core.access import Rule
 from homeroom.core.import_formats import register_format
-from homeroom.core.registry import NavItem, SearchProvider, SearchResult, Workspace, registry
-from homeroom.library import selectors
+from homeroom.core.registry import (
+    NavItem,
+    PersonSection,
+    SearchProvider,
+    SearchResult,
+    Workspace,
+    registry,
+)
+from homeroom.library import circulation_selectors, selectors
+from homeroom.library.choices import ACTIVE_HOLD_STATUSES, OPEN_LOAN_STATUSES
 from homeroom.library.importer import Marc
 from homeroom.library.search import search
 
@@ -44,9 +54,51 @@ registry.add_nav(
 )
 # The students' catalog: for those who only search, the Library workspace is this one page.
 registry.add_nav(
-    NavItem("Find a book", "library:catalog", Rule("library.search_catalog"), LIBRARY, order=310)
+    NavItem(
+        "Find a book",
+        "library:catalog",
+        Rule("library.search_catalog"),
+        LIBRARY,
+        order=310,
+        prefixes=("/library/my-books/",),
+    )
+)
+registry.add_nav(
+    NavItem("Circulation desk", "library:desk", Rule("library.add_loan"), LIBRARY, order=303)
+)
+registry.add_nav(
+    NavItem(
+        "Loan rules",
+        "library:loan_rules",
+        Rule("library.view_loanrule"),
+        LIBRARY,
+        order=305,
+        prefixes=("/library/loan-rules/",),
+    )
 )
 register_format(Marc())
+
+
+def person_loans(request, person):
+    return {
+        "loans": circulation_selectors.loans_for(request.user)
+        .filter(person=person, status__in=OPEN_LOAN_STATUSES)
+        .order_by("due_at", "pk"),
+        "holds": circulation_selectors.holds_for(request.user)
+        .filter(person=person, status__in=ACTIVE_HOLD_STATUSES)
+        .order_by("placed_at", "pk"),
+        "today": timezone.localdate(),
+    }
+
+
+registry.add_person_section(
+    PersonSection(
+        "library/circulation/person_loans.html",
+        person_loans,
+        Rule("library.view_loan"),
+        order=300,
+    )
+)
 
 
 def search_titles(request, query: str, limit: int):

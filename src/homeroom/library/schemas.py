@@ -1,6 +1,7 @@
 """The library's API shapes. Every name starts with Library, Title or Copy: names are shared
 by the whole API's schema."""
 
+import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -69,3 +70,90 @@ class CopyTitleRef(Schema):
 
 class CopyLookupOut(LibraryCopyOut):
     title: CopyTitleRef
+
+
+class LibraryLoanIn(Schema):
+    barcode: str = Field(min_length=1, max_length=40, description="The copy's barcode.")
+    person_id: int = Field(ge=1, le=2**63 - 1, description="The reader.")
+    override: bool = Field(
+        False, description="Lend past the refusals a librarian may override (recorded)."
+    )
+
+
+class LibraryLoanOut(Schema):
+    id: int
+    barcode: str
+    title_id: int
+    title: str
+    library: str
+    person_id: int | None
+    status: str
+    checked_out_at: datetime.datetime
+    due_on: datetime.date
+    due_at: datetime.datetime
+    renewals: int
+    returned_at: datetime.datetime | None
+    override: str
+
+
+class LibraryLoanPage(Schema):
+    items: list[LibraryLoanOut]
+    next_cursor: str | None = Field(
+        description="Give it as `cursor` for the next page; null on the last page."
+    )
+
+
+class LibraryReturnIn(Schema):
+    barcode: str = Field(min_length=1, max_length=40)
+    library_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="The desk's library (site id); the copy's own by default.",
+    )
+
+
+class LibraryHoldOut(Schema):
+    id: int
+    title_id: int
+    title: str
+    library: str
+    person_id: int
+    status: str
+    placed_at: datetime.datetime
+    expires_on: datetime.date | None
+
+
+class LibraryReturnOut(Schema):
+    barcode: str
+    loan: LibraryLoanOut | None
+    hold: LibraryHoldOut | None = Field(description="The hold the copy was set aside for.")
+    in_transit_to: str | None = Field(description="The library the copy goes back to.")
+    copy_status: str
+
+
+class LibraryHoldIn(Schema):
+    title_id: int = Field(ge=1, le=2**63 - 1)
+    library_id: int = Field(ge=1, le=2**63 - 1, description="The library's site id.")
+    person_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="The reader; yourself when left out."
+    )
+
+
+class LibraryLoanRuleOut(Schema):
+    id: int
+    library_id: int | None = Field(description="The library's site id; null: any library.")
+    patron_type: str | None = Field(description="Its code; null: any reader.")
+    circulation_type: str | None = Field(description="Null: any item.")
+    loan_unit: str
+    loan_length: int
+    ceiling: datetime.date | None
+    max_items: int
+    renewals: int
+    holds_allowed: bool
+    max_holds: int
+    grace_days: int
+    fine_per_day: Decimal
+    fine_cap: Decimal
+    lost_after_days: int
+    charge_replacement: bool

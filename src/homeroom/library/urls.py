@@ -1,6 +1,12 @@
 from django.urls import path
 
-from homeroom.library import catalog_views, desk_views, views
+from homeroom.library import (
+    catalog_views,
+    circulation_views,
+    desk_views,
+    reader_views,
+    views,
+)
 
 app_name = "library"
 
@@ -21,4 +27,26 @@ urlpatterns = [
     path("library/settings/", desk_views.catalog_settings, name="catalog_settings"),
     path("library/find/", catalog_views.catalog, name="catalog"),
     path("library/find/<int:pk>/", catalog_views.catalog_title, name="catalog_title"),
+    path("library/find/<int:pk>/hold/", reader_views.hold_place, name="hold_place"),
+    path("library/desk/", circulation_views.desk, name="desk"),
+    path("library/desk/renew/", circulation_views.desk_renew, name="desk_renew"),
+    path(
+        "library/loans/<int:pk>/claim-returned/",
+        circulation_views.loan_claim_returned,
+        name="loan_claim_returned",
+    ),
+    path("library/loan-rules/", circulation_views.loan_rules, name="loan_rules"),
+    path("library/loan-rules/new/", circulation_views.loan_rule_edit, name="loan_rule_create"),
+    path(
+        "library/loan-rules/<int:pk>/edit/", circulation_views.loan_rule_edit, name="loan_rule_edit"
+    ),
+    path("library/my-books/", reader_views.my_books, name="my_books"),
+    path(
+        "library/my-books/loans/<int:pk>/renew/", reader_views.my_loan_renew, name="my_loan_renew"
+    ),
+    path(
+        "library/my-books/holds/<int:pk>/cancel/",
+        reader_views.my_hold_cancel,
+        name="my_hold_cancel",
+    ),
 ]

@@ -1,6 +1,12 @@
+import datetime
+import itertools
+
+from django.utils import timezone
+
 from homeroom.core.testing import WalkSamples
 from homeroom.library import marc
-from homeroom.library.models import Copy, Library, Title
+from homeroom.library.models import Copy, Library, Loan, LoanRule, Title
+from homeroom.people.models import Person
 
 
 def samples(base) -> WalkSamples:
@@ -17,5 +23,63 @@ def samples(base) -> WalkSamples:
     by_url_name.update(
         {f"library:{name}": copy.pk for name in ("copy_detail", "copy_edit", "copy_status")}
     )
-    by_key = {"title_id": title.pk, "barcode": copy.barcode}
-    return WalkSamples(by_url_name=by_url_name, by_key=by_key)
+    rule = LoanRule.objects.order_by("pk").first()
+    by_url_name["library:loan_rule_edit"] = rule.pk
+    numbers = itertools.count(1)
+
+    def new_copy() -> Copy:
+        return Copy.objects.create(barcode=f"WALK-N{next(numbers)}", title=title, library=library)
+
+    def new_loan() -> Loan:
+        """A loan due now, which a renewal lengthens."""
+        now = timezone.now()
+        lent = new_copy()
+        Copy.objects.filter(pk=lent.pk).update(status="checked_out")
+        reader = Person.objects.create(
+            given_name="Walking", family_name="Reader", kind="student", grade="04"
+        )
+        return Loan.objects.create(
+            copy=lent,
+            library=library,
+            person=reader,
+            rule=rule,
+            due_on=timezone.localdate(now),
+            due_at=now - datetime.timedelta(minutes=1),
+        )
+
+    def new_title() -> Title:
+        other = Title.objects.create(record=text, fingerprint=print_, title="Another walk")
+        Copy.objects.create(barcode=f"WALK-T{next(numbers)}", title=other, library=library)
+        return other
+
+    by_key = {
+        "title_id": title.pk,
+        "barcode": copy.barcode,
+        "loan_id": lambda: new_loan().pk,
+    }
+    by_url_name.update(
+        {
+            "library:loan_claim_returned": lambda: new_loan().pk,
+            "library:my_loan_renew": 1,
+            "library:my_hold_cancel": 1,
+            "library:hold_place": title.pk,
+        }
+    )
+
+    def own_hold(wanted: Title) -> dict:
+        """A hold for the walking role's own roster record (made for it when missing)."""
+        user = base.walk_user
+        if user.is_authenticated and getattr(user, "person", None) is None:
+            Person.objects.create(given_name="Own", family_name="Reader", user=user)
+        return {"title_id": wanted.pk, "library_id": base.site.pk}
+
+    bodies = {
+        "check_out_library_copy": lambda: {
+            "barcode": new_copy().barcode,
+            "person_id": base.person.pk,
+        },
+        "check_in_library_copy": lambda: {"barcode": new_loan().copy.barcode},
+        "renew_library_loan": {},
+        "place_library_hold": lambda: own_hold(new_title()),
+    }
+    return WalkSamples(by_url_name=by_url_name, by_key=by_key, bodies=bodies)
