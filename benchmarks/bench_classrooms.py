@@ -9,7 +9,9 @@ a district of 50 schools or more, projectors added until the resources and AV de
 with the time of a second sweep that finds nothing to add). Both data sets are measured in
 alternating rounds, each a subprocess (`bench_classrooms.py --measure`) that requests every
 page through Django's test Client as a signed-in demo account. The goal: within 2x of demo
-scale.
+scale. A district of 100 sites (the district office and 99 schools) is `--scale 33`:
+
+    .venv/bin/python benchmarks/run.py --scale 33 classrooms
 """
 
 import datetime
@@ -38,6 +40,11 @@ def requests(site: int, resource: int, day: str) -> list[tuple[str, str, str]]:
             f"/classrooms/day/?site={site}&day={day}",
         ),
         ("tech", "/classrooms/day/?site=<first school>", f"/classrooms/day/?site={site}&day={day}"),
+        (
+            "tech",
+            "/classrooms/day/?site=<first school>&view=week",
+            f"/classrooms/day/?site={site}&day={day}&view=week",
+        ),
         (
             "admin",
             "/classrooms/resources/<pk>/?week=",

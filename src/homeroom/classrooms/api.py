@@ -1,7 +1,9 @@
 """Classrooms in the API: resources and their bookings (a clash answers 409 naming who
-holds the slot), bell schedules, AV details and readings, maintenance plans and tasks, and
-calendar feeds. The same services and selectors as the pages, so the same rules."""
+holds the slot), bell schedules, AV details and readings, maintenance plans and tasks,
+inspections, and calendar feeds (the caller's own and each resource's). The same services
+and selectors as the pages, so the same rules."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
@@ -13,16 +15,23 @@ from homeroom.classrooms.filters import (
     ClassroomResourceFilter,
     MaintenanceTaskFilter,
 )
-from homeroom.classrooms.models import Period
+from homeroom.classrooms.models import InspectionLine, Period
 from homeroom.classrooms.schemas import (
     AVDetailsOut,
     AVReadingIn,
+    BellScheduleIn,
     BellScheduleOut,
     ClassroomReservationIn,
     ClassroomReservationOut,
     ClassroomReservationStatusIn,
+    ClassroomResourceIn,
     ClassroomResourceOut,
+    ClassroomResourcePatch,
+    InspectionFinishIn,
+    InspectionLineOut,
     InspectionOut,
+    InspectionScanIn,
+    InspectionStartIn,
     MaintenancePlanOut,
     MaintenanceTaskOut,
     ReservationFeedOut,
@@ -50,6 +59,45 @@ def list_classroom_resources(request, filters: Query[ClassroomResourceFilter]):
 @requires(VIEW_RESOURCES)
 def get_classroom_resource(request, resource_id: Id):
     return get_object_or_404(selectors.resources_for(request.auth), pk=resource_id)
+
+
+def _resource_references(request, values: dict) -> dict:
+    """The rooms and devices an input names, among those the caller sees (404 otherwise)."""
+    from homeroom.core.selectors import rooms_for
+    from homeroom.devices.selectors import devices_for
+
+    if values.get("room_id") is not None:
+        values["room"] = get_object_or_404(rooms_for(request.auth), pk=values["room_id"])
+    elif "room_id" in values:
+        values["room"] = None
+    if values.get("device_id") is not None:
+        values["device"] = get_object_or_404(devices_for(request.auth), pk=values["device_id"])
+    elif "device_id" in values:
+        values["device"] = None
+    values.pop("room_id", None)
+    values.pop("device_id", None)
+    return values
+
+
+@router.post("/classrooms/resources", response={201: ClassroomResourceOut})
+@requires("classrooms.add_resource")
+def create_classroom_resource(request, payload: ClassroomResourceIn):
+    """Add a cart, lab, room or loanable equipment teachers may reserve."""
+    from homeroom.core.selectors import sites_for
+
+    values = _resource_references(request, payload.dict())
+    values["site"] = get_object_or_404(sites_for(request.auth), pk=values.pop("site_id"))
+    resource = services.resource_create(actor=request.auth, **values)
+    return Status(201, selectors.resources_for(request.auth).get(pk=resource.pk))
+
+
+@router.patch("/classrooms/resources/{int:resource_id}", response=ClassroomResourceOut)
+@requires("classrooms.change_resource")
+def update_classroom_resource(request, resource_id: Id, payload: ClassroomResourcePatch):
+    resource = get_object_or_404(selectors.resources_for(request.auth), pk=resource_id)
+    values = _resource_references(request, payload.dict(exclude_unset=True))
+    services.resource_update(actor=request.auth, resource=resource, **values)
+    return selectors.resources_for(request.auth).get(pk=resource_id)
 
 
 @router.get("/classrooms/reservations", response=list[ClassroomReservationOut])
@@ -121,6 +169,46 @@ def list_bell_schedules(request, site_id: Id | None = None):
     return list(schedules.order_by("site__name", "name")[:500])
 
 
+def _periods(payload: BellScheduleIn) -> list[tuple]:
+    return [(period.name, period.starts_at, period.ends_at) for period in payload.periods]
+
+
+@router.post("/classrooms/bell-schedules", response={201: BellScheduleOut})
+@requires("classrooms.add_bellschedule")
+def create_bell_schedule(request, payload: BellScheduleIn):
+    """Add a day type with its periods (wall-clock times at the school, HH:MM)."""
+    from homeroom.core.selectors import sites_for
+
+    site = get_object_or_404(sites_for(request.auth), pk=payload.site_id)
+    schedule = services.bell_schedule_create(
+        actor=request.auth,
+        site=site,
+        name=payload.name,
+        weekdays=payload.weekdays,
+        periods=_periods(payload),
+    )
+    return Status(201, selectors.schedules_for(request.auth).get(pk=schedule.pk))
+
+
+@router.put("/classrooms/bell-schedules/{int:bell_schedule_id}", response=BellScheduleOut)
+@requires("classrooms.change_bellschedule")
+def update_bell_schedule(request, bell_schedule_id: Id, payload: BellScheduleIn):
+    """Replace a day type's name, weekdays and periods; it stays at its school."""
+    schedule = get_object_or_404(selectors.schedules_for(request.auth), pk=bell_schedule_id)
+    if payload.site_id != schedule.site_id:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"site_id": "A bell schedule stays at its school."})
+    services.bell_schedule_update(
+        actor=request.auth,
+        schedule=schedule,
+        name=payload.name,
+        weekdays=payload.weekdays,
+        periods=_periods(payload),
+    )
+    return selectors.schedules_for(request.auth).get(pk=schedule.pk)
+
+
 @router.get("/classrooms/feed", response=ReservationFeedOut)
 @requires(VIEW_RESERVATIONS)
 def get_my_reservation_feed(request):
@@ -130,6 +218,37 @@ def get_my_reservation_feed(request):
     feed = CalendarFeed.objects.filter(user=request.auth).first() or services.feed_renew(
         actor=request.auth, user=request.auth
     )
+    return {"url": request.build_absolute_uri(reverse("classrooms:person_feed", args=[feed.token]))}
+
+
+@router.get("/classrooms/resources/{int:resource_id}/feed", response=ReservationFeedOut)
+@requires("classrooms.change_resource")
+def get_resource_feed(request, resource_id: Id):
+    """The secret iCalendar address of a resource's bookings (for staff to subscribe to)."""
+    resource = get_object_or_404(selectors.resources_for(request.auth), pk=resource_id)
+    return {"url": _resource_feed_url(request, resource)}
+
+
+@router.post("/classrooms/resources/{int:resource_id}/feed", response=ReservationFeedOut)
+@requires("classrooms.change_resource")
+def renew_resource_feed(request, resource_id: Id):
+    """A new secret address for the resource's feed; the old one stops working."""
+    resource = get_object_or_404(selectors.resources_for(request.auth), pk=resource_id)
+    resource = services.resource_new_feed(actor=request.auth, resource=resource)
+    return {"url": _resource_feed_url(request, resource)}
+
+
+def _resource_feed_url(request, resource) -> str:
+    return request.build_absolute_uri(
+        reverse("classrooms:resource_feed", args=[resource.feed_token])
+    )
+
+
+@router.post("/classrooms/feed", response=ReservationFeedOut)
+@requires(VIEW_RESERVATIONS)
+def renew_my_reservation_feed(request):
+    """A new secret address for the caller's bookings feed; the old one stops working."""
+    feed = services.feed_renew(actor=request.auth, user=request.auth)
     return {"url": request.build_absolute_uri(reverse("classrooms:person_feed", args=[feed.token]))}
 
 
@@ -177,7 +296,8 @@ def get_maintenance_task(request, maintenance_task_id: Id):
 @requires("classrooms.change_maintenancetask")
 def complete_maintenance_task(request, maintenance_task_id: Id, payload: TaskCompleteIn):
     """Record each checklist step, the reading and the time spent; a failed step opens a
-    help-desk ticket unless `open_tickets` is false."""
+    help-desk ticket unless `open_tickets` is false, or with `escalate` one repair work order
+    escalated to district IT."""
     task = get_object_or_404(selectors.tasks_for(request.auth), pk=maintenance_task_id)
     return services.task_complete(
         actor=request.auth,
@@ -187,6 +307,14 @@ def complete_maintenance_task(request, maintenance_task_id: Id, payload: TaskCom
         minutes_spent=payload.minutes_spent,
         notes=payload.notes,
         open_tickets=payload.open_tickets,
+        escalate=payload.escalate,
+    )
+
+
+def _inspections(request):
+    lines = InspectionLine.objects.select_related("device").order_by("slot", "pk")
+    return selectors.inspections_for(request.auth).prefetch_related(
+        Prefetch("lines", queryset=lines)
     )
 
 
@@ -195,13 +323,47 @@ def complete_maintenance_task(request, maintenance_task_id: Id, payload: TaskCom
 @paginate(Pages)
 def list_inspections(request):
     """Cart and lab inspections with what each found of every device, newest first."""
-    from django.db.models import Prefetch
+    return _inspections(request).order_by("-started_at", "pk")
 
-    from homeroom.classrooms.models import InspectionLine
 
-    lines = InspectionLine.objects.select_related("device").order_by("slot", "pk")
-    return (
-        selectors.inspections_for(request.auth)
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .order_by("-started_at", "pk")
+@router.get("/classrooms/inspections/{int:inspection_id}", response=InspectionOut)
+@requires("classrooms.view_inspection")
+def get_inspection(request, inspection_id: Id):
+    return get_object_or_404(_inspections(request), pk=inspection_id)
+
+
+@router.post("/classrooms/inspections", response={201: InspectionOut})
+@requires("classrooms.add_inspection")
+def start_inspection(request, payload: InspectionStartIn):
+    """Start inspecting a cart (`cart_id`) or a lab (`room_id`): every device expected there
+    is missing until it is scanned."""
+    from homeroom.core.selectors import rooms_for
+    from homeroom.devices.selectors import devices_for
+
+    cart = room = None
+    if payload.cart_id is not None:
+        cart = get_object_or_404(devices_for(request.auth), pk=payload.cart_id)
+    if payload.room_id is not None:
+        room = get_object_or_404(rooms_for(request.auth), pk=payload.room_id)
+    inspection = services.inspection_start(actor=request.auth, cart=cart, room=room)
+    return Status(201, _inspections(request).get(pk=inspection.pk))
+
+
+@router.post("/classrooms/inspections/{int:inspection_id}/scan", response=InspectionLineOut)
+@requires("classrooms.add_inspection")
+def scan_inspection(request, inspection_id: Id, payload: InspectionScanIn):
+    """Mark a scanned device (asset tag or serial) present, damaged (which opens a ticket)
+    or not charging."""
+    inspection = get_object_or_404(selectors.inspections_for(request.auth), pk=inspection_id)
+    return services.inspection_scan(
+        actor=request.auth, inspection=inspection, scan=payload.scan, state=payload.state
     )
+
+
+@router.post("/classrooms/inspections/{int:inspection_id}/finish", response=InspectionOut)
+@requires("classrooms.add_inspection")
+def finish_inspection(request, inspection_id: Id, payload: InspectionFinishIn):
+    """Close the inspection; what was never scanned stays missing in the kept result."""
+    inspection = get_object_or_404(selectors.inspections_for(request.auth), pk=inspection_id)
+    services.inspection_finish(actor=request.auth, inspection=inspection, notes=payload.notes)
+    return _inspections(request).get(pk=inspection.pk)

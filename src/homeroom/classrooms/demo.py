@@ -1,7 +1,8 @@
 """The demo district's classrooms: at each school a bell schedule, its carts, computer lab
 and loanable kits to reserve, a term of weekly bookings (some behind the demo's day, the
 rest ahead of it), the AV details of every display and projector (one lamp near its end)
-and maintenance plans with tasks due this week and overdue."""
+maintenance plans with tasks due this week and overdue, and a finished inspection of a cart
+with one device missing."""
 
 import contextlib
 import datetime
@@ -51,6 +52,7 @@ def classrooms(context: DemoContext) -> None:
         _bookings(context, school, resources, holders, periods)
     _av_details(context, schools)
     _maintenance(context, admin)
+    _cart_inspection(context, accounts.get("tech") or admin, schools)
 
 
 def _resources(admin, school):
@@ -229,3 +231,36 @@ def _maintenance(context, admin) -> None:
         starts_on=context.today,
     )
     services.generate_tasks(today=context.today, now=context.now)
+
+
+def _cart_inspection(context, inspector, schools) -> None:
+    """Yesterday afternoon's inspection of the first filled cart at the inspector's schools:
+    every device scanned but one, which stays missing in the kept result."""
+    from homeroom.classrooms.models import Inspection, InspectionLine
+    from homeroom.devices.models import CartSlot
+
+    works_at = set(inspector.sites.values_list("pk", flat=True))
+    sites = [s for s in schools if inspector.sees_all_sites or s.pk in works_at]
+    slots = CartSlot.objects.filter(device__isnull=False, cart__site__in=sites)
+    first = (
+        slots.select_related("cart")
+        .order_by("cart__site__name", "cart__asset_tag", "number")
+        .first()
+    )
+    if first is None:
+        return
+    inspection = services.inspection_start(actor=inspector, cart=first.cart)
+    lines = list(inspection.lines.select_related("device").order_by("slot", "pk"))
+    for line in lines[:-1]:
+        services.inspection_scan(actor=inspector, inspection=inspection, scan=line.device.asset_tag)
+    services.inspection_finish(
+        actor=inspector, inspection=inspection, notes=f"Slot {lines[-1].slot} was empty."
+    )
+    # Done the afternoon before the demo's moment, which the clock may have passed.
+    started = context.now - datetime.timedelta(hours=20)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        started_at=started, finished_at=started + datetime.timedelta(minutes=12)
+    )
+    InspectionLine.objects.filter(inspection=inspection, scanned_at__isnull=False).update(
+        scanned_at=started + datetime.timedelta(minutes=6)
+    )

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django import forms
@@ -32,6 +33,75 @@ class ResourceForm(forms.ModelForm):
         if rooms is not None:
             self.fields["room"].queryset = rooms
         self.fields["kind"].choices = ResourceKind.choices
+
+
+WEEKDAYS = [(str(n), name) for n, name in enumerate(calendar.day_name)]
+
+
+class BellScheduleForm(forms.Form):
+    """A day type: its weekdays and its periods, one a line as "name, start, end"."""
+
+    site = forms.ModelChoiceField(queryset=None, label="School")
+    name = forms.CharField(max_length=100, help_text="e.g. Regular day, Early release.")
+    weekdays = forms.MultipleChoiceField(
+        choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, help_text="The days it applies to."
+    )
+    periods = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text="One period a line: its name, start and end, e.g. 2, 8:55, 9:45 "
+        "(or 2, 8:55 am, 9:45 am).",
+    )
+
+    def __init__(self, *args, sites=None, schedule=None, **kwargs):
+        if schedule is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "site": schedule.site_id,
+                    "name": schedule.name,
+                    "weekdays": [str(day) for day in schedule.weekdays],
+                    "periods": "\n".join(
+                        f"{p.name}, {p.starts_at:%H:%M}, {p.ends_at:%H:%M}"
+                        for p in schedule.periods.order_by("starts_at")
+                    ),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        if schedule is not None:
+            self.fields["site"].disabled = True
+
+    def clean_weekdays(self) -> list[int]:
+        return [int(day) for day in self.cleaned_data["weekdays"]]
+
+    def clean_periods(self) -> list[tuple]:
+        periods, problems = [], []
+        for number, line in enumerate(self.cleaned_data["periods"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(",")]
+            if len(parts) != 3 or not parts[0]:
+                problems.append(
+                    f"Line {number}: write the name, start and end, e.g. 2, 8:55, 9:45."
+                )
+                continue
+            times = [_clock(part) for part in parts[1:]]
+            if None in times:
+                problems.append(f"Line {number}: “{line.strip()}” has a time that is not a time.")
+                continue
+            periods.append((parts[0], *times))
+        if problems:
+            raise forms.ValidationError(problems)
+        return periods
+
+
+def _clock(text: str) -> datetime.time | None:
+    for pattern in ("%H:%M", "%I:%M %p", "%I:%M%p", "%I %p"):
+        try:
+            return datetime.datetime.strptime(text.upper(), pattern).time()
+        except ValueError:
+            continue
+    return None
 
 
 class ReservationForm(forms.Form):
@@ -114,6 +184,12 @@ class PlanForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="One step a line, e.g. Clean the filter.",
     )
+    named_devices = forms.CharField(
+        required=False,
+        label="Named devices",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a plan of named devices: one asset tag or serial number a line (scan them).",
+    )
 
     class Meta:
         model = MaintenancePlan
@@ -129,12 +205,18 @@ class PlanForm(forms.ModelForm):
             "meter_every",
             "window_days",
             "starts_on",
+            "is_active",
         ]
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"})}
-        labels = {"meter_every": "Or every so many lamp hours", "every": "Every"}
+        labels = {
+            "meter_every": "Or every so many lamp hours",
+            "every": "Every",
+            "is_active": "Active (untick to pause: no new tasks until it is ticked again)",
+        }
 
-    def __init__(self, *args, sites=None, **kwargs):
+    def __init__(self, *args, sites=None, devices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.device_choices = devices
         from homeroom.devices.choices import DeviceCategory
 
         if sites is not None:
@@ -143,13 +225,46 @@ class PlanForm(forms.ModelForm):
         self.fields["category"] = forms.ChoiceField(
             choices=[("", "—"), *DeviceCategory.choices], required=False, label="Kind of device"
         )
-        self.fields["starts_on"].initial = timezone.localdate()
+        if self.instance.pk is None:
+            self.fields["starts_on"].initial = timezone.localdate()
+        else:
+            self.initial["checklist"] = "\n".join(self.instance.checklist)
+            self.initial["named_devices"] = "\n".join(
+                self.instance.devices.order_by("asset_tag").values_list("asset_tag", flat=True)
+            )
+
+    def clean_named_devices(self) -> list:
+        """The devices named, each by asset tag or serial, among those the user sees."""
+        from django.db.models import Q
+
+        scans = list(
+            dict.fromkeys(line.strip() for line in self.cleaned_data["named_devices"].splitlines())
+        )
+        scans = [scan for scan in scans if scan]
+        if len(scans) > 500:
+            raise forms.ValidationError("Name at most 500 devices; plan a model or kind instead.")
+        found, unknown = [], []
+        for scan in scans:
+            device = (
+                self.device_choices.filter(
+                    Q(asset_tag__iexact=scan) | Q(serial_number__iexact=scan)
+                )
+                .order_by("pk")
+                .first()
+                if self.device_choices is not None
+                else None
+            )
+            (found if device is not None else unknown).append(device or scan)
+        if unknown:
+            raise forms.ValidationError(f"No device of yours is {', '.join(unknown)}.")
+        return found
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
         data["checklist"] = [
             line.strip() for line in data["checklist"].splitlines() if line.strip()
         ]
+        data["devices"] = data.pop("named_devices")
         return data
 
 
@@ -163,6 +278,16 @@ class TaskForm(forms.Form):
         required=False, min_value=0, max_value=24 * 60, label="Minutes spent"
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    failed_opens = forms.ChoiceField(
+        label="A failed step opens",
+        choices=[
+            ("ticket", "A help-desk ticket for each failed step"),
+            ("repair", "A repair work order, escalated to district IT"),
+        ],
+        initial="ticket",
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, checklist=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +301,7 @@ class TaskForm(forms.Form):
             )
         self.order_fields(
             [f"item_{n}" for n in range(len(self.checklist))]
-            + ["meter_reading", "minutes_spent", "notes"]
+            + ["meter_reading", "minutes_spent", "notes", "failed_opens"]
         )
 
     def results(self) -> dict:

@@ -1,6 +1,7 @@
 """Classrooms, labs and AV: what can be reserved and its bookings, each school's bell
 schedule, the AV details of displays and projectors, and preventive maintenance."""
 
+import calendar
 import secrets
 
 from django.conf import settings
@@ -45,6 +46,10 @@ class BellSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.site})"
+
+    @property
+    def day_names(self) -> str:
+        return ", ".join(calendar.day_abbr[day] for day in sorted(self.weekdays))
 
     def clean(self) -> None:
         if not isinstance(self.weekdays, list) or any(
@@ -287,7 +292,7 @@ class MaintenancePlan(models.Model):
 
 class MaintenanceTask(models.Model):
     """One device's maintenance due on a day (or at a meter reading): its checklist results,
-    the reading, the time spent, and the tickets a failed item opened."""
+    the reading, the time spent, and the tickets or the repair its failed items opened."""
 
     plan = models.ForeignKey(MaintenancePlan, on_delete=models.PROTECT, related_name="tasks")
     device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
@@ -310,6 +315,9 @@ class MaintenanceTask(models.Model):
     minutes_spent = models.PositiveIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
     ticket_ids = models.JSONField(default=list, blank=True)
+    repair_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The repair work order its failed steps opened."
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]

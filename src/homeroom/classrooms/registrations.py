@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from homeroom.classrooms import selectors, services
 from homeroom.classrooms.choices import HOLDING
+from homeroom.classrooms.importer import AVReadingsFormat
 from homeroom.classrooms.models import Reservation
 from homeroom.core import roles
 from homeroom.core.access import Rule
+from homeroom.core.import_formats import register_format
 from homeroom.core.registry import (
     DashboardCard,
     NavItem,
@@ -33,7 +35,7 @@ registry.add_nav(
         VIEW_RESOURCES,
         CLASSROOMS,
         order=285,
-        prefixes=("/classrooms/resources/", "/classrooms/day/"),
+        prefixes=("/classrooms/resources/", "/classrooms/day/", "/classrooms/bell-schedules/"),
     )
 )
 registry.add_nav(
@@ -148,3 +150,5 @@ registry.add_page_section(
 )
 
 registry.add_sweep(SweepJob("Maintenance tasks", services.sweep_tasks))
+
+register_format(AVReadingsFormat())

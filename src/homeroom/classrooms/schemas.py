@@ -3,7 +3,13 @@ import datetime
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from homeroom.classrooms.choices import ItemResult, ReservationStatus, ResourceKind, TaskStatus
+from homeroom.classrooms.choices import (
+    InspectionState,
+    ItemResult,
+    ReservationStatus,
+    ResourceKind,
+    TaskStatus,
+)
 from homeroom.core.schemas import Id, LocalTime
 
 
@@ -20,6 +26,29 @@ class ClassroomResourceOut(Schema):
     max_minutes: int | None
     advance_days: int | None
     is_active: bool
+
+
+class ClassroomResourceFields(Schema):
+    room_id: Id | None = None
+    device_id: Id | None = Field(None, description="The cart or equipment in the device list.")
+    description: str = Field("", max_length=2000)
+    needs_approval: bool = False
+    max_minutes: int | None = Field(None, ge=1, le=60 * 24 * 31)
+    advance_days: int | None = Field(None, ge=0, le=3660)
+    is_active: bool = True
+
+
+class ClassroomResourceIn(ClassroomResourceFields):
+    site_id: Id
+    kind: ResourceKind
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ClassroomResourcePatch(ClassroomResourceFields):
+    """Only the fields sent change; a resource stays at its school."""
+
+    kind: ResourceKind = Field(None, description="Leave out to keep it.")
+    name: str = Field(None, min_length=1, max_length=200, description="Leave out to keep it.")
 
 
 class ClassroomReservationOut(Schema):
@@ -67,6 +96,23 @@ class BellPeriodOut(Schema):
     name: str
     starts_at: LocalTime
     ends_at: LocalTime
+
+
+class BellPeriodIn(Schema):
+    name: str = Field(min_length=1, max_length=40)
+    starts_at: LocalTime
+    ends_at: LocalTime
+
+
+class BellScheduleIn(Schema):
+    """A day type of a school; its periods replace any it had."""
+
+    site_id: Id
+    name: str = Field(min_length=1, max_length=100)
+    weekdays: list[int] = Field(
+        min_length=1, max_length=7, description="0 for Monday to 6 for Sunday."
+    )
+    periods: list[BellPeriodIn] = Field(min_length=1, max_length=30)
 
 
 class BellScheduleOut(Schema):
@@ -133,6 +179,7 @@ class MaintenanceTaskOut(Schema):
     minutes_spent: int | None
     notes: str
     ticket_ids: list[int]
+    repair_id: int | None
 
 
 class TaskCompleteIn(Schema):
@@ -141,6 +188,11 @@ class TaskCompleteIn(Schema):
     minutes_spent: int | None = Field(None, ge=0, le=24 * 60)
     notes: str = Field("", max_length=2000)
     open_tickets: bool = True
+    escalate: bool = Field(
+        False,
+        description="Failed steps open one repair work order, escalated to district IT, "
+        "instead of tickets.",
+    )
 
 
 class ReservationFeedOut(Schema):
@@ -169,3 +221,19 @@ class InspectionOut(Schema):
     @staticmethod
     def resolve_lines(obj) -> list:
         return list(obj.lines.all())
+
+
+class InspectionStartIn(Schema):
+    """A cart (`cart_id`, a device) or a lab (`room_id`), one of the two."""
+
+    cart_id: Id | None = None
+    room_id: Id | None = None
+
+
+class InspectionScanIn(Schema):
+    scan: str = Field(min_length=1, max_length=100, description="An asset tag or a serial.")
+    state: InspectionState = InspectionState.PRESENT
+
+
+class InspectionFinishIn(Schema):
+    notes: str = Field("", max_length=2000)

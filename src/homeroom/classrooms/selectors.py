@@ -2,6 +2,8 @@
 each narrowed to the user's schools."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,6 +18,7 @@ from homeroom.classrooms.models import (
     Reservation,
     Resource,
 )
+from homeroom.core.calendar import district_zone
 from homeroom.core.selectors import sites_for
 
 
@@ -103,12 +106,77 @@ def bookings_between(
     reservations: QuerySet[Reservation], first: datetime.date, last: datetime.date
 ) -> QuerySet[Reservation]:
     """Holding bookings that share time with the local days first..last."""
-    from homeroom.core.calendar import district_zone
-
     zone = district_zone()
     start = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
     return reservations.holding().overlapping(start, end).order_by("starts_at", "pk")
+
+
+# A time grid shows at least the school day's hours; a booking outside them widens it.
+GRID_FROM, GRID_TO = 7 * 60, 17 * 60
+
+
+@dataclass
+class GridColumn:
+    """One column of a time grid: a day of a resource, or a resource on a day."""
+
+    heading: str
+    day: datetime.date
+    bookings: list
+    link: str = ""
+    is_today: bool = False
+
+
+def _minute_of(moment, day: datetime.date, *, rounding_up: bool = False) -> int:
+    """The local minute of the day a moment falls on (0 before the day, 1440 after it)."""
+    local = timezone.localtime(moment, district_zone())
+    if local.date() != day:
+        return 0 if local.date() < day else 24 * 60
+    extra = rounding_up and (local.second or local.microsecond)
+    return local.hour * 60 + local.minute + bool(extra)
+
+
+def time_grid(columns: list[GridColumn], periods: Sequence) -> list[dict]:
+    """Rows of a time grid: one per span between consecutive times at which a booking or a
+    period starts or ends (or an hour strikes), so every booking covers whole rows. Each row
+    has its start, the period starting then, and per column None (covered by a booking
+    above), {"booking", "span"} or {"free"}. Bookings of one column never overlap (the
+    database refuses it), so the cells never clash."""
+    placed = []
+    times = set(range(GRID_FROM, GRID_TO + 1, 60))
+    for column in columns:
+        spans = []
+        for booking in column.bookings:
+            start = _minute_of(booking.starts_at, column.day)
+            end = _minute_of(booking.ends_at, column.day, rounding_up=True)
+            if end > start:
+                spans.append((start, end, booking))
+                times.update((start, end))
+        placed.append(spans)
+    named = {}
+    for period in periods:
+        start = period.starts_at.hour * 60 + period.starts_at.minute
+        end = period.ends_at.hour * 60 + period.ends_at.minute
+        named.setdefault(start, str(period))
+        times.update((start, end))
+    marks = sorted(times)
+    marks = [mark for mark in marks if min(marks[0], GRID_FROM) <= mark <= max(marks[-1], GRID_TO)]
+    index = {mark: position for position, mark in enumerate(marks)}
+    rows = [
+        {
+            "starts": datetime.time(start // 60, start % 60),
+            "period": named.get(start, ""),
+            "cells": [{"free": True} for _ in columns],
+        }
+        for start in marks[:-1]
+    ]
+    for number, spans in enumerate(placed):
+        for start, end, booking in spans:
+            first, last = index[start], index[end]
+            rows[first]["cells"][number] = {"booking": booking, "span": last - first}
+            for row in rows[first + 1 : last]:
+                row["cells"][number] = None
+    return rows
 
 
 def lamps_near_end(details: QuerySet[AVDetails]) -> QuerySet[AVDetails]:
@@ -205,8 +273,6 @@ def report_numbers(user, since: datetime.date, today: datetime.date) -> dict:
     (how often each cart and lab is booked, and for how many hours), maintenance done since
     then and open by school, and lamp health by school."""
     from django.db.models import Count, F, Q, Sum
-
-    from homeroom.core.calendar import district_zone
 
     start = datetime.datetime.combine(since, datetime.time(), tzinfo=district_zone())
     end = datetime.datetime.combine(

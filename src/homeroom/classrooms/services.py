@@ -165,32 +165,8 @@ def bell_schedule_create(
     """A day type of a school with its periods, each (name, starts_at, ends_at)."""
     _require(actor, "classrooms.add_bellschedule", "Your role does not add bell schedules.")
     require_site_access(actor, site)
-    schedule = BellSchedule(site=site, name=(name or "").strip(), weekdays=sorted(set(weekdays)))
-    schedule.full_clean()
-    clash = BellSchedule.objects.filter(site=site, weekdays__isnull=False).exclude(
-        name__iexact=schedule.name
-    )
-    for other in clash:
-        shared = set(other.weekdays) & set(schedule.weekdays)
-        if shared:
-            raise ValidationError(
-                {"weekdays": f"{other.name} already covers {_weekday_names(shared)}."}
-            )
-    if not periods:
-        raise ValidationError({"periods": "Give at least one period."})
-    schedule.save()
-    made = []
-    for period_name, starts_at, ends_at in periods:
-        period = Period(
-            schedule=schedule, name=str(period_name).strip(), starts_at=starts_at, ends_at=ends_at
-        )
-        period.full_clean()
-        made.append(period)
-    ordered = sorted(made, key=lambda period: period.starts_at)
-    for earlier, later in itertools.pairwise(ordered):
-        if later.starts_at < earlier.ends_at:
-            raise ValidationError({"periods": f"{earlier} and {later} overlap."})
-    Period.objects.bulk_create(made)
+    schedule = BellSchedule(site=site)
+    made = _save_schedule(schedule, name, weekdays, periods)
     audit.record(
         actor=actor,
         obj=schedule,
@@ -200,6 +176,82 @@ def bell_schedule_create(
         message=f"Added the bell schedule {schedule.name} with {len(made)} periods",
     )
     return schedule
+
+
+@transaction.atomic
+def bell_schedule_update(
+    *, actor, schedule: BellSchedule, name: str, weekdays: Sequence[int], periods: Sequence[tuple]
+) -> BellSchedule:
+    """Change a day type: its name, weekdays and periods (which replace the old ones;
+    bookings keep their times and the period names they were made with)."""
+    _require(actor, "classrooms.change_bellschedule", "Your role does not change bell schedules.")
+    schedule = BellSchedule.objects.select_for_update().select_related("site").get(pk=schedule.pk)
+    require_site_access(actor, schedule.site)
+    before = {
+        "name": schedule.name,
+        "weekdays": schedule.weekdays,
+        "periods": [_period_text(p) for p in schedule.periods.order_by("starts_at")],
+    }
+    made = _save_schedule(schedule, name, weekdays, periods)
+    after = {
+        "name": schedule.name,
+        "weekdays": schedule.weekdays,
+        "periods": [_period_text(p) for p in made],
+    }
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changes:
+        audit.record(
+            actor=actor,
+            obj=schedule,
+            verb=AuditVerb.UPDATED,
+            site=schedule.site,
+            changes=changes,
+        )
+    return schedule
+
+
+def _period_text(period: Period) -> str:
+    return f"{period.name} {period.starts_at:%H:%M}-{period.ends_at:%H:%M}"
+
+
+def _save_schedule(schedule: BellSchedule, name, weekdays, periods) -> list[Period]:
+    """Validate the whole day type, then save it with these periods in place of any it had."""
+    schedule.name = (name or "").strip()
+    try:
+        schedule.weekdays = sorted(set(weekdays))
+    except TypeError as error:
+        raise ValidationError({"weekdays": "Give the weekdays as numbers from 0 to 6."}) from error
+    schedule.full_clean()
+    others = BellSchedule.objects.filter(site=schedule.site).exclude(pk=schedule.pk)
+    if others.filter(name__iexact=schedule.name).exists():
+        raise ValidationError({"name": f"{schedule.site} already has {schedule.name}."})
+    for other in others:
+        shared = set(other.weekdays) & set(schedule.weekdays)
+        if shared:
+            raise ValidationError(
+                {"weekdays": f"{other.name} already covers {_weekday_names(shared)}."}
+            )
+    if not periods:
+        raise ValidationError({"periods": "Give at least one period."})
+    made = []
+    for period_name, starts_at, ends_at in periods:
+        period = Period(name=str(period_name).strip(), starts_at=starts_at, ends_at=ends_at)
+        period.full_clean(exclude=["schedule"], validate_constraints=False)
+        if period.ends_at <= period.starts_at:
+            raise ValidationError({"periods": f"{period} must end after it starts."})
+        made.append(period)
+    names = [period.name.lower() for period in made]
+    if len(set(names)) != len(names):
+        raise ValidationError({"periods": "Give each period its own name."})
+    made.sort(key=lambda period: period.starts_at)
+    for earlier, later in itertools.pairwise(made):
+        if later.starts_at < earlier.ends_at:
+            raise ValidationError({"periods": f"{earlier} and {later} overlap."})
+    schedule.save()
+    schedule.periods.all().delete()
+    for period in made:
+        period.schedule = schedule
+    return Period.objects.bulk_create(made)
 
 
 def _weekday_names(days: Iterable[int]) -> str:
@@ -642,6 +694,59 @@ def plan_create(*, actor, name: str, devices=(), **fields) -> MaintenancePlan:
     return plan
 
 
+@transaction.atomic
+def plan_update(*, actor, plan: MaintenancePlan, devices=None, **fields) -> MaintenancePlan:
+    """Change a plan: what it covers, how often, its checklist, or pause it (`is_active`
+    off: the sweep makes no new tasks until it is on again; open tasks stay). `devices`
+    replaces the named devices when given."""
+    _require(actor, "classrooms.change_maintenanceplan", "Your role does not plan maintenance.")
+    plan = MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
+    _require_plan_access(actor, plan)
+    unknown = set(fields) - {"name", *PLAN_FIELDS}
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+    if isinstance(fields.get("checklist"), str):
+        fields["checklist"] = [
+            line.strip() for line in fields["checklist"].splitlines() if line.strip()
+        ]
+    changes = audit.apply_changes(plan, fields)
+    _require_plan_access(actor, plan)
+    named = list(plan.devices.all()) if devices is None else list(devices)
+    if devices is not None:
+        for device in named:
+            require_site_access(actor, device.site)
+        before = sorted(device.asset_tag for device in plan.devices.all())
+        after = sorted(device.asset_tag for device in named)
+        if before != after:
+            changes["devices"] = [before, after]
+    if not changes:
+        return plan
+    _check_plan(plan, named if plan.target == PlanTarget.DEVICES else [])
+    plan.full_clean()
+    plan.save()
+    if devices is not None:
+        plan.devices.set(named)
+    paused = changes.get("is_active")
+    audit.record(
+        actor=actor,
+        obj=plan,
+        verb=AuditVerb.UPDATED,
+        site=plan.site,
+        changes=changes,
+        message=("Paused the plan" if not plan.is_active else "Resumed the plan") if paused else "",
+    )
+    return plan
+
+
+def _require_plan_access(actor, plan: MaintenancePlan) -> None:
+    if plan.site_id is not None:
+        require_site_access(actor, plan.site)
+    elif actor is not None and not actor.sees_all_sites:
+        raise PermissionDenied("Only people who work at every school plan for all of them.")
+
+
 def plan_devices(plan: MaintenancePlan):
     """The devices a plan covers (in service: not lost, retired or disposed)."""
     from homeroom.devices.models import Device
@@ -760,11 +865,16 @@ def task_complete(
     minutes_spent: int | None = None,
     notes: str = "",
     open_tickets: bool = True,
+    escalate: bool = False,
 ) -> MaintenanceTask:
     """Record a task done: each checklist item passed, failed or not applying, the meter
     reading (a projector's lamp hours, kept on its AV details) and the time spent. Each
-    failed item opens a help-desk ticket about the device unless `open_tickets` is off."""
+    failed item opens a help-desk ticket about the device unless `open_tickets` is off; with
+    `escalate` the failed items open one repair work order instead, escalated to district IT
+    (a repair the school's technician cannot do: the device goes in for repair at once)."""
     _require(actor, "classrooms.change_maintenancetask", "Your role does not do maintenance.")
+    if escalate:
+        _require(actor, "repairs.add_repairorder", "Your role does not open repairs.")
     task = (
         MaintenanceTask.objects.select_for_update(of=("self",))
         .select_related("plan", "device__model", "site", "room")
@@ -795,7 +905,11 @@ def task_complete(
     task.completed_at = timezone.now()
     task.completed_by = actor
     failed = [item for item in checklist if results[item] == ItemResult.FAIL]
-    if failed and open_tickets:
+    if escalate and not failed:
+        raise ValidationError({"results": "Only a failed step is escalated to a repair."})
+    if escalate:
+        task.repair_id = _repair_for(actor, task, failed).pk
+    elif failed and open_tickets:
         task.ticket_ids = [_ticket_for(actor, task, item).pk for item in failed]
     task.full_clean()
     task.save()
@@ -829,6 +943,22 @@ def _ticket_for(actor, task: MaintenanceTask, item: str):
         ),
         device=task.device,
         room=task.room,
+    )
+
+
+def _repair_for(actor, task: MaintenanceTask, failed: list[str]):
+    from homeroom.repairs import services as repair_services
+
+    where = f" in room {task.room.number}" if task.room else ""
+    steps = "; ".join(failed)
+    return repair_services.repair_open(
+        actor=actor,
+        device=task.device,
+        problem=(
+            f"Maintenance “{task.plan}” on {task.device.asset_tag}{where}: failed: {steps}."
+            + (f"\n\n{task.notes}" if task.notes else "")
+        ),
+        notes=f"Escalated to district IT from maintenance task {task.pk}.",
     )
 
 

@@ -24,9 +24,17 @@ from homeroom.classrooms.filters import (
     ClassroomResourceFilter,
     MaintenanceTaskFilter,
 )
-from homeroom.classrooms.forms import AVForm, PlanForm, ReservationForm, ResourceForm, TaskForm
+from homeroom.classrooms.forms import (
+    AVForm,
+    BellScheduleForm,
+    PlanForm,
+    ReservationForm,
+    ResourceForm,
+    TaskForm,
+)
 from homeroom.classrooms.models import CalendarFeed, Period, Reservation, Resource
 from homeroom.core.access import PUBLIC, access
+from homeroom.core.calendar import district_zone
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.filters import filtered
 from homeroom.core.forms import form_errors
@@ -74,33 +82,62 @@ def _resource(request, pk: int) -> Resource:
 
 @access(VIEW_RESOURCES)
 def resource_detail(request, pk: int):
-    """The resource's week: each day's bookings, with who holds them."""
+    """The resource's week (or, with view=day, one day) as a time grid of its bookings."""
     resource = _resource(request, pk)
-    days = selectors.week_of(_day(request.GET.get("week")))
+    chosen = _day(request.GET.get("week") or request.GET.get("day"))
+    one_day = request.GET.get("view") == "day"
+    days = [chosen] if one_day else selectors.week_of(chosen)
     bookings = list(
         selectors.bookings_between(
             selectors.reservations_for(request.user).filter(resource=resource), days[0], days[-1]
-        )
+        ).select_related("holder")
     )
-    by_day = {day: [] for day in days}
-    for booking in bookings:
-        local = timezone.localtime(booking.starts_at).date()
-        if local in by_day:
-            by_day[local].append(booking)
+    today = timezone.localdate()
+    columns = [
+        selectors.GridColumn(
+            heading=f"{day:%a %-d %b}",
+            day=day,
+            bookings=[
+                booking
+                for booking in bookings
+                if booking.starts_at < _day_end(day) and booking.ends_at > _day_start(day)
+            ],
+            link=f"?view=day&day={day:%Y-%m-%d}",
+            is_today=day == today,
+        )
+        for day in days
+    ]
+    periods = (
+        services.periods_on(resource.site, chosen)
+        if one_day
+        else Period.objects.filter(schedule__site=resource.site)
+    )
+    step = datetime.timedelta(days=1 if one_day else 7)
     return render(
         request,
         "classrooms/resource_detail.html",
         {
             "resource": resource,
-            "days": list(by_day.items()),
-            "previous": days[0] - datetime.timedelta(days=7),
-            "next": days[0] + datetime.timedelta(days=7),
-            "today": timezone.localdate(),
+            "columns": columns,
+            "rows": selectors.time_grid(columns, periods),
+            "one_day": one_day,
+            "first": days[0],
+            "previous": days[0] - step,
+            "next": days[0] + step,
+            "today": today,
             "feed_url": request.build_absolute_uri(
                 reverse("classrooms:resource_feed", args=[resource.feed_token])
             ),
         },
     )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=district_zone())
+
+
+def _day_end(day: datetime.date) -> datetime.datetime:
+    return _day_start(day + datetime.timedelta(days=1))
 
 
 @access("classrooms.add_resource")
@@ -120,6 +157,79 @@ def resource_create(request):
             messages.success(request, f"Added {resource.name}.")
             return redirect(resource)
     return render(request, "classrooms/resource_form.html", {"form": form})
+
+
+@access("classrooms.change_resource")
+def resource_edit(request, pk: int):
+    resource = _resource(request, pk)
+    form = ResourceForm(
+        request.POST or None,
+        instance=resource,
+        sites=sites_for(request.user),
+        rooms=rooms_for(request.user).filter(site=resource.site),
+    )
+    form.fields["site"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        values = {key: value for key, value in form.cleaned_data.items() if key != "site"}
+        try:
+            services.resource_update(actor=request.user, resource=resource, **values)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Saved {values['name']}.")
+            return redirect("classrooms:resource_detail", pk=resource.pk)
+    resource.refresh_from_db()
+    return render(request, "classrooms/resource_form.html", {"form": form, "resource": resource})
+
+
+# --- bell schedules --------------------------------------------------------------------
+
+VIEW_SCHEDULES = "classrooms.view_bellschedule"
+
+
+@access(VIEW_SCHEDULES)
+def schedule_list(request):
+    """Each school's day types and their periods."""
+    schedules = selectors.schedules_for(request.user).order_by("site__name", "name")
+    if request.current_site is not None:
+        schedules = schedules.filter(site=request.current_site)
+    return render(request, "classrooms/schedule_list.html", {"page": paginate(request, schedules)})
+
+
+@access("classrooms.add_bellschedule")
+def schedule_create(request):
+    form = BellScheduleForm(request.POST or None, sites=sites_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.bell_schedule_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Added the bell schedule {schedule.name}.")
+            return redirect("classrooms:schedule_list")
+    return render(request, "classrooms/schedule_form.html", {"form": form})
+
+
+@access("classrooms.change_bellschedule")
+def schedule_edit(request, pk: int):
+    schedule = get_object_or_404(selectors.schedules_for(request.user), pk=pk)
+    form = BellScheduleForm(request.POST or None, sites=sites_for(request.user), schedule=schedule)
+    if request.method == "POST" and form.is_valid():
+        values = {key: value for key, value in form.cleaned_data.items() if key != "site"}
+        try:
+            services.bell_schedule_update(actor=request.user, schedule=schedule, **values)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Saved the bell schedule {values['name']}.")
+            return redirect("classrooms:schedule_list")
+    return render(request, "classrooms/schedule_form.html", {"form": form, "schedule": schedule})
 
 
 @access(BOOK)
@@ -257,7 +367,7 @@ def reservation_status(request, pk: int):
 
 @access(VIEW_RESOURCES)
 def school_day(request):
-    """Every resource of a school with its bookings on one day."""
+    """Every resource of a school on one day as a time grid, or (view=week) its week."""
     sites = sites_for(request.user)
     site_id = request.GET.get("site")
     site = None
@@ -266,27 +376,62 @@ def school_day(request):
     if site is None:
         site = request.current_site if request.current_site is not None else sites.first()
     day = _day(request.GET.get("day"))
+    week = request.GET.get("view") == "week"
+    days = selectors.week_of(day) if week else [day]
     resources = list(
         selectors.resources_for(request.user).filter(site=site, is_active=True).order_by("name")
     )
     bookings = selectors.bookings_between(
-        selectors.reservations_for(request.user).filter(resource__site=site), day, day
-    )
+        selectors.reservations_for(request.user).filter(resource__site=site), days[0], days[-1]
+    ).select_related("holder")
     by_resource = {resource.pk: [] for resource in resources}
     for booking in bookings:
         by_resource.setdefault(booking.resource_id, []).append(booking)
-    return render(
-        request,
-        "classrooms/school_day.html",
-        {
-            "site": site,
-            "sites": sites,
-            "day": day,
-            "rows": [(resource, by_resource[resource.pk]) for resource in resources],
-            "previous": day - datetime.timedelta(days=1),
-            "next": day + datetime.timedelta(days=1),
-        },
-    )
+    step = datetime.timedelta(days=7 if week else 1)
+    context = {
+        "site": site,
+        "sites": sites,
+        "day": day,
+        "days": days,
+        "week": week,
+        "previous": days[0] - step,
+        "next": days[0] + step,
+        "today": timezone.localdate(),
+    }
+    if week:
+        context["week_rows"] = [
+            (
+                resource,
+                [
+                    (
+                        one,
+                        [
+                            booking
+                            for booking in by_resource[resource.pk]
+                            if booking.starts_at < _day_end(one)
+                            and booking.ends_at > _day_start(one)
+                        ],
+                    )
+                    for one in days
+                ],
+            )
+            for resource in resources
+        ]
+    else:
+        columns = [
+            selectors.GridColumn(
+                heading=resource.name,
+                day=day,
+                bookings=by_resource[resource.pk],
+                link=resource.get_absolute_url() + f"?view=day&day={day:%Y-%m-%d}",
+            )
+            for resource in resources
+        ]
+        context["columns"] = columns
+        context["rows"] = selectors.time_grid(
+            columns, services.periods_on(site, day) if site else []
+        )
+    return render(request, "classrooms/school_day.html", context)
 
 
 # --- calendar feeds --------------------------------------------------------------------
@@ -427,15 +572,18 @@ def task_detail(request, pk: int):
                     meter_reading=form.cleaned_data["meter_reading"],
                     minutes_spent=form.cleaned_data["minutes_spent"],
                     notes=form.cleaned_data["notes"],
+                    escalate=form.cleaned_data["failed_opens"] == "repair",
                 )
             except ValidationError as error:
                 form_errors(form, error)
-            except PermissionDenied as error:
+            except (Conflict, PermissionDenied) as error:
                 form.add_error(None, problem_text(error))
             else:
                 task.refresh_from_db()
                 opened = len(task.ticket_ids)
                 tickets = f" {opened} ticket{'s' if opened != 1 else ''} opened." if opened else ""
+                if task.repair_id:
+                    tickets = " A repair work order is open, escalated to district IT."
                 messages.success(
                     request, f"✓ Done: {task.plan} on {task.device.asset_tag}.{tickets}"
                 )
@@ -467,7 +615,11 @@ def plan_detail(request, pk: int):
 
 @access("classrooms.add_maintenanceplan")
 def plan_create(request):
-    form = PlanForm(request.POST or None, sites=sites_for(request.user))
+    from homeroom.devices.selectors import devices_for
+
+    form = PlanForm(
+        request.POST or None, sites=sites_for(request.user), devices=devices_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(actor=request.user, **form.values())
@@ -480,6 +632,49 @@ def plan_create(request):
             messages.success(request, f"Added the plan {plan.name}; {made} tasks are due.")
             return redirect(plan)
     return render(request, "classrooms/plan_form.html", {"form": form})
+
+
+@access("classrooms.change_maintenanceplan")
+def plan_edit(request, pk: int):
+    from homeroom.devices.selectors import devices_for
+
+    plan = get_object_or_404(selectors.plans_for(request.user), pk=pk)
+    form = PlanForm(
+        request.POST or None,
+        instance=plan,
+        sites=sites_for(request.user),
+        devices=devices_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            services.plan_update(actor=request.user, plan=plan, **values)
+        except ValidationError as error:
+            form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, problem_text(error))
+        else:
+            messages.success(request, f"Saved the plan {values['name']}.")
+            return redirect("classrooms:plan_detail", pk=plan.pk)
+    plan.refresh_from_db()
+    return render(request, "classrooms/plan_form.html", {"form": form, "plan": plan})
+
+
+@access("classrooms.change_maintenanceplan")
+@require_POST
+def plan_pause(request, pk: int):
+    """Pause a plan (no new tasks) or resume it, in one button."""
+    plan = get_object_or_404(selectors.plans_for(request.user), pk=pk)
+    try:
+        plan = services.plan_update(actor=request.user, plan=plan, is_active=not plan.is_active)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, problem_text(error))
+    else:
+        messages.success(
+            request,
+            f"Resumed {plan.name}." if plan.is_active else f"Paused {plan.name}: no new tasks.",
+        )
+    return redirect(plan)
 
 
 # --- inspections -----------------------------------------------------------------------

@@ -4,7 +4,13 @@ import pytest
 from django.db.models import Q
 
 from homeroom.classrooms import selectors
-from homeroom.classrooms.models import AVDetails, BellSchedule, MaintenanceTask, Reservation
+from homeroom.classrooms.models import (
+    AVDetails,
+    BellSchedule,
+    Inspection,
+    MaintenanceTask,
+    Reservation,
+)
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import generate
 from homeroom.core.models import Site
@@ -32,6 +38,11 @@ def test_the_demo_has_bookings_lamps_and_maintenance_due():
     open_tasks = MaintenanceTask.objects.filter(status="open")
     assert open_tasks.filter(due_on__lt=today).exists()
     assert open_tasks.filter(due_on__gt=today).exists()
+    # A finished cart inspection with one device missing.
+    (inspection,) = Inspection.objects.filter(cart__isnull=False, finished_at__isnull=False)
+    states = list(inspection.lines.values_list("state", flat=True))
+    assert states.count("missing") == 1 and states.count("present") == len(states) - 1 > 1
+    assert inspection.finished_at < now
     # Nothing recorded after the demo's moment.
     assert not Reservation.objects.filter(created_at__gt=now).exists()
     assert not AVDetails.objects.filter(updated_at__gt=now).exists()

@@ -148,3 +148,38 @@ def test_a_cart_inspection_keeps_what_is_missing_and_a_damaged_device_opens_a_ti
     assert Ticket.objects.get().device.asset_tag == "CB-2"
     assert "finished" in client.post(url, {"scan": "CB-3"}).text
     assert inspection.lines.get(device__asset_tag="CB-3").state == "missing"
+
+
+def test_a_lab_inspection_through_the_api(api_client_as, users, sites, tech, projectors):
+    from homeroom.core import roles
+
+    api = api_client_as(tech)
+    lab = projectors[0].home_room
+    started = api.post(
+        "/api/v1/classrooms/inspections", {"room_id": lab.pk}, content_type="application/json"
+    )
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert [line["state"] for line in body["lines"]] == ["missing"]
+    url = f"/api/v1/classrooms/inspections/{body['id']}"
+    scan = {"scan": "nope"}
+    refused = api.post(f"{url}/scan", scan, content_type="application/json")
+    assert refused.status_code == 400 and "does not belong" in refused.text
+    scanned = api.post(
+        f"{url}/scan", {"scan": "pj102", "state": "not_charging"}, content_type="application/json"
+    )
+    assert scanned.json()["state"] == "not_charging"
+    done = api.post(f"{url}/finish", {"notes": "Cable loose"}, content_type="application/json")
+    assert done.json()["finished_at"] and done.json()["notes"] == "Cable loose"
+    assert api.get(url).json()["lines"][0]["asset_tag"] == "PJ-102"
+    again = api.post(f"{url}/finish", {}, content_type="application/json")
+    assert again.status_code == 400 and "already finished" in again.text
+    teacher = api_client_as(users[roles.TEACHER])
+    assert (
+        teacher.post(
+            "/api/v1/classrooms/inspections", {"room_id": lab.pk}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    neither = api.post("/api/v1/classrooms/inspections", {}, content_type="application/json")
+    assert neither.status_code == 400 and "Inspect a cart or a room" in neither.text

@@ -327,3 +327,15 @@ def test_postgresql_refuses_overlapping_held_bookings_written_past_the_service(
 
 
 HOUR = datetime.timedelta(hours=1)
+
+
+def test_a_resource_feed_through_the_api_and_a_new_address(api_client_as, client, tech, cart):
+    api = api_client_as(tech)
+    url = api.get(f"/api/v1/classrooms/resources/{cart.pk}/feed").json()["url"]
+    assert client.get(url).status_code == 200
+    renewed = api.post(f"/api/v1/classrooms/resources/{cart.pk}/feed").json()["url"]
+    assert renewed != url
+    assert client.get(url).status_code == 404 and client.get(renewed).status_code == 200
+    mine = api.get("/api/v1/classrooms/feed").json()["url"]
+    new_mine = api.post("/api/v1/classrooms/feed").json()["url"]
+    assert new_mine != mine and client.get(mine).status_code == 404

@@ -8,6 +8,7 @@ from homeroom.classrooms.models import (
     BellSchedule,
     CalendarFeed,
     Inspection,
+    InspectionLine,
     MaintenancePlan,
     MaintenanceTask,
     Period,
@@ -87,10 +88,24 @@ def samples(base) -> WalkSamples:
 
     task = open_task()
     inspection = Inspection.objects.create(site=site, room=base.room, started_by=base.user)
+    InspectionLine.objects.create(inspection=inspection, device=projector)
+
+    def new_schedule_body():
+        # Each call adds the weekend day type again, so the one an earlier call added goes.
+        BellSchedule.objects.filter(site=site, name="Walk weekend").delete()
+        return {
+            "site_id": site.pk,
+            "name": "Walk weekend",
+            "weekdays": [5],
+            "periods": [{"name": "1", "starts_at": "09:00", "ends_at": "10:00"}],
+        }
+
     feed = CalendarFeed.objects.create(user=base.user)
     by_url_name = {
         "classrooms:resource_detail": cart.pk,
         "classrooms:reserve": cart.pk,
+        "classrooms:resource_edit": cart.pk,
+        "classrooms:schedule_edit": schedule.pk,
         "classrooms:reservation_detail": booking,
         "classrooms:reservation_status": booking,
         "classrooms:person_feed": feed.token,
@@ -98,17 +113,39 @@ def samples(base) -> WalkSamples:
         "classrooms:av_edit": projector.pk,
         "classrooms:task_detail": task,
         "classrooms:plan_detail": plan.pk,
+        "classrooms:plan_edit": plan.pk,
+        "classrooms:plan_pause": plan.pk,
         "classrooms:inspection_detail": inspection.pk,
     }
     by_key = {
         "resource_id": cart.pk,
         "reservation_id": booking,
         "maintenance_task_id": open_task,
+        "inspection_id": inspection.pk,
+        "bell_schedule_id": schedule.pk,
     }
     bodies = {
         "create_reservation": new_booking_body,
         "set_reservation_status": {"status": "cancelled"},
         "record_av_reading": {"lamp_hours": 120},
         "complete_maintenance_task": {"results": {"Clean the filter": "pass"}},
+        "start_inspection": {"room_id": base.room.pk},
+        "scan_inspection": {"scan": "WALK-AV-1"},
+        "finish_inspection": {},
+        "create_classroom_resource": lambda: {
+            "site_id": site.pk,
+            "kind": "equipment",
+            "name": f"Walk kit {next(hours)}",
+        },
+        "update_classroom_resource": {"description": "Walked"},
+        "create_bell_schedule": new_schedule_body,
+        "update_bell_schedule": {
+            "site_id": site.pk,
+            "name": "Walk day",
+            "weekdays": [0, 1, 2, 3, 4],
+            "periods": [{"name": "1", "starts_at": "08:00", "ends_at": "09:00"}],
+        },
+        "renew_my_reservation_feed": {},
+        "renew_resource_feed": {},
     }
     return WalkSamples(by_url_name=by_url_name, by_key=by_key, bodies=bodies)
