@@ -13,6 +13,7 @@ from homeroom.core import roles
 from homeroom.core.choices import ImportRunStatus
 from homeroom.core.models import AuditEvent, ImportRun
 from homeroom.core.testing import run_queued_tasks
+from homeroom.library import search
 from homeroom.library.models import Copy, Title, TitleKey
 
 SAMPLES = Path(__file__).resolve().parents[5] / "shared" / "samples" / "marc"
@@ -214,6 +215,22 @@ def test_an_overlay_adds_copies_to_the_title_instead_of_a_duplicate(sites, libra
     )
     event = AuditEvent.objects.get(object_id=chabon.pk, content_type__model="title")
     assert event.changes["title"][1] == "The amazing adventures of Kavalier & Clay"
+
+
+def test_imported_titles_are_found_by_their_words_once(sites, librarian, tmp_path):
+    def found(text):
+        return list(search.search(Title.objects.all(), text).values_list("title", flat=True))
+
+    homeroom_import(SAMPLES / "chabon.xml", user=librarian)
+    (chabon,) = found("kavalier")
+    wonder = _record("Wonderstruck", "978-0-545-02789-2", [("p", "T0002")])
+    homeroom_import(_file(tmp_path, [wonder]), user=librarian)
+    assert found("wonderstr") == ["Wonderstruck"] and found("kavalier") == [chabon]
+    # Replaced by a later file, a title is found by its new words only.
+    renamed = _record("The amazing adventures of Sammy Clay", "978-0-545-02789-2")
+    homeroom_import(_file(tmp_path, [renamed], name="renamed.mrc"), user=librarian)
+    assert found("sammy") == ["The amazing adventures of Sammy Clay"]
+    assert found("wonderstruck") == []
 
 
 def test_a_barcode_of_another_title_is_a_problem(sites, librarian, tmp_path):
