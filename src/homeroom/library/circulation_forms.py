@@ -1,5 +1,6 @@
 from django import forms
 
+from homeroom.library.circulation import RULE_FIELDS
 from homeroom.library.models import LoanRule
 
 
@@ -9,23 +10,7 @@ class LoanRuleForm(forms.ModelForm):
 
     class Meta:
         model = LoanRule
-        fields = [
-            "library",
-            "patron_type",
-            "circulation_type",
-            "loan_unit",
-            "loan_length",
-            "ceiling",
-            "max_items",
-            "renewals",
-            "holds_allowed",
-            "max_holds",
-            "grace_days",
-            "fine_per_day",
-            "fine_cap",
-            "lost_after_days",
-            "charge_replacement",
-        ]
+        fields = RULE_FIELDS
         widgets = {"ceiling": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, libraries, **kwargs):
