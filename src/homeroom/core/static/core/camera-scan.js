@@ -1,6 +1,7 @@
-// Scan station: read a badge or asset-tag barcode with the device's camera, for a phone or a
-// Chromebook without a barcode scanner. Uses the browser's own BarcodeDetector; where the
-// browser has none, the button stays hidden and typing the tag works as before.
+// Scan pages (the devices' scan station, the library's desk): read a badge, asset tag or
+// book barcode with the device's camera, for a phone or a Chromebook without a barcode
+// scanner. Uses the browser's own BarcodeDetector; where the browser has none, the button
+// stays hidden and typing works as before.
 (function () {
   "use strict";
   var FORMATS = ["code_128", "code_39", "qr_code", "ean_13", "upc_a", "codabar", "itf"];
