@@ -225,8 +225,7 @@ def normalise_lccn(raw: str) -> str:
     return text.lower()
 
 
-def material_type(record: pymarc.Record, fields: dict) -> str:
-    leader = str(record.leader)
+def material_type(leader: str, fields: dict) -> str:
     kind = leader[6:7]
     level = leader[7:8]
     form = ""
@@ -400,7 +399,7 @@ def extract(record: pymarc.Record) -> dict:
         " ".join(found.get_subfields("a")).strip() for found in tagged.get("520", ())
     ).strip()
     fields["language"] = _language(tagged)
-    fields["material_type"] = material_type(record, tagged)
+    fields["material_type"] = material_type(str(record.leader), tagged)
     fields.update(reading_levels(tagged))
     fields["dewey"] = _clean(_first(tagged, "082", "a").replace("/", ""))[:40]
     fields["call_number"] = _local_call_number(tagged)[:100]
