@@ -16,7 +16,7 @@ from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
 from homeroom.fees import selectors as fee_selectors
 from homeroom.fees.services import dollars
-from homeroom.library import rules
+from homeroom.library import charges, rules
 from homeroom.library.choices import (
     ACTIVE_HOLD_STATUSES,
     COPY_TRANSITIONS,
@@ -272,8 +272,9 @@ def check_in(*, actor, copy: Copy, library: Library | None = None) -> CheckIn:
         .first()
     )
     if loan is not None:
+        loan.copy = copy
         result.loan, result.reader = loan, str(loan.person or "")
-        was = loan.status
+        was, person = loan.status, loan.person
         changes = _set_loan_status(loan, LoanStatus.RETURNED)
         loan.returned_at = now
         if not CatalogSettings.current().keep_loan_history:
@@ -289,6 +290,12 @@ def check_in(*, actor, copy: Copy, library: Library | None = None) -> CheckIn:
         )
         if was == LoanStatus.LOST:
             result.notes.append("It was lost.")
+            result.notes.extend(charges.reverse_lost(actor, loan))
+        # A reader who says they brought it back is not fined when it turns up.
+        if person is not None and was != LoanStatus.CLAIMED_RETURNED:
+            fine = charges.charge_fine(actor, loan, person, timezone.localdate(now))
+            if fine:
+                result.notes.append(fine)
     elif copy.status == CopyStatus.ON_HOLD_SHELF:
         hold = copy.holds.filter(status=HoldStatus.READY).select_related("person").first()
         raise Conflict(

@@ -243,6 +243,13 @@ class CatalogSettings(models.Model):
         help_text="Off: a returned loan forgets its reader (library privacy); the counts "
         "for reports stay.",
     )
+    overdue_notice_days = models.PositiveSmallIntegerField(
+        "Days between overdue notices",
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text="A reader with an address is mailed about an overdue book at most once in "
+        "this many days; 0: no overdue mail.",
+    )
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -413,6 +420,9 @@ class Loan(models.Model):
     renewals = models.PositiveSmallIntegerField(default=0)
     returned_at = models.DateTimeField(null=True, blank=True)
     lost_at = models.DateTimeField(null=True, blank=True)
+    noticed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reader was last mailed that it is overdue."
+    )
     override = models.CharField(
         max_length=300, blank=True, help_text="What the librarian overrode to lend it."
     )
