@@ -1,4 +1,5 @@
-"""What the library adds to the navigation, the global search and the import formats."""
+"""What the library adds to the navigation, Today, the global search, the import formats
+and the sweep."""
 
 from django.utils import timezone
 
@@ -9,10 +10,11 @@ from homeroom.core.registry import (
     PersonSection,
     SearchProvider,
     SearchResult,
+    SweepJob,
     Workspace,
     registry,
 )
-from homeroom.library import circulation_selectors, selectors
+from homeroom.library import circulation, circulation_selectors, overdues, selectors
 from homeroom.library.choices import ACTIVE_HOLD_STATUSES, OPEN_LOAN_STATUSES
 from homeroom.library.importer import Marc
 from homeroom.library.search import search
@@ -138,3 +140,8 @@ registry.add_search(SearchProvider("Library titles", search_titles, VIEW, order=
 registry.add_search(
     SearchProvider("Library copies", search_copies, Rule("library.view_copy"), order=301)
 )
+
+# Lost before the notices, so a book just given up as lost is not mailed as overdue.
+registry.add_sweep(SweepJob("Library holds", circulation.holds_expire))
+registry.add_sweep(SweepJob("Library lost books", overdues.lost_sweep))
+registry.add_sweep(SweepJob("Library overdue notices", overdues.notices_send))
