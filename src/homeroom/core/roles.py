@@ -147,7 +147,8 @@ SOFTWARE_WORK = [
 
 # Everyone with an account searches the library's catalog (and places holds for
 # themselves); librarians keep it: titles, copies, MARC imports and exports, labels, and
-# run circulation at their libraries: loans, holds, the loan rules of their libraries.
+# run circulation at their libraries: loans, holds, the loan rules of their libraries,
+# and count their shelves (stocktakes).
 LIBRARY_SEARCH = ["library.search_catalog"]
 LIBRARY_WORK = [
     *LIBRARY_SEARCH,
@@ -168,6 +169,9 @@ LIBRARY_WORK = [
     "library.view_loanrule",
     "library.change_loanrule",
     "library.view_patrontype",
+    "library.view_stocktake",
+    "library.add_stocktake",
+    "library.change_stocktake",
 ]
 
 # Staff reserve carts, labs and equipment at their schools and see who holds what;

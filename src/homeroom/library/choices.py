@@ -133,3 +133,35 @@ HOLD_TRANSITIONS: dict[str, set[str]] = {
     H.CANCELLED: set(),
 }
 ACTIVE_HOLD_STATUSES = [H.WAITING, H.READY]
+
+
+class StocktakeStatus(models.TextChoices):
+    OPEN = "open", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+STOCKTAKE_TRANSITIONS: dict[str, set[str]] = {
+    StocktakeStatus.OPEN: {StocktakeStatus.CLOSED},
+    StocktakeStatus.CLOSED: set(),
+}
+# Copies not on the shelf by the library's own record when a stocktake starts: they are
+# left out of the copies it expects to find.
+OFF_SHELF_STATUSES = [
+    CopyStatus.CHECKED_OUT,
+    CopyStatus.LOST,
+    CopyStatus.WITHDRAWN,
+    CopyStatus.ON_HOLD_SHELF,
+    CopyStatus.IN_TRANSIT,
+]
+
+
+class ScanOutcome(models.TextChoices):
+    FOUND = "found", "Found"
+    CHECKED_IN = "checked_in", "Found checked out: checked in"
+    NOT_EXPECTED = "not_expected", "Not on this stocktake's list"
+    OTHER_LIBRARY = "other_library", "Belongs to another library"
+    UNKNOWN = "unknown", "Unknown barcode"
+
+
+# What the report lists as misplaced: on these shelves but not of them.
+MISPLACED_OUTCOMES = [ScanOutcome.NOT_EXPECTED, ScanOutcome.OTHER_LIBRARY]

@@ -15,6 +15,8 @@ from homeroom.library.choices import (
     LoanStatus,
     LoanUnit,
     MaterialType,
+    ScanOutcome,
+    StocktakeStatus,
     TitleStatus,
 )
 
@@ -491,3 +493,92 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return f"Hold on {self.title.title}"
+
+
+class Stocktake(models.Model):
+    """An inventory of a library's shelves, or of a range of call numbers: the copies
+    expected on them are frozen when it starts (`StocktakeItem`); scans in any number of
+    sittings by several people find them (`StocktakeScan`); closing it leaves the copies
+    never found, which the librarian may mark missing."""
+
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="stocktakes")
+    call_number_from = models.CharField(
+        max_length=100, blank=True, help_text="The first call number counted; empty: the start."
+    )
+    call_number_to = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The last call number counted (and all that start with it); empty: the end.",
+    )
+    status = models.CharField(
+        max_length=10, choices=StocktakeStatus, default=StocktakeStatus.OPEN, db_index=True
+    )
+    expected_count = models.PositiveIntegerField(default=0, editable=False)
+    started_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    missing_marked_at = models.DateTimeField(null=True, blank=True)
+    missing_marked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["library", "status"])]
+
+    def __str__(self) -> str:
+        return f"Stocktake of {self.library.name}{self.range_label and f' ({self.range_label})'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:stocktake", args=[self.pk])
+
+    @property
+    def range_label(self) -> str:
+        if not self.call_number_from and not self.call_number_to:
+            return ""
+        return f"{self.call_number_from or 'start'} to {self.call_number_to or 'end'}"
+
+
+class StocktakeItem(models.Model):
+    """A copy the stocktake expects on the shelf: frozen when it starts."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="items")
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "copy"], name="stocktake_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy_id} in stocktake {self.stocktake_id}"
+
+
+class StocktakeScan(models.Model):
+    """One barcode scanned during a stocktake, and what it was. A barcode counts once
+    however many people scan it."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="scans")
+    barcode = models.CharField(max_length=40)
+    copy = models.ForeignKey(
+        Copy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=ScanOutcome)
+    note = models.CharField(max_length=300, blank=True)
+    scanned_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scanned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-scanned_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "barcode"], name="stocktake_scan_once")
+        ]
+        indexes = [models.Index(fields=["stocktake", "copy"])]
+
+    def __str__(self) -> str:
+        return f"{self.barcode} in stocktake {self.stocktake_id}"

@@ -78,6 +78,16 @@ registry.add_nav(
         prefixes=("/library/loan-rules/",),
     )
 )
+registry.add_nav(
+    NavItem(
+        "Stocktake",
+        "library:stocktake_list",
+        Rule("library.view_stocktake"),
+        LIBRARY,
+        order=307,
+        prefixes=("/library/stocktakes/",),
+    )
+)
 register_format(Marc())
 
 

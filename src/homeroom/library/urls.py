@@ -5,6 +5,7 @@ from homeroom.library import (
     circulation_views,
     desk_views,
     reader_views,
+    stocktake_views,
     views,
 )
 
@@ -48,5 +49,23 @@ urlpatterns = [
         "library/my-books/holds/<int:pk>/cancel/",
         reader_views.my_hold_cancel,
         name="my_hold_cancel",
+    ),
+    path("library/stocktakes/", stocktake_views.stocktake_list, name="stocktake_list"),
+    path("library/stocktakes/start/", stocktake_views.stocktake_start, name="stocktake_start"),
+    path("library/stocktakes/<int:pk>/", stocktake_views.stocktake_scan, name="stocktake"),
+    path(
+        "library/stocktakes/<int:pk>/close/",
+        stocktake_views.stocktake_close,
+        name="stocktake_close",
+    ),
+    path(
+        "library/stocktakes/<int:pk>/mark-missing/",
+        stocktake_views.stocktake_mark_missing,
+        name="stocktake_mark_missing",
+    ),
+    path(
+        "library/stocktakes/<int:pk>/report/",
+        stocktake_views.stocktake_report,
+        name="stocktake_report",
     ),
 ]

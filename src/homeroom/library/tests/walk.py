@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from homeroom.core.testing import WalkSamples
 from homeroom.library import marc
-from homeroom.library.models import Copy, Library, Loan, LoanRule, Title
+from homeroom.library.models import Copy, Library, Loan, LoanRule, Stocktake, Title
 from homeroom.people.models import Person
 
 
@@ -52,7 +52,19 @@ def samples(base) -> WalkSamples:
         Copy.objects.create(barcode=f"WALK-T{next(numbers)}", title=other, library=library)
         return other
 
+    def new_stocktake(status: str = "open") -> int:
+        return Stocktake.objects.create(library=library, status=status).pk
+
+    by_url_name.update(
+        {
+            "library:stocktake": new_stocktake,
+            "library:stocktake_close": new_stocktake,
+            "library:stocktake_report": new_stocktake,
+            "library:stocktake_mark_missing": lambda: new_stocktake("closed"),
+        }
+    )
     by_key = {
+        "stocktake_id": new_stocktake,
         "title_id": title.pk,
         "barcode": copy.barcode,
         "loan_id": lambda: new_loan().pk,
@@ -81,5 +93,11 @@ def samples(base) -> WalkSamples:
         "check_in_library_copy": lambda: {"barcode": new_loan().copy.barcode},
         "renew_library_loan": {},
         "place_library_hold": lambda: own_hold(new_title()),
+        "start_library_stocktake": lambda: {
+            "library_id": base.site.pk,
+            "call_number_from": f"{next(numbers):03d}",
+        },
+        "scan_library_stocktake": {"barcode": "WALK-1"},
+        "close_library_stocktake": {},
     }
     return WalkSamples(by_url_name=by_url_name, by_key=by_key, bodies=bodies)
