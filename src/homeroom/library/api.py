@@ -1,7 +1,7 @@
 """The library in the API: the catalog searched with the same filter as its pages (cursor
 paginated), a title with its copies, a copy by its barcode, and MARC export; circulation:
-check-out, check-in, renewals, holds, a reader's loans and the loan rules. MARC import
-goes through core's /api/v1/imports with kind "marc"."""
+check-out, check-in, renewals, holds, a reader's loans and the loan rules; stocktakes:
+start, scan, close. MARC import goes through core's /api/v1/imports with kind "marc"."""
 
 import base64
 import binascii
@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 
 from homeroom.core.access import requires
 from homeroom.core.schemas import Id
-from homeroom.library import circulation, circulation_selectors, export, selectors
+from homeroom.library import circulation, circulation_selectors, export, selectors, stocktake
 from homeroom.library.choices import OPEN_LOAN_STATUSES
 from homeroom.library.filters import TitleFilter
 from homeroom.library.models import Copy, Hold, Library, Loan, LoanRule
@@ -29,6 +29,10 @@ from homeroom.library.schemas import (
     LibraryLoanRuleOut,
     LibraryReturnIn,
     LibraryReturnOut,
+    LibraryStocktakeIn,
+    LibraryStocktakeOut,
+    LibraryStocktakeScanIn,
+    LibraryStocktakeScanOut,
     LibraryTitleDetailOut,
     LibraryTitlePage,
     LibraryTitlePageIn,
@@ -357,3 +361,72 @@ def list_library_loan_rules(request):
         }
         for rule in LoanRule.objects.select_related("library", "patron_type")
     ]
+
+
+def _stocktake(counted) -> dict:
+    counts = stocktake.counts(counted)
+    return {
+        "id": counted.pk,
+        "library_id": counted.library.site_id,
+        "library": counted.library.name,
+        "call_number_from": counted.call_number_from,
+        "call_number_to": counted.call_number_to,
+        "status": counted.status,
+        "started_at": counted.started_at,
+        "closed_at": counted.closed_at,
+        "expected": counts["expected"],
+        "found": counts["found"],
+        "not_found": stocktake.missing(counted).count(),
+        "scans": counts["scans"],
+        "misplaced": counts["misplaced"],
+    }
+
+
+@router.post("/library/stocktakes", response={201: LibraryStocktakeOut})
+@requires(stocktake.START)
+def start_library_stocktake(request, payload: LibraryStocktakeIn):
+    """Start counting a library's shelves (or a range of call numbers): the copies on them
+    now are frozen as those expected."""
+    library = get_object_or_404(selectors.libraries_for(request.auth), site_id=payload.library_id)
+    counted = stocktake.stocktake_start(
+        actor=request.auth,
+        library=library,
+        call_number_from=payload.call_number_from,
+        call_number_to=payload.call_number_to,
+    )
+    return Status(201, _stocktake(counted))
+
+
+@router.get("/library/stocktakes/{int:stocktake_id}", response=LibraryStocktakeOut)
+@requires(stocktake.VIEW)
+def get_library_stocktake(request, stocktake_id: Id):
+    """A stocktake with its counts so far."""
+    return _stocktake(get_object_or_404(stocktake.stocktakes_for(request.auth), pk=stocktake_id))
+
+
+@router.post("/library/stocktakes/{int:stocktake_id}/scans", response=LibraryStocktakeScanOut)
+@requires(stocktake.WORK)
+def scan_library_stocktake(request, stocktake_id: Id, payload: LibraryStocktakeScanIn):
+    """Count one barcode. A copy found checked out is checked in on the spot; a barcode
+    counted before counts once (`repeated`)."""
+    counted = get_object_or_404(stocktake.stocktakes_for(request.auth), pk=stocktake_id)
+    done = stocktake.stocktake_scan(actor=request.auth, stocktake=counted, barcode=payload.barcode)
+    return {
+        "barcode": done.scan.barcode,
+        "outcome": done.scan.outcome,
+        "repeated": done.repeated,
+        "message": done.text,
+        "copy_id": done.scan.copy_id,
+        "title": done.scan.copy.title.title if done.scan.copy else None,
+    }
+
+
+@router.post("/library/stocktakes/{int:stocktake_id}/close", response=LibraryStocktakeOut)
+@requires(stocktake.WORK)
+def close_library_stocktake(request, stocktake_id: Id, mark_missing: bool = False):
+    """Stop counting; with `mark_missing`, the copies not found are marked missing too."""
+    counted = get_object_or_404(stocktake.stocktakes_for(request.auth), pk=stocktake_id)
+    counted = stocktake.stocktake_close(actor=request.auth, stocktake=counted)
+    if mark_missing:
+        stocktake.stocktake_mark_missing(actor=request.auth, stocktake=counted)
+    return _stocktake(counted)

@@ -157,3 +157,40 @@ class LibraryLoanRuleOut(Schema):
     fine_cap: Decimal
     lost_after_days: int
     charge_replacement: bool
+
+
+class LibraryStocktakeIn(Schema):
+    library_id: int = Field(ge=1, le=2**63 - 1, description="The library's site id.")
+    call_number_from: str = Field("", max_length=100, description="Empty: from the start.")
+    call_number_to: str = Field(
+        "", max_length=100, description="Empty: to the end; takes every call number it begins."
+    )
+
+
+class LibraryStocktakeOut(Schema):
+    id: int
+    library_id: int = Field(description="The library's site id.")
+    library: str
+    call_number_from: str
+    call_number_to: str
+    status: str
+    started_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    expected: int = Field(description="Copies expected on the shelves, frozen at the start.")
+    found: int
+    not_found: int = Field(description="Expected copies not scanned (yet), still on the shelf.")
+    scans: int
+    misplaced: int = Field(description="Scans of another library's copies or not on the list.")
+
+
+class LibraryStocktakeScanIn(Schema):
+    barcode: str = Field(min_length=1, max_length=40)
+
+
+class LibraryStocktakeScanOut(Schema):
+    barcode: str
+    outcome: str = Field(description="found, checked_in, not_expected, other_library or unknown.")
+    repeated: bool = Field(description="The barcode was counted before; it counts once.")
+    message: str
+    copy_id: int | None
+    title: str | None
