@@ -88,6 +88,16 @@ registry.add_nav(
         prefixes=("/library/stocktakes/",),
     )
 )
+registry.add_nav(
+    NavItem(
+        "Class sets",
+        "library:class_set",
+        Rule("library.add_loan"),
+        LIBRARY,
+        order=308,
+        prefixes=("/library/class-sets/",),
+    )
+)
 register_format(Marc())
 
 

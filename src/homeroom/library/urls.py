@@ -3,6 +3,7 @@ from django.urls import path
 from homeroom.library import (
     catalog_views,
     circulation_views,
+    class_set_views,
     desk_views,
     reader_views,
     stocktake_views,
@@ -68,4 +69,6 @@ urlpatterns = [
         stocktake_views.stocktake_report,
         name="stocktake_report",
     ),
+    path("library/class-sets/", class_set_views.class_set, name="class_set"),
+    path("library/class-sets/lend/", class_set_views.class_set_apply, name="class_set_apply"),
 ]
