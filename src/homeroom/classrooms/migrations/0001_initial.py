@@ -113,6 +113,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["site__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "name"), name="bell_schedule_name_per_site"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -195,6 +200,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-started_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("cart__isnull", False), ("room__isnull", False), _connector="OR"
+                        ),
+                        name="inspection_of_cart_or_room",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -229,6 +242,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["slot", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("inspection", "device"), name="one_line_per_device"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -414,6 +432,21 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["due_on", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "site", "due_on"], name="classrooms__status_c56510_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("plan", "device"),
+                        name="one_open_task_per_plan_and_device",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("plan", "device", "due_on"), name="one_task_per_plan_device_and_day"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -439,6 +472,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["schedule", "starts_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="period_ends_after",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("schedule", "name"), name="period_name_per_schedule"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -532,6 +574,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["site__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("site", "name"), name="resource_name_per_site")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -599,84 +644,20 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["starts_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["resource", "starts_at"], name="classrooms__resourc_043332_idx"
+                    ),
+                    models.Index(
+                        fields=["holder", "starts_at"], name="classrooms__holder__7dd718_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="reservation_ends_after",
+                    )
+                ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="bellschedule",
-            constraint=models.UniqueConstraint(
-                fields=("site", "name"), name="bell_schedule_name_per_site"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="inspection",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("cart__isnull", False), ("room__isnull", False), _connector="OR"
-                ),
-                name="inspection_of_cart_or_room",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="inspectionline",
-            constraint=models.UniqueConstraint(
-                fields=("inspection", "device"), name="one_line_per_device"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="maintenancetask",
-            index=models.Index(
-                fields=["status", "site", "due_on"], name="classrooms__status_c56510_idx"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="maintenancetask",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "open")),
-                fields=("plan", "device"),
-                name="one_open_task_per_plan_and_device",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="maintenancetask",
-            constraint=models.UniqueConstraint(
-                fields=("plan", "device", "due_on"), name="one_task_per_plan_device_and_day"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="period",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="period_ends_after"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="period",
-            constraint=models.UniqueConstraint(
-                fields=("schedule", "name"), name="period_name_per_schedule"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="resource",
-            constraint=models.UniqueConstraint(
-                fields=("site", "name"), name="resource_name_per_site"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="reservation",
-            index=models.Index(
-                fields=["resource", "starts_at"], name="classrooms__resourc_043332_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="reservation",
-            index=models.Index(
-                fields=["holder", "starts_at"], name="classrooms__holder__7dd718_idx"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reservation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
-                name="reservation_ends_after",
-            ),
         ),
     ]

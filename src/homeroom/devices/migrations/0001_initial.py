@@ -67,6 +67,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['asset_tag'],
+                'indexes': [models.Index(fields=['site', 'status', 'asset_tag'], name='devices_dev_site_id_2a4aab_idx'), models.Index(fields=['model', 'status'], name='devices_dev_model_i_d779b9_idx'), models.Index(fields=['org_unit_path'], name='devices_dev_org_uni_e7f6d6_idx'), models.Index(fields=['funding_source'], name='devices_dev_funding_1e6e52_idx'), models.Index(fields=['status', 'asset_tag'], name='devices_dev_status_07be90_idx')],
             },
         ),
         migrations.AddField(
@@ -124,26 +125,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['person', 'checked_in_at'], name='devices_ass_person__1ac350_idx'), models.Index(fields=['kind', 'checked_in_at', 'due_at'], name='devices_ass_kind_752a96_idx')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('checked_in_at__isnull', True)), fields=('device',), name='one_open_assignment_per_device'), models.CheckConstraint(condition=models.Q(models.Q(('cart__isnull', True), ('person__isnull', False), ('room__isnull', True)), models.Q(('cart__isnull', True), ('person__isnull', True), ('room__isnull', False)), models.Q(('cart__isnull', False), ('person__isnull', True), ('room__isnull', True)), _connector='OR'), name='assignment_has_one_holder')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['site', 'status', 'asset_tag'], name='devices_dev_site_id_2a4aab_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['model', 'status'], name='devices_dev_model_i_d779b9_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['org_unit_path'], name='devices_dev_org_uni_e7f6d6_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['funding_source'], name='devices_dev_funding_1e6e52_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['status', 'asset_tag'], name='devices_dev_status_07be90_idx'),
         ),
         migrations.AddConstraint(
             model_name='devicemodel',

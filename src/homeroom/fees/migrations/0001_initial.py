@@ -67,6 +67,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['person', 'status'], name='fees_charge_person__93413d_idx'), models.Index(fields=['site', 'status', '-created_at'], name='fees_charge_site_id_9c7a35_idx'), models.Index(fields=['status', '-created_at'], name='fees_charge_status_689983_idx'), models.Index(fields=['reason', '-created_at'], name='fees_charge_reason__e95f2d_idx'), models.Index(fields=['-created_at'], name='fees_charge_created_986914_idx'), models.Index(fields=['source_type', 'source_id'], name='fees_charge_source__8197fc_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='charge_amount_positive'), models.CheckConstraint(condition=models.Q(('balance__gte', 0), ('paid__gte', 0), ('waived__gte', 0)), name='charge_money_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -84,6 +86,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-received_at', '-pk'],
+                'indexes': [models.Index(fields=['person', '-received_at'], name='fees_paymen_person__d34f3d_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +100,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['payment', 'charge'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_share_positive'), models.UniqueConstraint(fields=('payment', 'charge'), name='one_share_per_charge')],
             },
         ),
         migrations.CreateModel(
@@ -110,62 +115,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-waived_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='waiver_amount_positive'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='waiver_has_reason')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['person', 'status'], name='fees_charge_person__93413d_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['site', 'status', '-created_at'], name='fees_charge_site_id_9c7a35_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['status', '-created_at'], name='fees_charge_status_689983_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['reason', '-created_at'], name='fees_charge_reason__e95f2d_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['-created_at'], name='fees_charge_created_986914_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='charge',
-            index=models.Index(fields=['source_type', 'source_id'], name='fees_charge_source__8197fc_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='charge',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='charge_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='charge',
-            constraint=models.CheckConstraint(condition=models.Q(('balance__gte', 0), ('paid__gte', 0), ('waived__gte', 0)), name='charge_money_not_negative'),
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['person', '-received_at'], name='fees_paymen_person__d34f3d_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='paymentshare',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_share_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='paymentshare',
-            constraint=models.UniqueConstraint(fields=('payment', 'charge'), name='one_share_per_charge'),
-        ),
-        migrations.AddConstraint(
-            model_name='waiver',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='waiver_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='waiver',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='waiver_has_reason'),
         ),
     ]

@@ -208,6 +208,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["order", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("parent", "name"), name="issue_type_unique_name"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -261,6 +266,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["created_at"], name="helpdesk_de_created_e00f63_idx"),
+                    models.Index(
+                        fields=["site", "created_at"], name="helpdesk_de_site_id_c9d07e_idx"
+                    ),
+                ],
             },
         ),
         migrations.AddField(
@@ -457,6 +468,66 @@ class Migration(migrations.Migration):
                     ("work_ticket", "Can work tickets at their sites"),
                     ("view_internal_note", "Can read internal notes"),
                 ],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "site", "-created_at"],
+                        name="helpdesk_ti_status_8aa6ca_idx",
+                    ),
+                    models.Index(
+                        fields=["status", "resolution_due_at"], name="helpdesk_ti_status_3146c6_idx"
+                    ),
+                    models.Index(
+                        fields=["site", "status", "resolution_due_at"],
+                        name="helpdesk_ti_site_id_30e8b9_idx",
+                    ),
+                    models.Index(
+                        fields=["assignee", "status", "resolution_due_at"],
+                        name="helpdesk_ti_assigne_864379_idx",
+                    ),
+                    models.Index(
+                        fields=["status", "priority", "-created_at"],
+                        name="helpdesk_ti_status_62d4a0_idx",
+                    ),
+                    models.Index(
+                        fields=["requester", "-created_at"], name="helpdesk_ti_request_46d129_idx"
+                    ),
+                    models.Index(
+                        fields=["device", "-created_at"], name="helpdesk_ti_device__a0391b_idx"
+                    ),
+                    models.Index(
+                        fields=["affected_person", "-created_at"],
+                        name="helpdesk_ti_affecte_a25395_idx",
+                    ),
+                    models.Index(
+                        fields=["issue_type", "-created_at"], name="helpdesk_ti_issue_t_ab88bf_idx"
+                    ),
+                    models.Index(fields=["-created_at"], name="helpdesk_ti_created_000575_idx"),
+                    models.Index(fields=["-updated_at"], name="helpdesk_ti_updated_18beb1_idx"),
+                    models.Index(fields=["resolved_at"], name="helpdesk_ti_resolve_334ca7_idx"),
+                    models.Index(
+                        fields=["status", "waiting_since"], name="helpdesk_ti_status_d2f2b9_idx"
+                    ),
+                    models.Index(
+                        fields=["status", "resolved_at"], name="helpdesk_ti_status_d71c63_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                [
+                                    "new",
+                                    "triaged",
+                                    "in_progress",
+                                    "waiting_on_requester",
+                                    "waiting_on_vendor",
+                                ],
+                            ),
+                            ("assignee__isnull", True),
+                        ),
+                        fields=["site", "-created_at"],
+                        name="ticket_unassigned_idx",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -493,6 +564,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["ticket", "created_at"], name="helpdesk_co_ticket__15865c_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -542,140 +618,17 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["ticket", "created_at"], name="helpdesk_at_ticket__3533be_idx"
+                    )
+                ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="issuetype",
-            constraint=models.UniqueConstraint(
-                fields=("parent", "name"), name="issue_type_unique_name"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="deflection",
-            index=models.Index(fields=["created_at"], name="helpdesk_de_created_e00f63_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="deflection",
-            index=models.Index(
-                fields=["site", "created_at"], name="helpdesk_de_site_id_c9d07e_idx"
-            ),
         ),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
                 fields=["is_published", "audience", "title"], name="helpdesk_ar_is_publ_3b1408_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["status", "site", "-created_at"], name="helpdesk_ti_status_8aa6ca_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["status", "resolution_due_at"], name="helpdesk_ti_status_3146c6_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["site", "status", "resolution_due_at"],
-                name="helpdesk_ti_site_id_30e8b9_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["assignee", "status", "resolution_due_at"],
-                name="helpdesk_ti_assigne_864379_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["status", "priority", "-created_at"], name="helpdesk_ti_status_62d4a0_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["requester", "-created_at"], name="helpdesk_ti_request_46d129_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["device", "-created_at"], name="helpdesk_ti_device__a0391b_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["affected_person", "-created_at"], name="helpdesk_ti_affecte_a25395_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["issue_type", "-created_at"], name="helpdesk_ti_issue_t_ab88bf_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(fields=["-created_at"], name="helpdesk_ti_created_000575_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(fields=["-updated_at"], name="helpdesk_ti_updated_18beb1_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(fields=["resolved_at"], name="helpdesk_ti_resolve_334ca7_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["status", "waiting_since"], name="helpdesk_ti_status_d2f2b9_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                fields=["status", "resolved_at"], name="helpdesk_ti_status_d71c63_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        [
-                            "new",
-                            "triaged",
-                            "in_progress",
-                            "waiting_on_requester",
-                            "waiting_on_vendor",
-                        ],
-                    ),
-                    ("assignee__isnull", True),
-                ),
-                fields=["site", "-created_at"],
-                name="ticket_unassigned_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                fields=["ticket", "created_at"], name="helpdesk_co_ticket__15865c_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="attachment",
-            index=models.Index(
-                fields=["ticket", "created_at"], name="helpdesk_at_ticket__3533be_idx"
             ),
         ),
     ]

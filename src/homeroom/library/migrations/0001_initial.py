@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['title', 'pk'],
                 'permissions': [('search_catalog', 'Can search the library catalog')],
+                'indexes': [models.Index(fields=['title', 'id'], name='library_tit_title_fc6ef6_idx'), models.Index(fields=['lexile'], name='library_tit_lexile_3b73b7_idx'), models.Index(fields=['ar_level'], name='library_tit_ar_leve_bdde78_idx'), models.Index(fields=['year'], name='library_tit_year_fce3ba_idx'), models.Index(fields=['dewey'], name='library_tit_dewey_fb768d_idx')],
             },
         ),
         migrations.CreateModel(
@@ -99,6 +100,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'copies',
                 'ordering': ['barcode'],
+                'indexes': [models.Index(fields=['library', 'status'], name='library_cop_library_f973f8_idx'), models.Index(fields=['title', 'library'], name='library_cop_title_i_15011a_idx'), models.Index(fields=['source_key'], name='library_cop_source__6b2a2d_idx')],
             },
         ),
         migrations.CreateModel(
@@ -108,41 +110,8 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(db_index=True, max_length=200)),
                 ('title', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='library.title')),
             ],
-        ),
-        migrations.AddIndex(
-            model_name='title',
-            index=models.Index(fields=['title', 'id'], name='library_tit_title_fc6ef6_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='title',
-            index=models.Index(fields=['lexile'], name='library_tit_lexile_3b73b7_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='title',
-            index=models.Index(fields=['ar_level'], name='library_tit_ar_leve_bdde78_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='title',
-            index=models.Index(fields=['year'], name='library_tit_year_fce3ba_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='title',
-            index=models.Index(fields=['dewey'], name='library_tit_dewey_fb768d_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='copy',
-            index=models.Index(fields=['library', 'status'], name='library_cop_library_f973f8_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='copy',
-            index=models.Index(fields=['title', 'library'], name='library_cop_title_i_15011a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='copy',
-            index=models.Index(fields=['source_key'], name='library_cop_source__6b2a2d_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='titlekey',
-            constraint=models.UniqueConstraint(fields=('title', 'key'), name='title_key_once'),
+            options={
+                'constraints': [models.UniqueConstraint(fields=('title', 'key'), name='title_key_once')],
+            },
         ),
     ]

@@ -149,6 +149,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'class',
                 'verbose_name_plural': 'classes',
                 'ordering': ['title', 'class_code'],
+                'indexes': [models.Index(fields=['site', 'is_active', 'title'], name='people_scho_site_id_9dca12_idx')],
             },
         ),
         migrations.CreateModel(
@@ -187,6 +188,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'people',
                 'ordering': ['family_name', 'given_name', 'pk'],
                 'permissions': [('view_student_ids', "Can see students' local and state ids"), ('view_all_students', 'Can see every student at their sites')],
+                'indexes': [models.Index(fields=['primary_site', 'kind', 'is_active', 'family_name'], name='people_pers_primary_396140_idx'), models.Index(fields=['family_name', 'given_name'], name='people_pers_family__1e8bce_idx'), models.Index(fields=['grade'], name='people_pers_grade_2e73d2_idx'), models.Index(fields=['identifier'], name='people_pers_identif_bbacde_idx'), models.Index(fields=['username'], name='people_pers_usernam_3343cb_idx')],
             },
         ),
         migrations.CreateModel(
@@ -208,38 +210,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['school_class', 'role', 'person'],
+                'indexes': [models.Index(fields=['school_class', 'is_active', 'role'], name='people_enro_school__7f95be_idx'), models.Index(fields=['person', 'is_active'], name='people_enro_person__01990f_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='schoolclass',
-            index=models.Index(fields=['site', 'is_active', 'title'], name='people_scho_site_id_9dca12_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['primary_site', 'kind', 'is_active', 'family_name'], name='people_pers_primary_396140_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name', 'given_name'], name='people_pers_family__1e8bce_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['grade'], name='people_pers_grade_2e73d2_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['identifier'], name='people_pers_identif_bbacde_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['username'], name='people_pers_usernam_3343cb_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['school_class', 'is_active', 'role'], name='people_enro_school__7f95be_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['person', 'is_active'], name='people_enro_person__01990f_idx'),
         ),
     ]

@@ -54,6 +54,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['site__name', 'name'],
+                'indexes': [models.Index(fields=['site', 'kind', 'name'], name='repairs_par_site_id_55a892_idx')],
+                'constraints': [models.UniqueConstraint(fields=('site', 'name'), name='part_name_unique_per_site'), models.CheckConstraint(condition=models.Q(('quantity_on_hand__gte', 0)), name='part_quantity_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +91,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-opened_at', '-pk'],
+                'indexes': [models.Index(fields=['site', 'status', '-opened_at'], name='repairs_rep_site_id_e4d655_idx'), models.Index(fields=['status', '-opened_at'], name='repairs_rep_status_68fdd9_idx'), models.Index(fields=['vendor', 'status'], name='repairs_rep_vendor__513687_idx'), models.Index(fields=['kind', 'status'], name='repairs_rep_kind_5000da_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'in_progress', 'awaiting_parts', 'shipped', 'returned'])), fields=('device',), name='one_open_repair_per_device'), models.CheckConstraint(condition=models.Q(models.Q(('outcome__gt', ''), ('status', 'completed')), models.Q(models.Q(('status', 'completed'), _negated=True), ('outcome', '')), _connector='OR'), name='repair_outcome_when_completed')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +107,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['repair', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('repair', 'step'), name='checklist_step_once')],
             },
         ),
         migrations.CreateModel(
@@ -150,50 +155,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-at', '-pk'],
+                'indexes': [models.Index(fields=['part', '-at'], name='repairs_sto_part_id_7e31f1_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='part',
-            index=models.Index(fields=['site', 'kind', 'name'], name='repairs_par_site_id_55a892_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='part',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='part_name_unique_per_site'),
-        ),
-        migrations.AddConstraint(
-            model_name='part',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_on_hand__gte', 0)), name='part_quantity_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='repairchecklistitem',
-            constraint=models.UniqueConstraint(fields=('repair', 'step'), name='checklist_step_once'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['part', '-at'], name='repairs_sto_part_id_7e31f1_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='repairorder',
-            index=models.Index(fields=['site', 'status', '-opened_at'], name='repairs_rep_site_id_e4d655_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='repairorder',
-            index=models.Index(fields=['status', '-opened_at'], name='repairs_rep_status_68fdd9_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='repairorder',
-            index=models.Index(fields=['vendor', 'status'], name='repairs_rep_vendor__513687_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='repairorder',
-            index=models.Index(fields=['kind', 'status'], name='repairs_rep_kind_5000da_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='repairorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'in_progress', 'awaiting_parts', 'shipped', 'returned'])), fields=('device',), name='one_open_repair_per_device'),
-        ),
-        migrations.AddConstraint(
-            model_name='repairorder',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome__gt', ''), ('status', 'completed')), models.Q(models.Q(('status', 'completed'), _negated=True), ('outcome', '')), _connector='OR'), name='repair_outcome_when_completed'),
         ),
     ]

@@ -48,6 +48,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': [django.db.models.functions.text.Lower('name'), 'pk'],
+                'indexes': [models.Index(fields=['category', 'name'], name='software_to_categor_854eba_idx'), models.Index(fields=['decision', 'name'], name='software_to_decisio_a14f97_idx')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tool_name_unique_ci', violation_error_message='A tool of that name is already in the catalog.')],
             },
         ),
         migrations.CreateModel(
@@ -65,26 +67,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['renews_on', 'pk'],
+                'indexes': [models.Index(fields=['renews_on'], name='software_li_renews__756e12_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='licence_cost_not_negative')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='tool',
-            index=models.Index(fields=['category', 'name'], name='software_to_categor_854eba_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='tool',
-            index=models.Index(fields=['decision', 'name'], name='software_to_decisio_a14f97_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='tool',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tool_name_unique_ci', violation_error_message='A tool of that name is already in the catalog.'),
-        ),
-        migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['renews_on'], name='software_li_renews__756e12_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='licence_cost_not_negative'),
         ),
     ]

@@ -110,6 +110,23 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["starts_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["site", "starts_at"], name="testday_tes_site_id_849172_idx"
+                    ),
+                    models.Index(
+                        fields=["window", "starts_at"], name="testday_tes_window__ce8b73_idx"
+                    ),
+                    models.Index(
+                        fields=["status", "starts_at"], name="testday_tes_status_1ffbd3_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="test_session_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -168,43 +185,16 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["seat", "person__family_name", "person__given_name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "person"), name="one_seat_per_student"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("device__isnull", False)),
+                        fields=("session", "device"),
+                        name="one_student_per_device",
+                    ),
+                ],
             },
-        ),
-        migrations.AddIndex(
-            model_name="testsession",
-            index=models.Index(fields=["site", "starts_at"], name="testday_tes_site_id_849172_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="testsession",
-            index=models.Index(
-                fields=["window", "starts_at"], name="testday_tes_window__ce8b73_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="testsession",
-            index=models.Index(
-                fields=["status", "starts_at"], name="testday_tes_status_1ffbd3_idx"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="testsession",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
-                name="test_session_ends_after_start",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="sessionstudent",
-            constraint=models.UniqueConstraint(
-                fields=("session", "person"), name="one_seat_per_student"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="sessionstudent",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("device__isnull", False)),
-                fields=("session", "device"),
-                name="one_student_per_device",
-            ),
         ),
     ]

@@ -101,6 +101,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-noticed_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["session", "resolved_at"], name="testday_inc_session_3a0325_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -161,11 +166,5 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["swapped_at", "pk"],
             },
-        ),
-        migrations.AddIndex(
-            model_name="incident",
-            index=models.Index(
-                fields=["session", "resolved_at"], name="testday_inc_session_3a0325_idx"
-            ),
         ),
     ]

@@ -44,6 +44,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['starts_at', 'pk'],
+                'indexes': [models.Index(fields=['status', 'starts_at'], name='training_tr_status_e29932_idx'), models.Index(fields=['topic', 'starts_at'], name='training_tr_topic_fe6381_idx'), models.Index(fields=['site', 'starts_at'], name='training_tr_site_id_2ab423_idx'), models.Index(fields=['presenter', 'starts_at'], name='training_tr_present_c33c76_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='session_has_seats')],
             },
         ),
         migrations.CreateModel(
@@ -60,6 +62,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['signed_up_at', 'pk'],
+                'indexes': [models.Index(fields=['session', 'status', 'signed_up_at'], name='training_si_session_599948_idx'), models.Index(fields=['person', 'status'], name='training_si_person__c11af7_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('session', 'person'), name='one_live_signup_per_person')],
             },
         ),
         migrations.CreateModel(
@@ -77,54 +81,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['session', 'person'],
+                'indexes': [models.Index(fields=['person', 'session'], name='training_at_person__4323e9_idx')],
+                'constraints': [models.UniqueConstraint(fields=('session', 'person'), name='one_attendance_each'), models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='attendance_hours_positive')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['status', 'starts_at'], name='training_tr_status_e29932_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['topic', 'starts_at'], name='training_tr_topic_fe6381_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['site', 'starts_at'], name='training_tr_site_id_2ab423_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['presenter', 'starts_at'], name='training_tr_present_c33c76_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='session_has_seats'),
-        ),
-        migrations.AddIndex(
-            model_name='signup',
-            index=models.Index(fields=['session', 'status', 'signed_up_at'], name='training_si_session_599948_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='signup',
-            index=models.Index(fields=['person', 'status'], name='training_si_person__c11af7_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('session', 'person'), name='one_live_signup_per_person'),
-        ),
-        migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['person', 'session'], name='training_at_person__4323e9_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='one_attendance_each'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='attendance_hours_positive'),
         ),
     ]

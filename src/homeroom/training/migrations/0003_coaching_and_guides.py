@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['site', 'status', 'created_at'], name='training_co_site_id_8b90c4_idx'), models.Index(fields=['coach', 'status', 'visit_at'], name='training_co_coach_i_a620bf_idx'), models.Index(fields=['teacher', 'created_at'], name='training_co_teacher_2f3c0a_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'scheduled'), _negated=True), models.Q(('coach__isnull', False), ('visit_at__isnull', False)), _connector='OR'), name='scheduled_visit_has_time_and_coach')],
             },
         ),
         migrations.CreateModel(
@@ -64,30 +66,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-visited_on', '-pk'],
+                'indexes': [models.Index(fields=['coach', 'follow_up_done_at', 'follow_up_on'], name='training_co_coach_i_fe26de_idx'), models.Index(fields=['request', 'visited_on'], name='training_co_request_6776bb_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='coachingrequest',
-            index=models.Index(fields=['site', 'status', 'created_at'], name='training_co_site_id_8b90c4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='coachingrequest',
-            index=models.Index(fields=['coach', 'status', 'visit_at'], name='training_co_coach_i_a620bf_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='coachingrequest',
-            index=models.Index(fields=['teacher', 'created_at'], name='training_co_teacher_2f3c0a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='coachingrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'scheduled'), _negated=True), models.Q(('coach__isnull', False), ('visit_at__isnull', False)), _connector='OR'), name='scheduled_visit_has_time_and_coach'),
-        ),
-        migrations.AddIndex(
-            model_name='coachinglog',
-            index=models.Index(fields=['coach', 'follow_up_done_at', 'follow_up_on'], name='training_co_coach_i_fe26de_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='coachinglog',
-            index=models.Index(fields=['request', 'visited_on'], name='training_co_request_6776bb_idx'),
         ),
     ]
