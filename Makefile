@@ -29,25 +29,29 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format src tests benchmarks
 
 # Every test runs on SQLite, then again on PostgreSQL when a local server answers
-# (required when CI=true), two workers at a time; CI then runs `test-dates` too.
+# (required when CI=true), two workers at a time; the browser tests run once, on PostgreSQL
+# when there is one. CI then runs `test-dates` too.
+PG_ANSWERS = $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_TEST_URL)', connect_timeout=3).close()" 2>/dev/null
 test: lint
-	$(BIN)/pytest -n 2
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PG_ANSWERS); then \
+		echo "== SQLite, browser tests left to PostgreSQL"; \
+		$(BIN)/pytest -n 2 -m "not browser" || exit 1; \
 		echo "== PostgreSQL: $(POSTGRES_TEST_URL)"; \
-		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -n 2; \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -n 2 || exit 1; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(POSTGRES_TEST_URL); CI needs it." >&2; exit 1; \
 	else \
-		echo "== PostgreSQL not reachable at $(POSTGRES_TEST_URL): ran SQLite only."; \
+		echo "== PostgreSQL not reachable at $(POSTGRES_TEST_URL): every test on SQLite"; \
+		$(BIN)/pytest -n 2; \
 	fi
 	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory test-dates; fi
 
-# The tests but the browser's on SQLite with the clock set to each of TEST_DATES, two
-# processes at a time.
+# The tests on SQLite with the clock set to each of TEST_DATES, two processes at a time, but
+# the browser's and those that set their own dates (own_clock).
 test-dates: $(BIN)/.installed
 	@for day in $(TEST_DATES); do \
 		echo "== HOMEROOM_TEST_TODAY=$$day"; \
-		HOMEROOM_TEST_TODAY=$$day $(BIN)/pytest -m "not browser" -n 2 || exit 1; \
+		HOMEROOM_TEST_TODAY=$$day $(BIN)/pytest -m "not browser and not own_clock" -n 2 || exit 1; \
 	done
 
 # Re-takes the README screenshots from the browser tests.

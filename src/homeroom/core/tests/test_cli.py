@@ -365,6 +365,7 @@ def stop_and_check_nothing_is_left(process, port: int, send_ctrl_c) -> None:
     assert not port_open(port)
 
 
+@pytest.mark.own_clock
 def test_run_serves_the_demo_and_stops_on_sigint(tmp_path):
     with homeroom_run(tmp_path) as (process, base, port):
         assert (tmp_path / "homeroom.sqlite3").exists()
@@ -387,6 +388,7 @@ def test_run_serves_the_demo_and_stops_on_sigint(tmp_path):
         stop_and_check_nothing_is_left(process, port, lambda: process.send_signal(signal.SIGINT))
 
 
+@pytest.mark.own_clock
 def test_run_stops_on_a_terminals_ctrl_c(tmp_path):
     """A terminal's Ctrl-C sends SIGINT to every process of the group at once; they stop
     quietly, with no traceback from any of them."""
@@ -398,6 +400,7 @@ def test_run_stops_on_a_terminals_ctrl_c(tmp_path):
     assert "Traceback" not in log, log
 
 
+@pytest.mark.own_clock
 def test_run_serves_others_while_clients_sit_idle(tmp_path):
     """Clients that connect and send nothing (or send slowly) must not hold up everyone
     else until they time out."""

@@ -110,6 +110,7 @@ def write_locked(database: Path) -> bool:
         connection.close()
 
 
+@pytest.mark.own_clock
 def test_a_worker_killed_while_applying_leaves_nothing_and_the_import_is_applied_again(
     homeroom, tmp_path
 ):

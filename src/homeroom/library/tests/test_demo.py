@@ -8,6 +8,7 @@ from homeroom.core.models import ImportRun, Site
 from homeroom.library.models import Copy, Library, Title
 
 
+@pytest.mark.own_clock
 @pytest.mark.parametrize(
     "today", [datetime.date(2026, 12, 5), datetime.date(2027, 7, 14)], ids=["saturday", "summer"]
 )

@@ -8,6 +8,7 @@ from homeroom.software.choices import Decision, RequestStatus, ReviewStatus
 from homeroom.software.models import Licence, Review, Tool, ToolRequest
 
 
+@pytest.mark.own_clock
 @pytest.mark.parametrize(
     "today",
     [datetime.date(2026, 10, 3), datetime.date(2027, 7, 12)],

@@ -44,6 +44,7 @@ def test_the_demo_has_a_window_open_one_over_and_one_coming(today, sites, users,
     assert list(open_window.coordinators.all()) == [users[roles.TEST_COORDINATOR]]
 
 
+@pytest.mark.own_clock
 @pytest.mark.django_db(transaction=False)
 def test_the_whole_demo_plans_its_windows_through_the_service(time_machine):
     from homeroom.core.demo import generate

@@ -17,6 +17,7 @@ from homeroom.training.models import (
 )
 
 
+@pytest.mark.own_clock
 @pytest.mark.parametrize(
     "today",
     [datetime.date(2026, 10, 3), datetime.date(2026, 12, 31), datetime.date(2027, 7, 12)],
