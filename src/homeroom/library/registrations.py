@@ -98,6 +98,15 @@ registry.add_nav(
         prefixes=("/library/class-sets/",),
     )
 )
+registry.add_nav(
+    NavItem(
+        "Circulation report",
+        "library:circulation_report",
+        Rule("library.view_loan"),
+        LIBRARY,
+        order=309,
+    )
+)
 register_format(Marc())
 
 

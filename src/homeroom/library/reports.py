@@ -8,8 +8,12 @@ aggregate query over the chosen libraries' copies (never a loop over copies):
 - copies added per month (the month a copy came into the catalog).
 
 Withdrawn copies are left out: they are no longer on the shelves.
+
+And the circulation report, from the loans: a year of loans by month, grade and library, the
+titles lent most, and the holds waiting, each again one aggregate query.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -24,9 +28,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf, Substr, TruncMonth
+from django.utils import timezone
 
-from homeroom.library.choices import CopyStatus
-from homeroom.library.models import Copy, Library, Title
+from homeroom.library.choices import CopyStatus, HoldStatus
+from homeroom.library.models import Copy, Hold, Library, Loan, Title
 
 DEWEY_CLASSES = {
     "0": "000s Computers, information and general works",
@@ -148,3 +153,105 @@ def by_month(copies: QuerySet[Copy]) -> list[tuple[str, int]]:
         .values_list("month", "count")
     )
     return [(f"{month:%Y-%m}", count) for month, count in rows]
+
+
+# Circulation: what the libraries lend, counted from the loans (which keep their grade and
+# library after they forget their reader), each figure one aggregate query.
+MONTHS = 12
+
+
+def report_start(today: datetime.date, months: int = MONTHS) -> datetime.datetime:
+    """The first moment of the month `months - 1` before today's: a year of whole months."""
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return timezone.make_aware(datetime.datetime(year, month, 1))
+
+
+def lent(libraries: QuerySet[Library], since: datetime.datetime) -> QuerySet[Loan]:
+    return Loan.objects.filter(library__in=libraries, checked_out_at__gte=since)
+
+
+def loans_by_month(loans: QuerySet[Loan], since: datetime.datetime) -> list[tuple[str, int]]:
+    """Loans per month since `since`, months without loans counted as 0."""
+    counts = {
+        f"{month:%Y-%m}": count
+        for month, count in loans.annotate(month=TruncMonth("checked_out_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+        .values_list("month", "count")
+    }
+    rows, day = [], timezone.localtime(since).date().replace(day=1)
+    today = timezone.localdate()
+    while day <= today:
+        rows.append((f"{day:%Y-%m}", counts.get(f"{day:%Y-%m}", 0)))
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def grade_label(grade: str) -> str:
+    if not grade:
+        return "Staff and readers without a grade"
+    if grade in ("KG", "K"):
+        return "Kindergarten"
+    if grade in ("PK", "TK"):
+        return "Pre-kindergarten"
+    return f"Grade {int(grade)}" if grade.isdigit() else grade
+
+
+def grade_order(grade: str) -> tuple:
+    order = {"PK": -2, "TK": -2, "KG": -1, "K": -1}
+    if grade in order:
+        return (0, order[grade])
+    return (0, int(grade)) if grade.isdigit() else (1, grade or "~")
+
+
+def loans_by_grade(loans: QuerySet[Loan]) -> list[tuple[str, int]]:
+    rows = loans.order_by().values_list("grade").annotate(count=Count("pk"))
+    return [
+        (grade_label(grade), count)
+        for grade, count in sorted(rows, key=lambda r: grade_order(r[0]))
+    ]
+
+
+def loans_by_library(loans: QuerySet[Loan]) -> list[tuple[str, int]]:
+    return list(
+        loans.order_by()
+        .values_list("library__name")
+        .annotate(count=Count("pk"))
+        .order_by("library__name")
+    )
+
+
+def top_titles(loans: QuerySet[Loan], limit: int = 20) -> list[tuple[str, int]]:
+    """The titles lent most, most first."""
+    return list(
+        loans.order_by()
+        .values_list("copy__title__title")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "copy__title__title")[:limit]
+    )
+
+
+def holds_waiting(libraries: QuerySet[Library]) -> QuerySet[Hold]:
+    return Hold.objects.filter(library__in=libraries, status=HoldStatus.WAITING)
+
+
+def holds_by_library(holds: QuerySet[Hold]) -> list[tuple[str, int]]:
+    return list(
+        holds.order_by()
+        .values_list("library__name")
+        .annotate(count=Count("pk"))
+        .order_by("library__name")
+    )
+
+
+def holds_by_title(holds: QuerySet[Hold], limit: int = 20) -> list[tuple[str, str, int]]:
+    """The titles most waited for: (title, library, readers waiting)."""
+    return list(
+        holds.order_by()
+        .values_list("title__title", "library__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "title__title", "library__name")[:limit]
+    )

@@ -6,6 +6,7 @@ from homeroom.library import (
     class_set_views,
     desk_views,
     reader_views,
+    report_views,
     stocktake_views,
     views,
 )
@@ -71,4 +72,9 @@ urlpatterns = [
     ),
     path("library/class-sets/", class_set_views.class_set, name="class_set"),
     path("library/class-sets/lend/", class_set_views.class_set_apply, name="class_set_apply"),
+    path(
+        "library/report/circulation/",
+        report_views.circulation_report,
+        name="circulation_report",
+    ),
 ]
