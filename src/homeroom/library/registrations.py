@@ -3,9 +3,11 @@ and the sweep."""
 
 from django.utils import timezone
 
+from homeroom.core import roles
 from homeroom.core.access import Rule
 from homeroom.core.import_formats import register_format
 from homeroom.core.registry import (
+    DashboardCard,
     NavItem,
     PersonSection,
     SearchProvider,
@@ -107,7 +109,37 @@ registry.add_nav(
         order=309,
     )
 )
+registry.add_nav(
+    NavItem("Overdue books", "library:overdue_list", Rule("library.view_loan"), LIBRARY, order=311)
+)
+registry.add_nav(
+    NavItem("Holds to pull", "library:holds_to_pull", Rule("library.view_hold"), LIBRARY, order=312)
+)
 register_format(Marc())
+
+
+def desk_card(request):
+    """Today at the desk: books due back, overdue ones and holds to pull, at the libraries
+    of the user's schools (the chosen school's when one is picked)."""
+    libraries = selectors.libraries_for(request.user)
+    if request.current_site is not None:
+        libraries = libraries.filter(site=request.current_site)
+    libraries = list(libraries)
+    if not libraries:
+        return None
+    numbers = circulation_selectors.desk_numbers(request.user, libraries, timezone.localdate())
+    return {**numbers, "library": libraries[0] if len(libraries) == 1 else None}
+
+
+registry.add_card(
+    DashboardCard(
+        "library/circulation/card.html",
+        desk_card,
+        Rule("library.add_loan"),
+        order=250,
+        leads=frozenset({roles.LIBRARIAN}),
+    )
+)
 
 
 def person_loans(request, person):

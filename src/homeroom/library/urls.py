@@ -5,6 +5,7 @@ from homeroom.library import (
     circulation_views,
     class_set_views,
     desk_views,
+    overdue_views,
     reader_views,
     report_views,
     stocktake_views,
@@ -33,6 +34,10 @@ urlpatterns = [
     path("library/find/<int:pk>/hold/", reader_views.hold_place, name="hold_place"),
     path("library/desk/", circulation_views.desk, name="desk"),
     path("library/desk/renew/", circulation_views.desk_renew, name="desk_renew"),
+    path("library/desk/damaged/", overdue_views.desk_damaged, name="desk_damaged"),
+    path("library/overdue/", overdue_views.overdue_list, name="overdue_list"),
+    path("library/overdue/export/", overdue_views.overdue_export, name="overdue_export"),
+    path("library/holds/pull/", overdue_views.holds_to_pull, name="holds_to_pull"),
     path(
         "library/loans/<int:pk>/claim-returned/",
         circulation_views.loan_claim_returned,
