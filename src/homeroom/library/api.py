@@ -1,7 +1,8 @@
 """The library in the API: the catalog searched with the same filter as its pages (cursor
 paginated), a title with its copies, a copy by its barcode, and MARC export; circulation:
-check-out, check-in, renewals, holds, a reader's loans and the loan rules; stocktakes:
-start, scan, close. MARC import goes through core's /api/v1/imports with kind "marc"."""
+check-out, check-in, renewals, holds (placed and cancelled), a reader's loans, a library's
+overdue list, damaged copies and the loan rules; stocktakes: start, scan, close. MARC
+import goes through core's /api/v1/imports with kind "marc"."""
 
 import base64
 import binascii
@@ -11,22 +12,33 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from homeroom.core.access import requires
 from homeroom.core.schemas import Id
-from homeroom.library import circulation, circulation_selectors, export, selectors, stocktake
+from homeroom.library import (
+    circulation,
+    circulation_selectors,
+    export,
+    overdues,
+    selectors,
+    stocktake,
+)
 from homeroom.library.choices import OPEN_LOAN_STATUSES
 from homeroom.library.filters import TitleFilter
 from homeroom.library.models import Copy, Hold, Library, Loan, LoanRule
 from homeroom.library.schemas import (
     CopyLookupOut,
+    LibraryDamagedIn,
+    LibraryDamagedOut,
     LibraryHoldIn,
     LibraryHoldOut,
     LibraryLoanIn,
     LibraryLoanOut,
     LibraryLoanPage,
     LibraryLoanRuleOut,
+    LibraryOverdueOut,
     LibraryReturnIn,
     LibraryReturnOut,
     LibraryStocktakeIn,
@@ -345,6 +357,60 @@ def place_library_hold(request, payload: LibraryHoldIn):
     except circulation.Refused as refused:
         return _refused(request, refused)
     return Status(201, _hold(hold))
+
+
+@router.post("/library/holds/{int:hold_id}/cancel", response=LibraryHoldOut)
+@requires(SEARCH)
+def cancel_library_hold(request, hold_id: Id):
+    """Cancel a hold: your own, or (librarians) any at your libraries. A copy it had on the
+    hold shelf goes to the next reader waiting."""
+    person = circulation_selectors.own_person(request.auth)
+    holds = circulation_selectors.holds_for(request.auth)
+    if person is not None:
+        holds = holds | Hold.objects.filter(person=person)
+    hold = get_object_or_404(holds.select_related("title", "library"), pk=hold_id)
+    hold = circulation.hold_cancel(actor=request.auth, hold=hold)
+    hold.refresh_from_db()
+    return _hold(hold)
+
+
+@router.post("/library/damaged", response=LibraryDamagedOut)
+@requires(circulation.RETURN)
+def mark_library_copy_damaged(request, payload: LibraryDamagedIn):
+    """A copy found damaged: a loan it is on ends, the copy comes off the shelf as damaged,
+    and (with `charge`) its reader is charged its replacement cost under Fees."""
+    copy = _copy_by_barcode(request.auth, payload.barcode)
+    copy, charge = overdues.copy_damaged(
+        actor=request.auth, copy=copy, charge=payload.charge, note=payload.note
+    )
+    return {
+        "barcode": copy.barcode,
+        "copy_status": copy.status,
+        "charge_id": charge.pk if charge else None,
+        "amount": charge.amount if charge else None,
+    }
+
+
+@router.get("/library/libraries/{int:library_id}/overdue", response=list[LibraryOverdueOut])
+@requires("library.view_loan")
+def list_library_overdue(request, library_id: Id):
+    """A library's overdue books (still out or given up as lost), grouped as the printed
+    list is: by homeroom teacher, then students without a homeroom, then staff.
+    `library_id` is the library's site id."""
+    library = get_object_or_404(Library.objects.select_related("site"), site_id=library_id)
+    groups = circulation_selectors.overdue_by_homeroom(request.auth, library, timezone.localdate())
+    return [
+        {
+            **_loan(loan),
+            "days_overdue": loan.days_overdue,
+            "reader": str(loan.person),
+            "grade": loan.person.grade,
+            "homeroom": group.label,
+            "teachers": group.teachers,
+        }
+        for group in groups
+        for loan in group.loans
+    ]
 
 
 @router.get("/library/loan-rules", response=list[LibraryLoanRuleOut])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from homeroom.core.access import access
 from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.lists import csv_response
+from homeroom.fees.services import dollars
 from homeroom.library import circulation, circulation_selectors, overdues, selectors
 from homeroom.library.circulation_views import _desk_library, _find_copy
 
@@ -106,7 +107,7 @@ def desk_damaged(request):
         messages.error(request, f"No copy has the barcode “{scan[:40]}”.")
         return redirect(target)
     try:
-        _, said = overdues.copy_damaged(
+        _, charge = overdues.copy_damaged(
             actor=request.user,
             copy=copy,
             charge=request.POST.get("charge") != "no",
@@ -115,5 +116,8 @@ def desk_damaged(request):
     except (Conflict, PermissionDenied) as error:
         messages.error(request, f"Not marked damaged: {problem_text(error)}")
     else:
-        messages.success(request, f"{copy.title.title} ({copy.barcode}) is damaged. {said}")
+        said = f"{copy.title.title} ({copy.barcode}) is damaged."
+        if charge is not None:
+            said += f" {charge.person} is charged {dollars(charge.amount)}."
+        messages.success(request, said)
     return redirect(target)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from homeroom.core import audit
 from homeroom.core.choices import AuditVerb
 from homeroom.core.exceptions import Conflict
+from homeroom.fees.models import Charge
 from homeroom.library import charges
 from homeroom.library.choices import OPEN_LOAN_STATUSES, CopyStatus, LoanStatus
 from homeroom.library.circulation import RETURN, _locked_copy, _move_copy, _set_loan_status
@@ -128,10 +129,12 @@ def notices_send() -> str:
 
 
 @transaction.atomic
-def copy_damaged(*, actor, copy: Copy, charge: bool = True, note: str = "") -> tuple[Copy, str]:
+def copy_damaged(
+    *, actor, copy: Copy, charge: bool = True, note: str = ""
+) -> tuple[Copy, Charge | None]:
     """A copy the desk finds damaged: its loan (if it is out) ends, the copy is set aside as
     damaged, and with `charge` its reader is charged its replacement cost. Returns the copy
-    and what was charged, in words."""
+    and the charge, if one was made."""
     _require(actor, RETURN, "check books in")
     _require(actor, "library.change_copy", "change copies")
     copy = _locked_copy(copy)
@@ -150,7 +153,7 @@ def copy_damaged(*, actor, copy: Copy, charge: bool = True, note: str = "") -> t
     )
     if charge and loan is not None and loan.person is not None:
         _require(actor, "fees.add_charge", "charge fees")
-    said = ""
+    made = None
     note = note.strip()[:200]
     if loan is not None:
         loan.copy = copy
@@ -182,7 +185,5 @@ def copy_damaged(*, actor, copy: Copy, charge: bool = True, note: str = "") -> t
                 f"{copy.title.title} ({copy.barcode}) returned damaged"
                 + (f": {note}" if note else ""),
             )
-            if made is not None:
-                said = f"{person} is charged {charges.fees.dollars(made.amount)}."
     _move_copy(actor, copy, CopyStatus.DAMAGED, note=note or "Damaged")
-    return copy, said
+    return copy, made

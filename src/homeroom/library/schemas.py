@@ -132,6 +132,29 @@ class LibraryReturnOut(Schema):
     copy_status: str
 
 
+class LibraryDamagedIn(Schema):
+    barcode: str = Field(min_length=1, max_length=40, description="The copy's barcode.")
+    charge: bool = Field(True, description="Charge the reader who has it out its replacement cost.")
+    note: str = Field("", max_length=200, description="What is wrong with it.")
+
+
+class LibraryDamagedOut(Schema):
+    barcode: str
+    copy_status: str
+    charge_id: int | None = Field(description="The charge made under Fees, if any.")
+    amount: Decimal | None
+
+
+class LibraryOverdueOut(LibraryLoanOut):
+    days_overdue: int
+    reader: str
+    grade: str
+    homeroom: str = Field(
+        description='The homeroom from the roster; "No homeroom on the roster" or "Staff".'
+    )
+    teachers: list[str] = Field(description="The homeroom's teachers, primary first.")
+
+
 class LibraryHoldIn(Schema):
     title_id: int = Field(ge=1, le=2**63 - 1)
     library_id: int = Field(ge=1, le=2**63 - 1, description="The library's site id.")

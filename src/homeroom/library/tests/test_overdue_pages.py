@@ -253,3 +253,83 @@ def test_the_librarians_today_card(client_as, librarian, copies, readers, waitin
 
 def test_teachers_have_no_library_card(client_as, users):
     assert "Library today" not in client_as(users[roles.TEACHER]).get("/").text
+
+
+def test_the_api_lists_a_librarys_overdue_books_by_homeroom(
+    api_client_as, librarian, overdue, library
+):
+    answer = api_client_as(librarian).get(f"/api/v1/library/libraries/{library.site_id}/overdue")
+    assert answer.status_code == 200
+    rows = answer.json()
+    assert [(row["homeroom"], row["barcode"]) for row in rows] == [
+        ("Homeroom 7A", "T00003"),
+        ("Homeroom 4B", "T00002"),
+        ("Homeroom 4B", "T00001"),
+        ("No homeroom on the roster", "T00004"),
+        ("Staff", "T00005"),
+    ]
+    assert rows[0]["teachers"] == ["Pat Bell"]
+    assert (rows[1]["days_overdue"], rows[1]["reader"], rows[1]["grade"]) == (
+        10,
+        "Maya Reader",
+        "04",
+    )
+
+
+def test_the_api_overdue_list_is_refused_to_teachers_and_empty_for_other_schools(
+    api_client_as, users, make_user, sites, overdue, library
+):
+    path = f"/api/v1/library/libraries/{library.site_id}/overdue"
+    assert api_client_as(users[roles.TEACHER]).get(path).status_code == 403
+    south = make_user("south_librarian", roles.LIBRARIAN, sites=[sites[1]])
+    assert api_client_as(south).get(path).json() == []
+
+
+def test_the_api_marks_a_copy_damaged_and_charges(api_client_as, librarian, copies, readers):
+    lent(librarian, copies[0], readers["maya"])
+    answer = api_client_as(librarian).post(
+        "/api/v1/library/damaged",
+        {"barcode": "T00001", "note": "Spilled juice"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["copy_status"], body["amount"]) == ("damaged", "18.50")
+    assert Charge.objects.get().pk == body["charge_id"]
+    again = api_client_as(librarian).post(
+        "/api/v1/library/damaged", {"barcode": "T00001"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+
+
+def test_the_api_refuses_damaged_to_a_teacher(api_client_as, users, librarian, copies, readers):
+    lent(librarian, copies[0], readers["maya"])
+    answer = api_client_as(users[roles.TEACHER]).post(
+        "/api/v1/library/damaged", {"barcode": "T00001"}, content_type="application/json"
+    )
+    assert answer.status_code == 403
+    assert Copy.objects.get(pk=copies[0].pk).status == CopyStatus.CHECKED_OUT
+    assert not Charge.objects.exists()
+
+
+def test_the_api_cancels_a_hold_for_its_reader_or_a_librarian(
+    api_client_as, users, librarian, readers, titles, copies, library, make_user, sites
+):
+    student = users[roles.STUDENT]
+    Person.objects.filter(pk=readers["maya"].pk).update(user=student)
+    own = circulation.hold_place(
+        actor=librarian, person=readers["maya"], title=titles[0], library=library
+    )
+    others = circulation.hold_place(
+        actor=librarian, person=readers["leo"], title=titles[0], library=library
+    )
+    api = api_client_as(student)
+    assert api.post(f"/api/v1/library/holds/{others.pk}/cancel").status_code == 404
+    answer = api.post(f"/api/v1/library/holds/{own.pk}/cancel")
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
+    assert api.post(f"/api/v1/library/holds/{own.pk}/cancel").status_code == 409
+    south = make_user("south_librarian", roles.LIBRARIAN, sites=[sites[1]])
+    assert api_client_as(south).post(f"/api/v1/library/holds/{others.pk}/cancel").status_code == 404
+    assert Hold.objects.get(pk=others.pk).status == HoldStatus.WAITING
+    answer = api_client_as(librarian).post(f"/api/v1/library/holds/{others.pk}/cancel")
+    assert answer.json()["status"] == "cancelled"

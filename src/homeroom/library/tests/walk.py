@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from homeroom.core.testing import WalkSamples
 from homeroom.library import marc
-from homeroom.library.models import Copy, Library, Loan, LoanRule, Stocktake, Title
+from homeroom.library.models import Copy, Hold, Library, Loan, LoanRule, Stocktake, Title
 from homeroom.people.models import Person
 
 
@@ -63,11 +63,26 @@ def samples(base) -> WalkSamples:
             "library:stocktake_mark_missing": lambda: new_stocktake("closed"),
         }
     )
+
+    def new_hold() -> Hold:
+        """A hold of the walking role's own, which everyone may cancel."""
+        user = base.walk_user
+        reader = Person.objects.filter(user=user).first() if user.is_authenticated else None
+        if reader is None:
+            reader = Person.objects.create(
+                given_name="Waiting",
+                family_name="Reader",
+                user=user if user.is_authenticated else None,
+            )
+        return Hold.objects.create(title=new_title(), library=library, person=reader)
+
     by_key = {
         "stocktake_id": new_stocktake,
         "title_id": title.pk,
         "barcode": copy.barcode,
         "loan_id": lambda: new_loan().pk,
+        "hold_id": lambda: new_hold().pk,
+        "library_id": base.site.pk,
     }
     by_url_name.update(
         {
@@ -92,6 +107,8 @@ def samples(base) -> WalkSamples:
         },
         "check_in_library_copy": lambda: {"barcode": new_loan().copy.barcode},
         "renew_library_loan": {},
+        "cancel_library_hold": {},
+        "mark_library_copy_damaged": lambda: {"barcode": new_loan().copy.barcode},
         "place_library_hold": lambda: own_hold(new_title()),
         "start_library_stocktake": lambda: {
             "library_id": base.site.pk,
