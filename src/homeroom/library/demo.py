@@ -8,17 +8,32 @@ libraries."""
 import datetime
 import random
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymarc
 from django.utils import timezone
 from stdnum import ean
 
+from homeroom.core.calendar import BusinessCalendar, calendar_for
 from homeroom.core.choices import SiteType
 from homeroom.core.demo import DemoContext, demo_step
 from homeroom.core.import_services import import_run_check_here, import_run_upload
 from homeroom.core.models import ImportRun
-from homeroom.library.models import Copy, Title
+from homeroom.library import rules, stocktake
+from homeroom.library.choices import CopyStatus, HoldStatus, LoanStatus
+from homeroom.library.models import (
+    Copy,
+    Hold,
+    Library,
+    Loan,
+    LoanRule,
+    PatronType,
+    Stocktake,
+    StocktakeScan,
+    Title,
+)
+from homeroom.people.models import Person
 
 TITLES_PER_LIBRARY = {SiteType.ELEMENTARY: 600, SiteType.MIDDLE: 450, SiteType.HIGH: 500}
 SHARED_TITLES = 150  # the first of each school's list are the same books everywhere
@@ -335,3 +350,202 @@ def _dated(context: DemoContext) -> None:
     for title in titles:
         title.created_at = title.updated_at = first.get(title.pk, context.now)
     Title.objects.bulk_update(titles, ["created_at", "updated_at"], batch_size=1000)
+
+
+CLASS_SIZE = 24  # an elementary class visits the library once a week, together
+VISIT_BORROWERS = 0.6  # of a class, those who take a book home at a visit
+DAILY_LOANS = {SiteType.MIDDLE: (3, 10), SiteType.HIGH: (2, 7)}
+LOSE_ONE_IN = 150  # loans never brought back: overdue long enough to be lost
+
+
+@dataclass
+class _Lending:
+    """One library's year of lending as it is written."""
+
+    context: DemoContext
+    library: Library
+    calendar: BusinessCalendar
+    rule: LoanRule | None
+    copies: list
+    kinds: dict
+    loans: list
+    out: dict
+    free_on: dict = field(default_factory=dict)
+
+    def lend(self, person, day: datetime.date, weeks: int) -> None:
+        rng, context, calendar = self.context.rng, self.context, self.calendar
+        for _ in range(6):
+            copy_id, _title = rng.choice(self.copies)
+            if self.free_on.get(copy_id, day) <= day:
+                break
+        else:
+            return
+        due_on = calendar.next_school_day(day + datetime.timedelta(days=7 * weeks))
+        hours = calendar.hours_on(due_on)
+        due_at = hours[1] if hours else _at(due_on, 15, 30)
+        back = day + datetime.timedelta(
+            days=rng.choice([5, 6, 7, 7, 7, 9, 12] if weeks == 1 else [4, 8, 11, 13, 14, 16, 21])
+        )
+        loan = Loan(
+            copy_id=copy_id,
+            library=self.library,
+            patron_type=self.kinds[person.pk],
+            grade=person.grade,
+            rule=self.rule,
+            checked_out_at=min(_at(day, rng.randint(8, 14), rng.randint(0, 59)), context.now),
+            due_on=due_on,
+            due_at=due_at,
+        )
+        if back < context.today and rng.randrange(LOSE_ONE_IN):
+            loan.status = LoanStatus.RETURNED
+            loan.returned_at = _at(back, 9, rng.randint(0, 59))
+            self.free_on[copy_id] = back + datetime.timedelta(days=1)
+        else:
+            loan.person = person
+            self.free_on[copy_id] = context.today + datetime.timedelta(days=3650)
+            self.out[copy_id] = loan
+            lost_after = self.rule.lost_after_days if self.rule else 60
+            if lost_after and (context.today - due_on).days > lost_after:
+                loan.status = LoanStatus.LOST
+                loan.lost_at = _at(due_on + datetime.timedelta(days=lost_after + 1), 2, 0)
+        self.loans.append(loan)
+
+
+def _at(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    """The district's local time on `day` (the calendar's zone has no gap in school hours)."""
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )
+
+
+@demo_step(order=86)
+def library_circulation(context: DemoContext) -> None:
+    """A year of lending at each school up to the demo's day: elementary classes visit
+    once a week and most children take a book home for the week; middle and high school
+    readers borrow on their own for two weeks. Most loans came back (and forgot their
+    reader); some are out now, a few overdue and a few lost; readers wait for books all
+    out; and a stocktake of the 500s is under way at the librarian's school. Written with
+    bulk inserts, as a year of history would be migrated."""
+    rng = context.rng
+    types = list(PatronType.objects.all())
+    rule = LoanRule.objects.filter(library=None, patron_type=None, circulation_type="").first()
+    first_day = context.today - datetime.timedelta(days=364)
+    loans: list[Loan] = []
+    out: dict[int, Loan] = {}  # copy id: its open loan
+    for library in Library.objects.select_related("site").order_by("pk"):
+        calendar = calendar_for(library.site_id)
+        copies = list(
+            library.copies.filter(status=CopyStatus.AVAILABLE).values_list("pk", "title_id")
+        )
+        readers = list(
+            Person.objects.filter(kind="student", is_active=True, primary_site=library.site)
+            .order_by("pk")
+            .only("pk", "grade", "kind")
+        )
+        if not copies or not readers:
+            continue
+        lending = _Lending(
+            context,
+            library,
+            calendar,
+            rule,
+            copies,
+            {person.pk: rules.patron_type_for(person, types) for person in readers},
+            loans,
+            out,
+        )
+        days = [
+            first_day + datetime.timedelta(days=n)
+            for n in range(365)
+            if calendar.is_school_day(first_day + datetime.timedelta(days=n))
+        ]
+        if library.site.type == SiteType.ELEMENTARY:
+            classes = [readers[n : n + CLASS_SIZE] for n in range(0, len(readers), CLASS_SIZE)]
+            for day in days:
+                for index, group in enumerate(classes):
+                    if index % 5 != day.weekday():
+                        continue
+                    for person in group:
+                        if rng.random() < VISIT_BORROWERS:
+                            lending.lend(person, day, 1)
+        else:
+            low, high = DAILY_LOANS.get(library.site.type, (2, 8))
+            for day in days:
+                for _ in range(rng.randint(low, high)):
+                    lending.lend(rng.choice(readers), day, 2)
+    Loan.objects.bulk_create(loans, batch_size=2000)
+    lost = {pk for pk, loan in out.items() if loan.status == LoanStatus.LOST}
+    Copy.objects.filter(pk__in=lost).update(status=CopyStatus.LOST)
+    Copy.objects.filter(pk__in=[pk for pk in out if pk not in lost]).update(
+        status=CopyStatus.CHECKED_OUT
+    )
+    _holds(context, out)
+    _stocktake(context)
+
+
+def _holds(context: DemoContext, out: dict[int, Loan]) -> None:
+    """Readers waiting for titles whose every copy at their library is out."""
+    rng = context.rng
+    on_shelf = set(
+        Copy.objects.filter(status=CopyStatus.AVAILABLE).values_list("title_id", "library_id")
+    )
+    wanted = sorted(
+        {
+            (title_id, library_id)
+            for title_id, library_id in Copy.objects.filter(pk__in=list(out)).values_list(
+                "title_id", "library_id"
+            )
+            if (title_id, library_id) not in on_shelf
+        }
+    )
+    holds = []
+    for title_id, library_id in rng.sample(wanted, min(len(wanted), 8 * 3)):
+        readers = list(
+            Person.objects.filter(
+                kind="student", is_active=True, primary_site__library=library_id
+            ).values_list("pk", flat=True)[:300]
+        )
+        for person_id in rng.sample(readers, min(len(readers), rng.randint(1, 3))):
+            placed = context.now - datetime.timedelta(
+                days=rng.randint(1, 20), hours=rng.randint(0, 5)
+            )
+            holds.append(
+                Hold(
+                    title_id=title_id,
+                    library_id=library_id,
+                    person_id=person_id,
+                    status=HoldStatus.WAITING,
+                    placed_at=placed,
+                )
+            )
+    Hold.objects.bulk_create(holds, ignore_conflicts=True)
+
+
+def _stocktake(context: DemoContext) -> None:
+    """The librarian is counting her 500s: most of the shelf scanned, a book of another
+    school found among them, one barcode nobody knows."""
+    librarian = context.shared["accounts"]["librarian"]
+    library = Library.objects.filter(site__in=librarian.sites.all()).order_by("pk").first()
+    if library is None:
+        return
+    counted = stocktake.stocktake_start(
+        actor=librarian, library=library, call_number_from="500", call_number_to="599"
+    )
+    expected = list(counted.items.values_list("copy__barcode", flat=True).order_by("pk"))
+    scans = expected[: len(expected) * 3 // 4]
+    stray = (
+        Copy.objects.exclude(library=library)
+        .filter(status=CopyStatus.AVAILABLE)
+        .values_list("barcode", flat=True)
+        .order_by("pk")
+        .first()
+    )
+    for barcode in [*scans, *([stray] if stray else []), "LOST-LABEL-0001"]:
+        stocktake.stocktake_scan(actor=librarian, stocktake=counted, barcode=barcode)
+    # Begun two days before the demo's moment and scanned in two sittings, which the
+    # clock may have passed.
+    started = context.now - datetime.timedelta(days=2)
+    Stocktake.objects.filter(pk=counted.pk).update(started_at=started)
+    for number, pk in enumerate(counted.scans.order_by("pk").values_list("pk", flat=True)):
+        sitting = started + datetime.timedelta(days=number % 2, minutes=10 + number // 2)
+        StocktakeScan.objects.filter(pk=pk).update(scanned_at=sitting)
