@@ -2,7 +2,7 @@
 list. The same services as the pages, so the same rules."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -11,12 +11,14 @@ from homeroom.core.access import PUBLIC, requires
 from homeroom.core.pagination import Pages
 from homeroom.core.schemas import Id
 from homeroom.core.selectors import sites_for
-from homeroom.software import provisioning, selectors, services
+from homeroom.software import exports, provisioning, selectors, services
 from homeroom.software.filters import RequestFilter, ToolFilter
 from homeroom.software.models import SoftwareSettings
 from homeroom.software.schemas import (
     DecisionIn,
-    ProvisioningPreviewOut,
+    ProvisioningDiffPreviewOut,
+    ProvisioningExportIn,
+    ProvisioningExportOut,
     PublicListClosed,
     PublicToolOut,
     RequestIn,
@@ -219,15 +221,63 @@ def _format(lms_format: str) -> str:
     return lms_format
 
 
-@router.get("/software/provisioning/{lms_format}/preview", response=ProvisioningPreviewOut)
+@router.get("/software/provisioning/{lms_format}/preview", response=ProvisioningDiffPreviewOut)
 @requires("software.export_provisioning")
 def preview_software_provisioning(
-    request, lms_format: str, site_id: int | None = None, term_id: int | None = None
+    request,
+    lms_format: str,
+    site_id: int | None = None,
+    term_id: int | None = None,
+    diff: bool = False,
 ):
     """What the files of `canvas`, `schoology` or `oneroster` would hold: rows per file and problems
-    (people left out for want of a username or email)."""
+    (people left out for want of a username or email). With `diff` (Canvas), the rows that
+    changed since the last export; `full` says when there is none to compare with."""
+    kind = _format(lms_format)
     scope = _provisioning_scope(request, site_id, term_id)
-    return provisioning.preview(_format(lms_format), scope)
+    return provisioning.preview(kind, exports.prepare(kind, scope, diff=diff))
+
+
+@router.post("/software/provisioning-exports", response={202: ProvisioningExportOut})
+@requires("software.export_provisioning")
+def start_software_provisioning_export(request, payload: ProvisioningExportIn):
+    """Start an export in the background; poll it, then download its zip."""
+    from homeroom.people.models import AcademicSession
+
+    _format(payload.format)
+    site = None
+    if payload.site_id is not None:
+        site = get_object_or_404(sites_for(request.auth), pk=payload.site_id)
+    elif not request.auth.sees_all_sites:
+        scope = _provisioning_scope(request, None, None)
+        site = scope.site
+    term = None
+    if payload.term_id is not None:
+        term = get_object_or_404(AcademicSession.objects.filter(is_active=True), pk=payload.term_id)
+    export = exports.export_start(
+        actor=request.auth, kind=payload.format, site=site, term=term, diff=payload.diff
+    )
+    return Status(202, export)
+
+
+@router.get("/software/provisioning-exports/{int:export_id}", response=ProvisioningExportOut)
+@requires("software.export_provisioning")
+def get_software_provisioning_export(request, export_id: int):
+    """An export's status and progress; `download_url` once it is done."""
+    return get_object_or_404(selectors.provisioning_exports_for(request.auth), pk=export_id)
+
+
+@router.get("/software/provisioning-exports/{int:export_id}/download")
+@requires("software.export_provisioning")
+def download_software_provisioning_export(request, export_id: int):
+    """The finished export's zip."""
+    from pathlib import Path
+
+    export = get_object_or_404(selectors.provisioning_exports_for(request.auth), pk=export_id)
+    path = Path(export.file_path) if export.file_path else None
+    if export.status != "done" or path is None or not path.is_file():
+        raise Http404("This export has no file (not finished yet, or deleted).")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
 
 
 @router.get("/software/provisioning/{lms_format}")

@@ -179,3 +179,21 @@ REQUEST_TRANSITIONS: dict[str, set[str]] = {
     Q_.WITHDRAWN: set(),
 }
 OPEN_REQUESTS = {Q_.NEW, Q_.IN_REVIEW, Q_.WAITING_VENDOR}
+
+
+class ExportStatus(models.TextChoices):
+    """A provisioning export's lifecycle: queued for the worker, running, then done (its zip
+    kept for a while) or failed."""
+
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Writing the files"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+EXPORT_TRANSITIONS = {
+    ExportStatus.QUEUED: {ExportStatus.RUNNING, ExportStatus.FAILED},
+    ExportStatus.RUNNING: {ExportStatus.DONE, ExportStatus.FAILED},
+    ExportStatus.DONE: set(),
+    ExportStatus.FAILED: set(),
+}

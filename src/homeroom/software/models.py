@@ -18,6 +18,7 @@ from homeroom.software.choices import (
     Consent,
     DataElement,
     Decision,
+    ExportStatus,
     GradeBand,
     ModelSource,
     PaidBy,
@@ -389,3 +390,86 @@ class SoftwareSettings(models.Model):
     @classmethod
     def current(cls) -> "SoftwareSettings":
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class ProvisioningBaseline(models.Model):
+    """What the last Canvas export of one scope (a school or the district, a term or every
+    class) held, as fingerprints: per row its key columns, the few columns a `deleted` row
+    needs, and a short hash of the whole row (zlib-compressed JSON), never the rows
+    themselves. A diff export compares with it and writes only what changed."""
+
+    scope_key = models.CharField(max_length=60, unique=True)
+    site = models.ForeignKey("core.Site", null=True, blank=True, on_delete=models.CASCADE)
+    term = models.ForeignKey(
+        "people.AcademicSession", null=True, blank=True, on_delete=models.CASCADE
+    )
+    fingerprints = models.BinaryField()
+    rows = models.PositiveIntegerField(default=0)
+    made_at = models.DateTimeField(default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Canvas baseline {self.scope_key}"
+
+
+class ProvisioningExport(models.Model):
+    """One run of the provisioning files in the background: who asked, for what, how far it
+    has got, and the zip it wrote (kept under the data dir until the retention ends)."""
+
+    kind = models.CharField(max_length=20)
+    site = models.ForeignKey("core.Site", null=True, blank=True, on_delete=models.CASCADE)
+    term = models.ForeignKey(
+        "people.AcademicSession", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    diff = models.BooleanField(default=False, help_text="Only what changed since the last.")
+    full_instead = models.BooleanField(
+        default=False, help_text="A diff was asked for but there was no earlier export."
+    )
+    status = models.CharField(
+        max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} export #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("software:provisioning_export", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def badge(self) -> str:
+        return {
+            ExportStatus.QUEUED: "grey",
+            ExportStatus.RUNNING: "amber",
+            ExportStatus.DONE: "green",
+            ExportStatus.FAILED: "red",
+        }.get(self.status, "grey")

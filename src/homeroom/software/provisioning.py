@@ -10,7 +10,10 @@ LMS (no username and no email) is left out of Canvas's files and named as a prob
 
 import csv
 import datetime
+import hashlib
+import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -101,6 +104,17 @@ class Scope:
     term: object = None  # an AcademicSession: the classes of it or of its parts
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Canvas only: fingerprints of what is written (to keep as the next diff's baseline), and
+    # with `diff`, the previous export's, so that only what changed is written.
+    fingerprints: "Fingerprints | None" = None
+    deleted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The baseline's name for this scope: school (or district) and term."""
+        site = self.site.pk if self.site is not None else "district"
+        term = self.term.pk if self.term is not None else "all"
+        return f"site={site}:term={term}"
 
     def classes(self):
         from homeroom.people.models import SchoolClass
@@ -417,10 +431,75 @@ def oneroster_manifest() -> list[list[str]]:
     return rows
 
 
+# Canvas's diffing: per file, how many leading columns make a row's key, how many leading
+# columns a `deleted` row needs (Canvas requires them), and where its status column is.
+CANVAS_KEY = {"users.csv": 1, "courses.csv": 1, "sections.csv": 1, "enrollments.csv": 4}
+CANVAS_KEEP = {"users.csv": 2, "courses.csv": 3, "sections.csv": 3, "enrollments.csv": 4}
+SEP = "\x1f"
+
+
+def _digest(cells: list[str]) -> str:
+    return hashlib.blake2b(SEP.join(cells).encode(), digest_size=8).hexdigest()
+
+
+class Fingerprints:
+    """The rows of one Canvas export as {file: {key: hash + the columns a deleted row
+    needs}}. With `previous` (an earlier export's), `filter` passes on only rows that are
+    new or changed, then the rows that disappeared, marked `deleted`."""
+
+    def __init__(self, previous: dict | None = None):
+        self.previous = previous
+        self.current: dict[str, dict[str, str]] = {}
+
+    @property
+    def diffing(self) -> bool:
+        return self.previous is not None
+
+    def filter(self, name: str, header: list[str], rows, scope: Scope) -> Iterator[list]:
+        keyed, kept = CANVAS_KEY[name], CANVAS_KEEP[name]
+        before = self.previous.get(name, {}) if self.previous is not None else None
+        now = self.current.setdefault(name, {})
+        for row in rows:
+            cells = ["" if value is None else str(value) for value in row]
+            row_key = SEP.join(cells[:keyed])
+            value = SEP.join([_digest(cells), *cells[keyed:kept]])
+            now[row_key] = value
+            if before is None or before.pop(row_key, None) != value:
+                yield row
+        if not before:
+            return
+        status = header.index("status")
+        scope.deleted[name] = len(before)
+        for row_key, value in before.items():
+            if row_key in now:  # a key seen twice in this export
+                continue
+            cells = row_key.split(SEP) + value.split(SEP)[1:]
+            cells += [""] * (len(header) - len(cells))
+            cells[status] = "deleted"
+            yield cells
+
+    def dump(self) -> bytes:
+        return zlib.compress(json.dumps(self.current, separators=(",", ":")).encode(), 6)
+
+    @staticmethod
+    def load(data: bytes) -> dict:
+        return json.loads(zlib.decompress(bytes(data)))
+
+    @property
+    def rows(self) -> int:
+        return sum(len(rows) for rows in self.current.values())
+
+
 def files_of(kind: str, scope: Scope) -> dict[str, tuple[list[str], Iterator[list]]]:
     """{file name: (header, rows)} of a format."""
     if kind == "canvas":
-        return {name: (CANVAS[name], rows) for name, rows in canvas_files(scope).items()}
+        files = {name: (CANVAS[name], rows) for name, rows in canvas_files(scope).items()}
+        if scope.fingerprints is not None:
+            files = {
+                name: (header, scope.fingerprints.filter(name, header, rows, scope))
+                for name, (header, rows) in files.items()
+            }
+        return files
     if kind == "schoology":
         return {name: (SCHOOLOGY[name], rows) for name, rows in schoology_files(scope).items()}
     if kind == "oneroster":
@@ -503,8 +582,41 @@ def write_folder(kind: str, scope: Scope, folder) -> dict[str, int]:
     return scope.counts
 
 
+def write_zip(kind: str, scope: Scope, path, *, progress=None) -> dict[str, int]:
+    """Write the format's files into a zip file at `path`, calling `progress(rows written)`
+    every BATCH rows; return the rows per file."""
+    import io
+
+    written = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in files_of(kind, scope).items():
+            with archive.open(name, "w") as member:
+                text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+                writer = csv.writer(text, lineterminator="\n")
+                writer.writerow(header)
+                count = 0
+                for row in rows:
+                    writer.writerow([csv_cell(value) for value in row])
+                    count += 1
+                    if progress is not None and (written + count) % BATCH == 0:
+                        progress(written + count)
+                text.flush()
+                text.detach()
+            scope.counts[name] = count
+            written += count
+    return scope.counts
+
+
 def preview(kind: str, scope: Scope) -> dict:
-    """Counts and problems without writing a file (it reads every row, as an export does)."""
+    """Counts and problems without writing a file (it reads every row, as an export does).
+    For a Canvas diff, the counts are of the rows that changed, and `full` says whether
+    there was no earlier export to compare with (so the files would hold everything)."""
     for name, (_header, rows) in files_of(kind, scope).items():
         scope.counts[name] = sum(1 for _ in rows)
-    return {"counts": scope.counts, "problems": scope.problems}
+    full = scope.fingerprints is None or not scope.fingerprints.diffing
+    return {
+        "counts": scope.counts,
+        "problems": scope.problems,
+        "deleted": scope.deleted,
+        "full": full,
+    }

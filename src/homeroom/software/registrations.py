@@ -81,6 +81,15 @@ registry.add_search(SearchProvider("Apps and tools", search_tools, VIEW, order=2
 
 registry.add_sweep(SweepJob("Privacy agreements", services.reviews_sweep))
 
+
+def _old_exports() -> str:
+    from homeroom.software.exports import exports_delete_old
+
+    return exports_delete_old()
+
+
+registry.add_sweep(SweepJob("Old provisioning exports", _old_exports))
+
 CARD_ROWS = 4
 
 

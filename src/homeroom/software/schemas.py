@@ -229,3 +229,45 @@ class PublicListClosed(Schema):
 class ProvisioningPreviewOut(Schema):
     counts: dict[str, int] = Field(description="Rows per file.")
     problems: list[str]
+
+
+class ProvisioningDiffPreviewOut(ProvisioningPreviewOut):
+    deleted: dict[str, int] = Field(
+        default_factory=dict, description="Rows gone since the last export, written as deleted."
+    )
+    full: bool = Field(
+        description="True when the files hold every row (not a diff, or no earlier export)."
+    )
+
+
+class ProvisioningExportIn(Schema):
+    format: str = Field(description="canvas, schoology or oneroster.")
+    site_id: int | None = Field(default=None, description="A school; the district without it.")
+    term_id: int | None = None
+    diff: bool = Field(
+        default=False, description="Canvas only: just what changed since the last export."
+    )
+
+
+class ProvisioningExportOut(Schema):
+    id: int
+    format: str = Field(alias="kind")
+    site_id: int | None
+    term_id: int | None
+    diff: bool
+    full_instead: bool = Field(description="A diff was asked for but nothing was kept to compare.")
+    status: str
+    percent: int
+    rows_written: int
+    counts: dict[str, int]
+    problems: list[str]
+    error: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    download_url: str | None = None
+
+    @staticmethod
+    def resolve_download_url(export) -> str | None:
+        if export.status != "done" or not export.file_path:
+            return None
+        return f"/api/v1/software/provisioning-exports/{export.pk}/download"

@@ -241,3 +241,16 @@ def report_numbers(user, today) -> dict:
         "expiring": list(expiring(user, today)[:50]),
         "undecided": list(in_use_undecided(user).order_by("name")[:50]),
     }
+
+
+def provisioning_exports_for(user):
+    """Exports the user may see and download: a school's for people who may export and work
+    there, the district's for those who work at every site."""
+    from homeroom.software.models import ProvisioningExport
+
+    exports = ProvisioningExport.objects.select_related("site", "term", "requested_by")
+    if not user.is_authenticated or not user.has_perm("software.export_provisioning"):
+        return exports.none()
+    if user.sees_all_sites:
+        return exports
+    return exports.filter(site__in=sites_for(user))

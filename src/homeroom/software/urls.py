@@ -28,5 +28,16 @@ urlpatterns = [
         views.provisioning_download,
         name="provisioning_download",
     ),
+    path("apps/provisioning/start/", views.provisioning_start, name="provisioning_start"),
+    path(
+        "apps/provisioning/exports/<int:pk>/",
+        views.provisioning_export,
+        name="provisioning_export",
+    ),
+    path(
+        "apps/provisioning/exports/<int:pk>/download/",
+        views.provisioning_export_download,
+        name="provisioning_export_download",
+    ),
     path("apps/reports/", views.reports, name="reports"),
 ]

@@ -1,8 +1,9 @@
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,12 +18,13 @@ from homeroom.core.lists import csv_response, export_response, paginate
 from homeroom.core.models import AuditEvent, Site
 from homeroom.core.selectors import audit_events_for, sites_for
 from homeroom.people.models import Person, User
-from homeroom.software import provisioning, selectors, services
+from homeroom.software import exports, provisioning, selectors, services
 from homeroom.software.choices import (
     OPEN_REQUESTS,
     REQUEST_TRANSITIONS,
     Category,
     Decision,
+    ExportStatus,
     GradeBand,
     RequestStatus,
     ReviewStatus,
@@ -623,14 +625,20 @@ def _terms():
     return AcademicSession.objects.filter(is_active=True).order_by("-start_date", "title")[:50]
 
 
+def _diff_asked(request) -> bool:
+    return request.GET.get("diff", request.POST.get("diff", "")) in ("1", "on", "true")
+
+
 @access(EXPORT)
 def provisioning_page(request):
-    """Choose a format and a school, see the counts and the problems, then download."""
+    """Choose a format and a school, see the counts and the problems, then start the export
+    (it runs in the background) or download the full files at once."""
     kind = request.GET.get("format", "")
     scope = _provisioning_scope(request)
+    diff = _diff_asked(request) and kind == "canvas"
     result = None
     if kind in provisioning.FORMATS and scope is not None:
-        result = provisioning.preview(kind, scope)
+        result = provisioning.preview(kind, exports.prepare(kind, scope, diff=diff))
     elif kind and kind not in provisioning.FORMATS:
         messages.warning(request, "Choose Canvas, Schoology or OneRoster.")
     elif kind and scope is None:
@@ -641,6 +649,7 @@ def provisioning_page(request):
         {
             "formats": provisioning.FORMATS.items(),
             "kind": kind,
+            "diff": diff,
             "sites": sites_for(request.user).filter(is_active=True).order_by("name"),
             "site_id": int(request.GET["site"]) if request.GET.get("site", "").isdigit() else None,
             "every_site": request.user.sees_all_sites,
@@ -648,8 +657,56 @@ def provisioning_page(request):
             "term_id": int(request.GET["term"]) if request.GET.get("term", "").isdigit() else None,
             "result": result,
             "query": request.GET.urlencode(),
+            "recent": selectors.provisioning_exports_for(request.user)[:10],
         },
     )
+
+
+@access(EXPORT)
+@require_POST
+def provisioning_start(request):
+    """Queue the export for the worker and show its progress."""
+    from homeroom.people.models import AcademicSession
+
+    kind = request.POST.get("format", "")
+    site_id, term_id = request.POST.get("site", ""), request.POST.get("term", "")
+    site = Site.objects.filter(pk=site_id).first() if site_id.isdigit() else None
+    if site_id and site is None:
+        raise Http404("No such school.")
+    term = None
+    if term_id.isdigit():
+        term = get_object_or_404(AcademicSession.objects.filter(is_active=True), pk=term_id)
+    try:
+        export = exports.export_start(
+            actor=request.user, kind=kind, site=site, term=term, diff=_diff_asked(request)
+        )
+    except ValidationError as error:
+        messages.error(request, problem_text(error))
+        return redirect("software:provisioning")
+    return redirect(export)
+
+
+@access(EXPORT)
+def provisioning_export(request, pk: int):
+    """An export's progress (polled by htmx while it runs), then its download."""
+    export = get_object_or_404(selectors.provisioning_exports_for(request.user), pk=pk)
+    template = "software/provisioning_export.html"
+    return render(
+        request,
+        f"{template}#progress" if request.htmx else template,
+        {"export": export, "retention_days": exports.retention_days()},
+    )
+
+
+@access(EXPORT)
+def provisioning_export_download(request, pk: int):
+    export = get_object_or_404(selectors.provisioning_exports_for(request.user), pk=pk)
+    if export.status != ExportStatus.DONE or not export.file_path:
+        raise Http404("This export has no file (not finished yet, or deleted).")
+    path = Path(export.file_path)
+    if not path.is_file():
+        raise Http404("The export's file is gone.")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
 
 
 @access(EXPORT)

@@ -1,7 +1,19 @@
 from decimal import Decimal
 
 from homeroom.core.testing import WalkSamples
-from homeroom.software.models import Licence, Review, Tool, ToolRequest
+from homeroom.software.models import Licence, ProvisioningExport, Review, Tool, ToolRequest
+
+
+def _export(base) -> int:
+    """A finished Canvas export of the walk's site, with its zip in the data dir."""
+    from homeroom.software.exports import folder
+
+    export = ProvisioningExport.objects.create(kind="canvas", site=base.site, status="done")
+    path = folder() / str(export.pk) / "canvas-walk.zip"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    ProvisioningExport.objects.filter(pk=export.pk).update(file_path=str(path))
+    return export.pk
 
 
 def samples(base) -> WalkSamples:
@@ -35,6 +47,9 @@ def samples(base) -> WalkSamples:
 
     for name in ("request_detail", "request_status", "request_to_catalog"):
         by_url_name[f"software:{name}"] = asked
+    export = _export(base)
+    for name in ("provisioning_export", "provisioning_export_download"):
+        by_url_name[f"software:{name}"] = export
     return WalkSamples(by_url_name=by_url_name, **_api_samples(base))
 
 
@@ -63,6 +78,7 @@ def _api_samples(base) -> dict:
             "review_id": review,
             "request_id": asked,
             "lms_format": "canvas",
+            "export_id": lambda: _export(base),
         },
         "bodies": {
             "create_software_tool": lambda: {
@@ -79,5 +95,9 @@ def _api_samples(base) -> dict:
                 "site_id": base.site.pk,
             },
             "set_software_request_status": {"status": "withdrawn"},
+            "start_software_provisioning_export": lambda: {
+                "format": "canvas",
+                "site_id": base.site.pk,
+            },
         },
     }

@@ -1,11 +1,13 @@
-"""`homeroom provisioning FORMAT --out FOLDER [--site CODE] [--term SOURCEDID]`: write LMS
+"""`homeroom provisioning FORMAT --out FOLDER [--site CODE] [--term SOURCEDID] [--diff]`: write LMS
 provisioning files (canvas, schoology or oneroster) for the district or one school, for
-every class or a term's, and say what each file holds."""
+every class or a term's, and say what each file holds. With `--diff` (Canvas), only the rows
+new or changed since the last Canvas export of the same school and term, and those gone as
+`deleted`; the first has nothing to compare with and holds every row."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from homeroom.core.models import Site
-from homeroom.software import provisioning
+from homeroom.software import exports, provisioning
 
 
 class Command(BaseCommand):
@@ -18,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--term",
             help="A term's sourcedId: only its classes (and its parts'), and their people.",
+        )
+        parser.add_argument(
+            "--diff",
+            action="store_true",
+            help="Canvas: only what changed since the last export of this school and term.",
         )
 
     def handle(self, *args, **options):
@@ -33,9 +40,17 @@ class Command(BaseCommand):
             term = AcademicSession.objects.filter(sourced_id=options["term"]).first()
             if term is None:
                 raise CommandError(f"No term has the sourcedId {options['term']}.")
+        if options["diff"] and options["format"] != "canvas":
+            raise CommandError("Only Canvas files can hold only what changed (--diff).")
         scope = provisioning.Scope(site=site, term=term)
-        counts = provisioning.write_folder(options["format"], scope, options["out"])
+        counts = exports.write_folder(
+            options["format"], scope, options["out"], diff=options["diff"]
+        )
+        if options["diff"] and not scope.fingerprints.diffing:
+            self.stdout.write("No earlier Canvas export of this scope: every row is written.")
         for name, count in counts.items():
-            self.stdout.write(f"{name}: {count} rows")
+            deleted = scope.deleted.get(name)
+            gone = f" ({deleted} deleted)" if deleted else ""
+            self.stdout.write(f"{name}: {count} rows{gone}")
         for problem in scope.problems:
             self.stderr.write(f"problem: {problem}")
