@@ -112,7 +112,7 @@ def notices_send() -> str:
         with transaction.atomic():
             claimed = list(
                 notices_due(now)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .filter(pk__in=wanted)
                 .values_list("pk", "noticed_at")
             )
