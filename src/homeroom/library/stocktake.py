@@ -70,6 +70,9 @@ def stocktake_start(
     its shelves by its own record are frozen as those expected."""
     _allowed(actor, START, "start stocktakes", library)
     first, last = call_number_from.strip(), call_number_to.strip()
+    for name, value in (("call_number_from", first), ("call_number_to", last)):
+        if len(value) > 100 or "\x00" in value:
+            raise ValidationError({name: "Give a call number of at most 100 characters."})
     if first and last and first > last and not last.startswith(first):
         raise ValidationError(
             {"call_number_to": "The last call number comes before the first; swap them."}
@@ -157,7 +160,7 @@ def stocktake_scan(*, actor, stocktake: Stocktake, barcode: str) -> Scanned:
     goes back on the shelf), found checked out (checked in on the spot), not on the list,
     another library's, or unknown. A barcode already counted counts once."""
     text = "".join(barcode.split())
-    if not text or len(text) > 40:
+    if not text or len(text) > 40 or "\x00" in text:
         raise ValidationError({"barcode": "Scan a barcode of at most 40 characters."})
     stocktake = _locked(stocktake)
     _allowed(actor, WORK, "count stocktakes", stocktake.library)

@@ -5,6 +5,7 @@ who may do it. Through the pages, the API and the services."""
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from homeroom.core import roles
@@ -120,6 +121,10 @@ def test_each_scan_says_what_the_barcode_was(librarian, library, shelf, lent, re
     assert "belongs to" in elsewhere.text and "transit bin" in elsewhere.text
     out_of_range = scan("S6")
     assert out_of_range.scan.outcome == ScanOutcome.NOT_EXPECTED
+    with pytest.raises(ValidationError):
+        scan("S\x000")
+    with pytest.raises(ValidationError):
+        stocktake.stocktake_start(actor=librarian, library=library, call_number_to="5\x009")
     unknown = scan("NOPE-9")
     assert unknown.scan.outcome == ScanOutcome.UNKNOWN and unknown.scan.copy is None
     again = scan("S0")
