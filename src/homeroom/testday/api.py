@@ -17,8 +17,12 @@ from homeroom.testday.schemas import (
     IncidentIn,
     IncidentOut,
     PlatformOut,
+    ResolveIn,
     SchoolReadinessOut,
+    SessionStatusIn,
     StudentOut,
+    SwapIn,
+    SwapOut,
     TestingSessionDetailOut,
     TestingSessionOut,
     WindowOut,
@@ -184,3 +188,57 @@ def create_testday_incident(request, test_session_id: Id, payload: IncidentIn):
         open_ticket=payload.open_ticket,
     )
     return Status(201, incident)
+
+
+@router.post("/testday/sessions/{int:test_session_id}/status", response=TestingSessionOut)
+@requires(VIEW_SESSIONS)
+def set_testday_session_status(request, test_session_id: Id, payload: SessionStatusIn):
+    """Start, end, reopen or cancel a session, as its lifecycle allows."""
+    session = services.session_set_status(
+        actor=request.auth, session=_session(request, test_session_id), status=payload.status
+    )
+    return _session_out(session)
+
+
+@router.post("/testday/sessions/{int:test_session_id}/swaps", response={201: SwapOut})
+@requires(VIEW_SESSIONS)
+def swap_testday_device(request, test_session_id: Id, payload: SwapIn):
+    """Move a student to a spare: the binding moves, the swap is kept, and the failed device
+    gets a ticket unless `open_ticket` is false or the incident has one."""
+    session = _session(request, test_session_id)
+    entry = get_object_or_404(session.students.all(), pk=payload.student_id)
+    incident = None
+    if payload.incident_id is not None:
+        incident = get_object_or_404(
+            selectors.incidents_for(request.auth).filter(session=session), pk=payload.incident_id
+        )
+    swap = services.device_swap(
+        actor=request.auth,
+        entry=entry,
+        scan=payload.device,
+        incident=incident,
+        open_ticket=payload.open_ticket,
+    )
+    return Status(201, swap)
+
+
+def _incident(request, incident_id: int):
+    return get_object_or_404(selectors.incidents_for(request.auth), pk=incident_id)
+
+
+@router.post("/testday/incidents/{int:incident_id}/resolve", response=IncidentOut)
+@requires(VIEW_SESSIONS)
+def resolve_testday_incident(request, incident_id: Id, payload: ResolveIn):
+    return services.incident_resolve(
+        actor=request.auth,
+        incident=_incident(request, incident_id),
+        action_taken=payload.action_taken,
+        testing_resumed=payload.testing_resumed,
+    )
+
+
+@router.post("/testday/incidents/{int:incident_id}/escalate", response=IncidentOut)
+@requires(VIEW_SESSIONS)
+def escalate_testday_incident(request, incident_id: Id):
+    """Flag an incident for the district test coordinator, who gets a mail."""
+    return services.incident_escalate(actor=request.auth, incident=_incident(request, incident_id))

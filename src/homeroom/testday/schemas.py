@@ -4,7 +4,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from homeroom.core.schemas import Id
-from homeroom.testday.choices import IncidentKind, PlatformKind
+from homeroom.testday.choices import IncidentKind, PlatformKind, SessionStatus
 
 
 class PlatformOut(Schema):
@@ -123,3 +123,28 @@ class IncidentOut(Schema):
     testing_resumed: bool | None
     escalated_at: datetime.datetime | None
     ticket_id: int | None
+
+
+class SessionStatusIn(Schema):
+    status: SessionStatus
+
+
+class ResolveIn(Schema):
+    action_taken: str = Field("", max_length=5000)
+    testing_resumed: bool | None = None
+
+
+class SwapIn(Schema):
+    student_id: Id = Field(description="The student's place in the session (students[].id).")
+    device: str = Field(min_length=1, max_length=128, description="The spare: asset tag or serial.")
+    incident_id: Id | None = Field(None, description="The incident the swap answers, if any.")
+    open_ticket: bool = Field(True, description="Open a help-desk ticket for the failed device.")
+
+
+class SwapOut(Schema):
+    id: int
+    student_id: int
+    from_device_id: int
+    to_device_id: int
+    incident_id: int | None
+    swapped_at: datetime.datetime

@@ -2,7 +2,7 @@
 
 from homeroom.core import roles
 from homeroom.testday import services
-from homeroom.testday.models import Incident
+from homeroom.testday.models import DeviceSwap, Incident
 
 
 def test_platforms_windows_and_readiness(frozen, make_window, fleet, users, api_client_as):
@@ -68,3 +68,94 @@ def test_sessions_bindings_and_incidents(
     assert api_client_as(teacher).get(f"/api/v1/testday/sessions/{other.pk}").status_code == 404
     sessions = api_client_as(teacher).get("/api/v1/testday/sessions").json()["items"]
     assert [s["id"] for s in sessions] == [session.pk]
+
+
+def test_a_session_ends_and_an_incident_is_swapped_resolved_and_escalated(
+    frozen, testing, users, coordinator, api_client_as
+):
+    session, maya = testing["session"], testing["maya"]
+    tech = api_client_as(users[roles.TECHNICIAN])
+    made = tech.post(
+        f"/api/v1/testday/sessions/{session.pk}/incidents",
+        {"kind": "device_froze", "student_id": maya.pk},
+        content_type="application/json",
+    ).json()
+    swapped = tech.post(
+        f"/api/v1/testday/sessions/{session.pk}/swaps",
+        {"student_id": maya.pk, "device": "NES-0003", "incident_id": made["id"]},
+        content_type="application/json",
+    )
+    assert swapped.status_code == 201
+    swap = DeviceSwap.objects.get()
+    assert swapped.json()["id"] == swap.pk and swap.to_device.asset_tag == "NES-0003"
+    incident = Incident.objects.get()
+    assert incident.ticket is not None and "NES-0001" in incident.ticket.subject
+    # The spare is now Maya's; swapping to it again is refused and changes nothing.
+    again = tech.post(
+        f"/api/v1/testday/sessions/{session.pk}/swaps",
+        {"student_id": maya.pk, "device": "NES-0003"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and DeviceSwap.objects.count() == 1
+
+    resolved = tech.post(
+        f"/api/v1/testday/incidents/{incident.pk}/resolve",
+        {"action_taken": "Moved to NES-0003.", "testing_resumed": True},
+        content_type="application/json",
+    )
+    assert resolved.status_code == 200 and resolved.json()["testing_resumed"] is True
+    assert resolved.json()["resolved_at"] is not None
+    twice = tech.post(f"/api/v1/testday/incidents/{incident.pk}/resolve", {}, "application/json")
+    assert twice.status_code == 400 and "already resolved" in twice.text
+    escalated = tech.post(f"/api/v1/testday/incidents/{incident.pk}/escalate")
+    assert escalated.status_code == 200 and escalated.json()["escalated_at"] is not None
+
+    ended = tech.post(
+        f"/api/v1/testday/sessions/{session.pk}/status",
+        {"status": "done"},
+        content_type="application/json",
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "done"
+    session.refresh_from_db()
+    assert session.status == "done"
+
+
+def test_who_may_not_swap_resolve_or_end_changes_nothing(
+    frozen, testing, users, coordinator, make_session, api_client_as
+):
+    session, maya = testing["session"], testing["maya"]
+    incident = services.incident_log(actor=coordinator, session=session, kind="network")
+    teacher = api_client_as(users[roles.TEACHER])  # neither administers nor proctors it
+    assert teacher.post(f"/api/v1/testday/incidents/{incident.pk}/escalate").status_code == 404
+    refused = teacher.post(
+        f"/api/v1/testday/sessions/{session.pk}/swaps",
+        {"student_id": maya.pk, "device": "NES-0003"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    # A late start goes back to not started and is then cancelled; a cancelled session stays
+    # cancelled, and the lifecycle says why.
+    coordinator_api = api_client_as(coordinator)
+    for status in ("scheduled", "cancelled"):
+        moved = coordinator_api.post(
+            f"/api/v1/testday/sessions/{session.pk}/status",
+            {"status": status},
+            content_type="application/json",
+        )
+        assert moved.status_code == 200 and moved.json()["status"] == status
+    back = coordinator_api.post(
+        f"/api/v1/testday/sessions/{session.pk}/status",
+        {"status": "testing"},
+        content_type="application/json",
+    )
+    assert back.status_code == 400 and "cannot become testing" in back.text
+    bogus = coordinator_api.post(
+        f"/api/v1/testday/sessions/{session.pk}/status",
+        {"status": "paused"},
+        content_type="application/json",
+    )
+    assert bogus.status_code in (400, 422)
+    incident.refresh_from_db()
+    session.refresh_from_db()
+    assert incident.escalated_at is None and session.status == "cancelled"
+    assert DeviceSwap.objects.count() == 0
