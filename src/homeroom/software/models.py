@@ -1,8 +1,12 @@
+import os
 import re
+import secrets
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -200,6 +204,29 @@ def _answer(help_text: str = "", **kwargs) -> models.CharField:
     )
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files kept under the data dir's `private` folder, outside MEDIA_ROOT: no URL serves
+    them; a view that checks who asks reads them (the data dir is read when used, so a
+    deployment or a test that moves it is followed)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(Path(settings.DATA_DIR) / "private")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def agreement_path(review, filename: str) -> str:
+    """A name of our own (the uploader's file name is not trusted): agreements/<review>/."""
+    return f"agreements/{review.pk}/agreement-{secrets.token_hex(8)}.pdf"
+
+
 class Review(models.Model):
     """The privacy and AI vetting of one version of a tool's terms: the student data it
     collects, the agreement signed, COPPA and FERPA, selling and sharing, AI, accessibility
@@ -222,6 +249,14 @@ class Review(models.Model):
     )
     agreement_signed_on = models.DateField(null=True, blank=True)
     agreement_expires_on = models.DateField(null=True, blank=True)
+    agreement_file = models.FileField(
+        upload_to=agreement_path,
+        storage=PrivateStorage(),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The signed agreement (PDF), kept privately.",
+    )
     reminders_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     # Children under 13, FERPA and what the vendor does with the data.
     under_13 = _answer("Children under 13 use it.")

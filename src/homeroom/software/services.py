@@ -626,3 +626,66 @@ def settings_update(*, actor, public_list: bool, public_note: str = "") -> Softw
         current.save()
         audit.record(actor=actor, obj=current, verb=AuditVerb.UPDATED, changes=changes)
     return current
+
+
+# The signed agreement's document.
+
+AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _check_pdf(upload) -> None:
+    if upload.size > AGREEMENT_MAX_BYTES:
+        raise ValidationError(
+            {"document": f"The file is larger than {AGREEMENT_MAX_BYTES // (1024 * 1024)} MB."}
+        )
+    upload.seek(0)
+    start = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" not in start[:1024] or not start.lstrip().startswith(b"%PDF-"):
+        raise ValidationError({"document": "That is not a PDF file; upload the signed PDF."})
+
+
+def _drop_file_later(storage, name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def review_attach_agreement(*, actor, review: Review, upload) -> Review:
+    """Keep the signed agreement (a PDF of at most 10 MB) with the review, replacing the one
+    kept before (deleted once this is saved)."""
+    _require_reviewer(actor, review.tool)
+    _check_pdf(upload)
+    review = _lock_review(review)
+    old = review.agreement_file.name
+    review.agreement_file.save("agreement.pdf", upload, save=False)
+    review.save(update_fields=["agreement_file"])
+    _drop_file_later(review.agreement_file.storage, old)
+    audit.record(
+        actor=actor,
+        obj=review,
+        verb=AuditVerb.UPDATED,
+        changes={"agreement_file": ["replaced" if old else None, f"{upload.size} bytes"]},
+        message="Agreement document replaced" if old else "Agreement document uploaded",
+    )
+    return review
+
+
+@transaction.atomic
+def review_remove_agreement(*, actor, review: Review) -> Review:
+    _require_reviewer(actor, review.tool)
+    review = _lock_review(review)
+    old = review.agreement_file.name
+    if not old:
+        raise Conflict("This review has no agreement document.")
+    review.agreement_file = ""
+    review.save(update_fields=["agreement_file"])
+    _drop_file_later(Review._meta.get_field("agreement_file").storage, old)
+    audit.record(
+        actor=actor,
+        obj=review,
+        verb=AuditVerb.UPDATED,
+        changes={"agreement_file": ["kept", None]},
+        message="Agreement document removed",
+    )
+    return review

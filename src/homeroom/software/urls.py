@@ -20,6 +20,12 @@ urlpatterns = [
     path("apps/tools/<int:pk>/reviews/new/", views.review_start, name="review_start"),
     path("apps/reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("apps/reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("apps/reviews/<int:pk>/agreement/", views.review_agreement, name="review_agreement"),
+    path(
+        "apps/reviews/<int:pk>/agreement/download/",
+        views.review_agreement_download,
+        name="review_agreement_download",
+    ),
     path("apps/public/", views.public_list, name="public_list"),
     path("apps/settings/", views.settings_edit, name="settings"),
     path("apps/provisioning/", views.provisioning_page, name="provisioning"),

@@ -498,12 +498,50 @@ def review_detail(request, pk: int):
             "form": form,
             "editable": editable,
             "decide_form": DecideForm() if editable else None,
+            "may_attach": selectors.can_review(request.user, review.tool)
+            and request.user.has_perm("software.change_review"),
             "answers": _answers(review),
             "history": audit_events_for(request.user, review)[:10]
             if request.user.has_perm("core.view_auditevent")
             else AuditEvent.objects.none(),
         },
     )
+
+
+@access("software.change_review")
+@require_POST
+def review_agreement(request, pk: int):
+    """Upload (or replace) the signed agreement's PDF, or remove it."""
+    review = _review(request, pk)
+    try:
+        if request.POST.get("remove"):
+            services.review_remove_agreement(actor=request.user, review=review)
+            messages.success(request, "Removed the agreement document.")
+        elif "document" not in request.FILES:
+            messages.error(request, "Choose the signed agreement's PDF file.")
+        else:
+            services.review_attach_agreement(
+                actor=request.user, review=review, upload=request.FILES["document"]
+            )
+            messages.success(request, "Kept the agreement document.")
+    except (ValidationError, Conflict) as error:
+        messages.error(request, problem_text(error))
+    return redirect(review)
+
+
+@access("software.view_review")
+def review_agreement_download(request, pk: int):
+    review = _review(request, pk)
+    if not review.agreement_file:
+        raise Http404("This review has no agreement document.")
+    try:
+        handle = review.agreement_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The agreement document is gone.") from None
+    name = f"agreement-{review.tool.name}-{review.pk}.pdf".replace('"', "")
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Content-Type"] = "application/pdf"
+    return response
 
 
 def _answers(review) -> list:

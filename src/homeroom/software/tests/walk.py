@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from homeroom.core.testing import WalkSamples
 from homeroom.software.models import Licence, ProvisioningExport, Review, Tool, ToolRequest
 
@@ -31,7 +33,8 @@ def samples(base) -> WalkSamples:
     by_url_name["software:licence_remove"] = licence
     by_url_name["software:review_start"] = tool.pk
     review = Review.objects.create(tool=tool, terms_version="Walk terms")
-    for name in ("review_detail", "review_decide"):
+    review.agreement_file.save("walk.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    for name in ("review_detail", "review_decide", "review_agreement", "review_agreement_download"):
         by_url_name[f"software:{name}"] = review.pk
 
     def asked():
