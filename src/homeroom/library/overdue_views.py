@@ -14,6 +14,7 @@ from homeroom.core.exceptions import Conflict, problem_text
 from homeroom.core.lists import csv_response
 from homeroom.fees.services import dollars
 from homeroom.library import circulation, circulation_selectors, overdues, selectors
+from homeroom.library.choices import LoanStatus
 from homeroom.library.circulation_views import _desk_library, _find_copy
 
 EXPORT_HEADER = [
@@ -51,6 +52,7 @@ def overdue_list(request):
             "library": library,
             "groups": groups,
             "count": sum(len(group.loans) for group in groups),
+            "lost": sum(loan.status == LoanStatus.LOST for group in groups for loan in group.loans),
             "today": today,
         },
     )
