@@ -50,6 +50,7 @@
 
 // Lists: on a phone, each filter bar folds behind a "Filters" button that says how many
 // filters are on; on a desktop the fold stays open and its button hidden (see homeroom.css).
+// A form that is a page's only content (class filters--open) never folds.
 (function () {
   "use strict";
   var phone = window.matchMedia("(max-width: 760px)");
@@ -80,7 +81,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form.filters").forEach(fold);
+    document.querySelectorAll("form.filters:not(.filters--open)").forEach(fold);
     phone.addEventListener("change", function () {
       document.querySelectorAll(".filters-fold").forEach(function (details) {
         details.open = !phone.matches;
