@@ -25,6 +25,10 @@
       toggle.setAttribute("aria-expanded", String(open));
       document.body.classList.toggle("nav-open", open);
     }
+    // A print button: the Content-Security-Policy refuses inline onclick handlers.
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
   });
 
   document.addEventListener("change", function (event) {
