@@ -545,27 +545,36 @@ def write_csv(handle, header: list[str], rows) -> int:
     return count
 
 
-def stream_zip(kind: str, scope: Scope) -> Iterator[bytes]:
-    """The format's files in a zip, produced piece by piece for a streaming response."""
+def _write_members(archive: zipfile.ZipFile, kind: str, scope: Scope) -> Iterator[int]:
+    """Write the format's files into `archive`, yielding the rows written so far every BATCH
+    rows of a file and at each file's end."""
     import io
 
+    written = 0
+    for name, (header, rows) in files_of(kind, scope).items():
+        with archive.open(name, "w") as member:
+            text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(header)
+            count = 0
+            for row in rows:
+                writer.writerow([csv_cell(value) for value in row])
+                count += 1
+                if count % BATCH == 0:
+                    text.flush()
+                    yield written + count
+            text.flush()
+            text.detach()
+        scope.counts[name] = count
+        written += count
+        yield written
+
+
+def stream_zip(kind: str, scope: Scope) -> Iterator[bytes]:
+    """The format's files in a zip, produced piece by piece for a streaming response."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, (header, rows) in files_of(kind, scope).items():
-            with archive.open(name, "w") as member:
-                text = io.TextIOWrapper(member, encoding="utf-8", newline="")
-                writer = csv.writer(text, lineterminator="\n")
-                writer.writerow(header)
-                count = 0
-                for row in rows:
-                    writer.writerow([csv_cell(value) for value in row])
-                    count += 1
-                    if count % BATCH == 0:
-                        text.flush()
-                        yield sink.take()
-                text.flush()
-                text.detach()
-                scope.counts[name] = count
+        for _written in _write_members(archive, kind, scope):
             yield sink.take()
     yield sink.take()
 
@@ -584,26 +593,11 @@ def write_folder(kind: str, scope: Scope, folder) -> dict[str, int]:
 
 def write_zip(kind: str, scope: Scope, path, *, progress=None) -> dict[str, int]:
     """Write the format's files into a zip file at `path`, calling `progress(rows written)`
-    every BATCH rows; return the rows per file."""
-    import io
-
-    written = 0
+    as it goes; return the rows per file."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, (header, rows) in files_of(kind, scope).items():
-            with archive.open(name, "w") as member:
-                text = io.TextIOWrapper(member, encoding="utf-8", newline="")
-                writer = csv.writer(text, lineterminator="\n")
-                writer.writerow(header)
-                count = 0
-                for row in rows:
-                    writer.writerow([csv_cell(value) for value in row])
-                    count += 1
-                    if progress is not None and (written + count) % BATCH == 0:
-                        progress(written + count)
-                text.flush()
-                text.detach()
-            scope.counts[name] = count
-            written += count
+        for written in _write_members(archive, kind, scope):
+            if progress is not None:
+                progress(written)
     return scope.counts
 
 
