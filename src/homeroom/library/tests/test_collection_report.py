@@ -103,6 +103,9 @@ def test_all_libraries_or_one_for_the_district_admin(client_as, users, collectio
     assert ["900s History and geography", "0", "0", ""] in rows
     page = client.get("/library/report/", {"library": south}).content.decode()
     assert "Collection report: South Library" in page
+    # The chooser of libraries, with the one shown selected.
+    assert 'action="/library/report/"' in page and "All your libraries" in page
+    assert f'<option value="{south}" selected>South Library</option>' in page
 
 
 def test_another_schools_library_is_not_reported(client_as, users, collection):
