@@ -23,13 +23,6 @@ from homeroom.library.choices import CirculationType, CopyStatus, HoldStatus, Lo
 from homeroom.library.models import CatalogSettings, Copy, Hold, Loan, LoanRule, PatronType
 from homeroom.library.tests import circulation_data as data
 
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, copies, readers, thanksgiving = data.titles, data.copies, data.readers, data.thanksgiving
 MONDAY = data.MONDAY
 
 pytestmark = pytest.mark.usefixtures("frozen")

@@ -11,15 +11,6 @@ from homeroom.core.testing import pinned_queries
 from homeroom.library import circulation
 from homeroom.library.choices import CopyStatus, HoldStatus, LoanStatus
 from homeroom.library.models import Copy, Hold, Loan, LoanRule
-from homeroom.library.tests import circulation_data as data
-
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, copies, readers = data.titles, data.copies, data.readers
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

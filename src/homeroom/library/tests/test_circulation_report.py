@@ -9,15 +9,6 @@ from homeroom.core import roles
 from homeroom.core.testing import pinned_queries
 from homeroom.library import circulation, reports
 from homeroom.library.models import Copy, Loan
-from homeroom.library.tests import circulation_data as data
-
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, copies, readers = data.titles, data.copies, data.readers
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -10,16 +10,7 @@ from homeroom.core.testing import pinned_queries
 from homeroom.library import circulation, class_sets
 from homeroom.library.choices import CopyStatus, LoanStatus
 from homeroom.library.models import Copy, Loan
-from homeroom.library.tests import circulation_data as data
 from homeroom.people.models import Enrollment, Person, SchoolClass
-
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, readers = data.titles, data.readers
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

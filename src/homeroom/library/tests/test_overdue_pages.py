@@ -16,13 +16,6 @@ from homeroom.library.models import Copy, Hold, Loan
 from homeroom.library.tests import circulation_data as data
 from homeroom.people.models import Enrollment, Person, SchoolClass
 
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, copies, readers = data.titles, data.copies, data.readers
 MONDAY = data.MONDAY
 
 pytestmark = pytest.mark.usefixtures("frozen")

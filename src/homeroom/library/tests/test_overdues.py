@@ -22,13 +22,6 @@ from homeroom.library.choices import CopyStatus, LoanStatus, LoanUnit
 from homeroom.library.models import CatalogSettings, Copy, Loan, LoanRule
 from homeroom.library.tests import circulation_data as data
 
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, copies, readers = data.titles, data.copies, data.readers
 MONDAY = data.MONDAY
 
 pytestmark = pytest.mark.usefixtures("frozen")

@@ -15,15 +15,6 @@ from homeroom.core.testing import pinned_queries
 from homeroom.library import circulation, stocktake
 from homeroom.library.choices import CopyStatus, LoanStatus, ScanOutcome, StocktakeStatus
 from homeroom.library.models import Copy, Loan, Stocktake, StocktakeScan, Title
-from homeroom.library.tests import circulation_data as data
-
-frozen, librarian, library, other_library = (
-    data.frozen,
-    data.librarian,
-    data.library,
-    data.other_library,
-)
-titles, readers = data.titles, data.readers
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
