@@ -185,6 +185,43 @@ def export_fail(export: ProvisioningExport, error: Exception) -> None:
         _move(export, ExportStatus.FAILED, error=str(error)[:500], finished_at=timezone.now())
 
 
+TASK = "homeroom.software.tasks.run_provisioning_export"
+STOPPED = (
+    "Homeroom stopped while writing these files (its background worker was stopped or ran "
+    "out of memory). Start the export again."
+)
+
+
+def exports_recover(now: datetime.datetime | None = None) -> str:
+    """Mark failed the exports queued or running whose task has died, so none waits for
+    ever; what a stopped one had written is removed."""
+    from homeroom.core.import_runs import task_alive
+
+    now = now or timezone.now()
+    failed = 0
+    waiting = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+    for export in ProvisioningExport.objects.filter(status__in=waiting).select_related("site"):
+        if task_alive({TASK}, export.pk, now=now):
+            continue
+        with transaction.atomic():
+            moved = ProvisioningExport.objects.filter(pk=export.pk, status=export.status).update(
+                status=ExportStatus.FAILED, error=STOPPED, finished_at=now
+            )
+            if moved:
+                audit.record(
+                    actor=None,
+                    obj=export,
+                    verb=AuditVerb.STATUS_CHANGED,
+                    site=export.site,
+                    changes={"status": [export.status, ExportStatus.FAILED]},
+                    message=STOPPED,
+                )
+                failed += 1
+        if moved:
+            shutil.rmtree(folder() / str(export.pk), ignore_errors=True)
+    return f"{failed} stopped provisioning export{'s' if failed != 1 else ''} marked failed"
+
+
 def exports_delete_old(now: datetime.datetime | None = None) -> str:
     """Delete the zips of exports finished more than the retention ago (the record stays)."""
     now = now or timezone.now()

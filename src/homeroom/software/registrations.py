@@ -90,6 +90,15 @@ def _old_exports() -> str:
 
 registry.add_sweep(SweepJob("Old provisioning exports", _old_exports))
 
+
+def _stopped_exports() -> str:
+    from homeroom.software.exports import exports_recover
+
+    return exports_recover()
+
+
+registry.add_sweep(SweepJob("Stopped provisioning exports", _stopped_exports))
+
 CARD_ROWS = 4
 
 

@@ -6,10 +6,13 @@ import csv
 import datetime
 import io
 import zipfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from homeroom.core import roles
 from homeroom.core.models import AuditEvent
@@ -252,3 +255,33 @@ def test_old_export_files_are_deleted_by_the_sweep(roster, users, data_dir, time
     assert exports.exports_delete_old().startswith("1 ")
     export.refresh_from_db()
     assert not path.exists() and export.file_path == ""
+
+
+def test_an_export_whose_worker_died_is_failed_by_the_sweep(
+    roster, users, client_as, data_dir, settings
+):
+    admin = users[roles.DISTRICT_ADMIN]
+    export = exports.export_start(actor=admin, kind="canvas")
+    assert exports.exports_recover().startswith("0 ")  # its task waits for a worker
+    task = DBTaskResult.objects.get(task_path=exports.TASK)
+    task.claim("another-machine:123:ab")
+    ProvisioningExport.objects.filter(pk=export.pk).update(status="running")
+    partial = data_dir / "provisioning" / str(export.pk)
+    partial.mkdir(parents=True)
+    (partial / "canvas-district.zip").write_bytes(b"PK")
+    assert exports.exports_recover().startswith("0 ")  # at work elsewhere, started just now
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        started_at=timezone.now() - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES + 1)
+    )
+    out = StringIO()
+    call_command("sweep", stdout=out)
+    assert "Stopped provisioning exports: 1 stopped provisioning export marked failed" in (
+        out.getvalue()
+    )
+    export.refresh_from_db()
+    assert export.status == "failed" and export.error == exports.STOPPED
+    assert not partial.exists()
+    assert AuditEvent.objects.filter(object_repr=str(export), verb="status_changed").exists()
+    page = client_as(admin).get(export.get_absolute_url())
+    assert "Homeroom stopped while writing these files" in page.text
+    assert exports.exports_recover().startswith("0 ")
