@@ -55,9 +55,13 @@ def samples(base) -> WalkSamples:
         name="Walk Chromebook",
         category="chromebook",
     )
-    Device.objects.create(
-        asset_tag="WALK-TD-1", serial_number="WALKTD1", model=model, site=base.site
+    bound, _spare = (
+        Device.objects.create(
+            asset_tag=f"WALK-TD-{n}", serial_number=f"WALKTD{n}", model=model, site=base.site
+        )
+        for n in (1, 2)
     )
+    SessionStudent.objects.filter(pk=entry.pk).update(device=bound)
     for name in ("detail", "status", "students", "student", "bind", "cart"):
         by_url_name[f"testday:session_{name}"] = session.pk
     by_url_name["testday:incident_new"] = session.pk
@@ -69,6 +73,15 @@ def samples(base) -> WalkSamples:
     bodies = {
         "bind_testday_device": {"student_id": entry.pk, "device": "WALK-TD-1"},
         "create_testday_incident": {"kind": "other", "description": "Walk incident"},
+        "set_testday_session_status": {"status": "testing"},
+        "swap_testday_device": {"student_id": entry.pk, "device": "WALK-TD-2"},
+        "resolve_testday_incident": {"action_taken": "Walk resolution"},
+        "escalate_testday_incident": {},
     }
-    by_key = {"platform_id": platform.pk, "window_id": window.pk, "test_session_id": session.pk}
+    by_key = {
+        "platform_id": platform.pk,
+        "window_id": window.pk,
+        "test_session_id": session.pk,
+        "incident_id": incident.pk,
+    }
     return WalkSamples(by_url_name=by_url_name, by_key=by_key, bodies=bodies)
