@@ -125,7 +125,7 @@ def test_a_forgotten_password_can_be_reset_by_email(page, demo, mailoutbox, live
         ("admin", "Help desk"),
         ("tech", "Help desk"),
         ("teacher", "My tickets"),
-        ("librarian", "Fees"),
+        ("librarian", "Library today"),
         ("coordinator", "Testing windows"),
         ("student", "Your device"),
     ],
